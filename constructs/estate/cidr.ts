@@ -1,0 +1,64 @@
+import * as ipaddr from 'ipaddr.js';
+
+/** An address block, parsed. Addresses are kept as bigint so IPv4 and IPv6 share one code path. */
+export interface CidrBlock {
+  readonly text: string;
+  readonly family: 'ipv4' | 'ipv6';
+  readonly first: bigint;
+  readonly last: bigint;
+  readonly prefixLength: number;
+}
+
+/** Parses `a.b.c.d/n` or an IPv6 CIDR. Throws a plain Error whose message says what is wrong. */
+export function parseCidr(text: string): CidrBlock {
+  let parsed: [ipaddr.IPv4 | ipaddr.IPv6, number];
+  try {
+    parsed = ipaddr.parseCIDR(text);
+  } catch {
+    throw new Error(`"${text}" is not a CIDR block such as 10.0.0.0/16`);
+  }
+  const [address, prefixLength] = parsed;
+  const bytes = address.toByteArray();
+  const bits = bytes.length * 8;
+  let value = 0n;
+  for (const b of bytes) value = (value << 8n) | BigInt(b);
+  const hostBits = BigInt(bits - prefixLength);
+  const mask = (1n << hostBits) - 1n;
+  if ((value & mask) !== 0n) {
+    throw new Error(`"${text}" has host bits set; the network address is ${networkText(value & ~mask, address.kind(), prefixLength)}`);
+  }
+  return { text, family: address.kind(), first: value, last: value | mask, prefixLength };
+}
+
+/** True when two blocks share at least one address. */
+export function cidrsOverlap(a: CidrBlock, b: CidrBlock): boolean {
+  return a.family === b.family && a.first <= b.last && b.first <= a.last;
+}
+
+/** True when `inner` lies entirely within `outer`. */
+export function cidrContains(outer: CidrBlock, inner: CidrBlock): boolean {
+  return outer.family === inner.family && outer.first <= inner.first && inner.last <= outer.last;
+}
+
+/** The address `offset` places after the block's network address, as text. */
+export function addressAt(block: CidrBlock, offset: number): string {
+  const value = block.first + BigInt(offset);
+  if (value > block.last) throw new Error(`offset ${offset} is outside ${block.text}`);
+  return addressText(value, block.family);
+}
+
+/** Number of addresses in the block. */
+export function blockSize(block: CidrBlock): bigint {
+  return block.last - block.first + 1n;
+}
+
+function addressText(value: bigint, family: 'ipv4' | 'ipv6'): string {
+  const length = family === 'ipv4' ? 4 : 16;
+  const bytes: number[] = [];
+  for (let i = length - 1; i >= 0; i--) bytes.push(Number((value >> BigInt(i * 8)) & 0xffn));
+  return ipaddr.fromByteArray(bytes).toString();
+}
+
+function networkText(value: bigint, family: 'ipv4' | 'ipv6', prefixLength: number): string {
+  return `${addressText(value, family)}/${prefixLength}`;
+}

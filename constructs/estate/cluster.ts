@@ -1,0 +1,164 @@
+import { Construct } from 'constructs';
+import { JsonPatch } from 'cdk8s';
+import { CidrBlock, cidrsOverlap, parseCidr } from './cidr';
+import { ClusterGroup, ClusterGroupKind } from './cluster-group';
+import { ControlPlane, ControlPlaneProps } from './control-plane';
+import { EstateDefinitionError, uniqueChildId } from './definition-error';
+import { EtcdCluster, EtcdClusterProps } from './etcd-cluster';
+import { InfrastructureProvider } from './infrastructure';
+import { parseKubernetesVersion } from './kubernetes-version';
+import { NodePool, NodePoolProps } from './node-pool';
+import { ProblemCollector } from './problems';
+import { checkDnsLabel } from './syntax';
+import { Estate, Idc, requireScope } from './topology';
+
+/** Properties of a cluster. */
+export interface ClusterProps {
+  /** The IDC the cluster runs in; its zones are the cluster's failure domains. */
+  readonly idc: Idc;
+  /** Control-plane version, `v1.MINOR.PATCH`. */
+  readonly kubernetesVersion: string;
+  /** Pod network. Must not overlap any other CIDR of the estate. */
+  readonly podCidr: string;
+  /** Service network. Must not overlap any other CIDR of the estate. */
+  readonly serviceCidr: string;
+  /** The dedicated etcd. */
+  readonly etcd: EtcdClusterProps;
+  /** @default - 3 replicas over every zone of the IDC, hardened API server */
+  readonly controlPlane?: ControlPlaneProps;
+  /** @default - the IDC's provider */
+  readonly infrastructure?: InfrastructureProvider;
+  /** Replace machines whose nodes fail health checks. @default true */
+  readonly nodeAutoRepair?: boolean;
+  /** What the cluster is for, in a few words (shown in summaries and as an annotation). @default - none */
+  readonly purpose?: string;
+  /** @default 'cluster.local' */
+  readonly serviceDomain?: string;
+}
+
+/** A patch applied to one synthesized object of this cluster: the escape hatch for what the constructs do not model. */
+export interface ObjectPatch {
+  readonly kind: string;
+  /** Object name. @default - every object of that kind in the cluster */
+  readonly name?: string;
+  readonly patches: JsonPatch[];
+}
+
+/** A Kubernetes cluster: HA control plane, dedicated etcd and labelled node pools, in one IDC. */
+export class Cluster extends Construct {
+  public readonly name: string;
+  public readonly idc: Idc;
+  public readonly kubernetesVersion: string;
+  public readonly podCidr: string;
+  public readonly serviceCidr: string;
+  public readonly infrastructure: InfrastructureProvider;
+  public readonly nodeAutoRepair: boolean;
+  public readonly purpose?: string;
+  public readonly serviceDomain: string;
+  public readonly controlPlane: ControlPlane;
+  public readonly etcd: EtcdCluster;
+  private readonly patches: ObjectPatch[] = [];
+
+  constructor(scope: ClusterGroup, id: string, props: ClusterProps) {
+    super(scope, uniqueChildId(requireScope(scope, (s) => s instanceof ClusterGroup, 'Cluster', 'a ClusterGroup', id), id, 'cluster'));
+    if (!props || !props.idc || !(props.idc instanceof Idc)) {
+      throw new EstateDefinitionError(this.node.path, 'idc-reference', 'a cluster needs the IDC it runs in', 'pass props.idc, an Idc of the same estate');
+    }
+    this.name = id;
+    this.idc = props.idc;
+    this.kubernetesVersion = props.kubernetesVersion;
+    this.podCidr = props.podCidr;
+    this.serviceCidr = props.serviceCidr;
+    this.infrastructure = props.infrastructure ?? props.idc.infrastructure;
+    this.nodeAutoRepair = props.nodeAutoRepair ?? true;
+    this.purpose = props.purpose;
+    this.serviceDomain = props.serviceDomain ?? 'cluster.local';
+    const estate = Estate.of(scope);
+    this.controlPlane = new ControlPlane(this, 'ControlPlane', props.controlPlane ?? {}, `${id}-api.${estate.dnsDomain}`);
+    this.etcd = new EtcdCluster(this, 'Etcd', props.etcd);
+  }
+
+  public get group(): ClusterGroup {
+    return this.node.scope as ClusterGroup;
+  }
+
+  public get estate(): Estate {
+    return Estate.of(this);
+  }
+
+  /** Adds a node pool; throws when the cluster already has a pool of that name. */
+  public addNodePool(id: string, props: NodePoolProps): NodePool {
+    return new NodePool(this, uniqueChildId(this, id, 'node pool'), props);
+  }
+
+  public get nodePools(): NodePool[] {
+    return this.node.children.filter((c): c is NodePool => c instanceof NodePool);
+  }
+
+  /** Adds JSON patches to synthesized objects of this cluster. A patch that matches no object is a validation error. */
+  public addObjectPatch(patch: ObjectPatch): void {
+    this.patches.push(patch);
+  }
+
+  public get objectPatches(): readonly ObjectPatch[] {
+    return this.patches;
+  }
+
+  /** The pod and service blocks, parsed; a block that does not parse is left out (validation reports it). */
+  public networkBlocks(): { what: string; block: CidrBlock }[] {
+    const blocks: { what: string; block: CidrBlock }[] = [];
+    for (const [what, text] of [['podCidr', this.podCidr], ['serviceCidr', this.serviceCidr], ['etcd.memberSubnet', this.etcd.memberSubnet]] as const) {
+      try {
+        blocks.push({ what, block: parseCidr(text) });
+      } catch {
+        // reported by collectProblems
+      }
+    }
+    return blocks;
+  }
+
+  /** @internal */
+  public collectProblems(problems: ProblemCollector): void {
+    const path = this.node.path;
+    // Object names are `<cluster>-<pool>-<zone>` and must stay within 63 characters; keep the cluster part short.
+    const nameProblem = checkDnsLabel(this.name, 40);
+    if (nameProblem) problems.error(path, 'name-syntax', `cluster name ${nameProblem}`, 'use a short lowercase name such as "trade-hz1"', this.name);
+    if (!parseKubernetesVersion(this.kubernetesVersion)) {
+      problems.error(path, 'kubernetes-version', 'not a Kubernetes version', 'write it as v1.MINOR.PATCH, for example v1.30.4', this.kubernetesVersion);
+    }
+    for (const [what, text] of [['podCidr', this.podCidr], ['serviceCidr', this.serviceCidr]] as const) {
+      try {
+        parseCidr(text);
+      } catch (e) {
+        problems.error(path, 'cidr-syntax', `${what}: ${(e as Error).message}`, 'give a network address with its prefix, such as 10.64.0.0/14', text);
+      }
+    }
+    const blocks = this.networkBlocks();
+    for (let i = 0; i < blocks.length; i++) {
+      for (let j = i + 1; j < blocks.length; j++) {
+        if (cidrsOverlap(blocks[i].block, blocks[j].block)) {
+          problems.error(path, 'cidr-overlap', `${blocks[i].what} ${blocks[i].block.text} overlaps ${blocks[j].what} ${blocks[j].block.text}`, 'give each network its own block', [blocks[i].block.text, blocks[j].block.text]);
+        }
+      }
+    }
+    if (Estate.of(this.idc) !== this.estate) {
+      problems.error(path, 'idc-reference', `IDC ${this.idc.node.path} belongs to another estate`, 'use an IDC of this estate', this.idc.node.path);
+    }
+    const group = this.group;
+    if (group.kind === ClusterGroupKind.PEAK && !group.promotion) {
+      problems.error(group.node.path, 'group-promotion', 'a peak group needs the promotion it serves', 'pass props.promotion to the ClusterGroup', group.name);
+    }
+    if (this.nodePools.length === 0) {
+      problems.error(path, 'node-pools', 'the cluster has no node pool', 'add at least one node pool with cluster.addNodePool()', 0);
+    }
+    const names = new Set<string>();
+    for (const pool of this.nodePools) {
+      for (const zone of pool.zones) {
+        const name = `${this.name}-${pool.name}-${zone}`;
+        if (name.length > 63) problems.error(pool.node.path, 'name-length', `the MachineDeployment name "${name}" is longer than 63 characters`, 'shorten the cluster, pool or zone name', name.length);
+        if (names.has(name)) problems.error(pool.node.path, 'unique-names', `two pools would create the MachineDeployment "${name}"`, 'rename one of the pools', name);
+        names.add(name);
+      }
+    }
+  }
+}

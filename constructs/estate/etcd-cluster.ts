@@ -1,0 +1,207 @@
+import { Construct } from 'constructs';
+import { addressAt, blockSize, CidrBlock, parseCidr } from './cidr';
+import type { Cluster } from './cluster';
+import { EtcdTimeouts, ETCD_MAX_ELECTION_MS, quorum, spreadMembers, timeoutsForRtt, zonesWhoseLossBreaksQuorum } from './etcd-math';
+import { DiskType, InstanceSpec } from './instance';
+import { ProblemCollector } from './problems';
+
+/** How etcd compacts its history. */
+export enum EtcdCompactionMode {
+  /** Keep `retention` hours of history. */
+  PERIODIC = 'periodic',
+  /** Keep `retention` revisions. */
+  REVISION = 'revision',
+}
+
+/** Properties of a dedicated etcd cluster. */
+export interface EtcdClusterProps {
+  /** Members, each on its own machine: 3, 5 or 7 (odd: an even count adds a machine and no fault tolerance). @default 5 */
+  readonly members?: number;
+  /**
+   * Subnet the members' static addresses are taken from: member i gets the address at offset 10 + i. Must not
+   * overlap any pod or service CIDR of the estate.
+   */
+  readonly memberSubnet: string;
+  /**
+   * Zone of each member, by member index, when the default spread does not fit.
+   * @default - members spread round-robin over every zone of the cluster's IDC
+   */
+  readonly memberZones?: string[];
+  /** Member machines. @default - 8 vCPU, 32 GiB, NVMe data disk, model `etcd-standard` */
+  readonly instance?: InstanceSpec;
+  /** etcd release installed on the members. @default '3.5.17' */
+  readonly version?: string;
+  /** Backend size limit in bytes (etcd suggests at most 8 GiB). @default 8589934592 */
+  readonly quotaBackendBytes?: number;
+  /** Committed transactions between snapshots to disk. @default 10000 */
+  readonly snapshotCount?: number;
+  /** @default EtcdCompactionMode.PERIODIC */
+  readonly compactionMode?: EtcdCompactionMode;
+  /** Hours (periodic) or revisions (revision) of history kept. @default '1' */
+  readonly compactionRetention?: string;
+  /** Override the heartbeat interval derived from the zones' round-trip time. @default - derived from RTT */
+  readonly heartbeatIntervalMs?: number;
+  /** Override the election timeout derived from the zones' round-trip time. @default - derived from RTT */
+  readonly electionTimeoutMs?: number;
+  /** @default 2379 */
+  readonly clientPort?: number;
+  /** @default 2380 */
+  readonly peerPort?: number;
+}
+
+export const DEFAULT_ETCD_INSTANCE: InstanceSpec = {
+  model: 'etcd-standard',
+  vcpu: 8,
+  memoryGiB: 32,
+  disks: [
+    { name: 'system', sizeGiB: 100, type: DiskType.SSD },
+    { name: 'etcd-data', sizeGiB: 200, type: DiskType.NVME },
+  ],
+};
+
+/** One etcd member, as placed. */
+export interface EtcdMember {
+  readonly index: number;
+  /** Member name, also its Machine's name: `<cluster>-etcd-<index>`. */
+  readonly name: string;
+  readonly zone: string;
+  readonly address: string;
+  readonly clientUrl: string;
+  readonly peerUrl: string;
+}
+
+/** First host offset in the member subnet: leaves the low addresses for gateways and load balancers. */
+const FIRST_MEMBER_OFFSET = 10;
+
+/** A dedicated etcd cluster: members on their own machines, spread over zones, mutual TLS on both ports. */
+export class EtcdCluster extends Construct {
+  public readonly memberCount: number;
+  public readonly memberSubnet: string;
+  public readonly instance: InstanceSpec;
+  public readonly version: string;
+  public readonly quotaBackendBytes: number;
+  public readonly snapshotCount: number;
+  public readonly compactionMode: EtcdCompactionMode;
+  public readonly compactionRetention: string;
+  public readonly clientPort: number;
+  public readonly peerPort: number;
+  private readonly props: EtcdClusterProps;
+
+  constructor(scope: Cluster, id: string, props: EtcdClusterProps) {
+    super(scope, id);
+    this.props = props;
+    this.memberCount = props.members ?? 5;
+    this.memberSubnet = props.memberSubnet;
+    this.instance = props.instance ?? DEFAULT_ETCD_INSTANCE;
+    this.version = props.version ?? '3.5.17';
+    this.quotaBackendBytes = props.quotaBackendBytes ?? 8 * 1024 ** 3;
+    this.snapshotCount = props.snapshotCount ?? 10000;
+    this.compactionMode = props.compactionMode ?? EtcdCompactionMode.PERIODIC;
+    this.compactionRetention = props.compactionRetention ?? '1';
+    this.clientPort = props.clientPort ?? 2379;
+    this.peerPort = props.peerPort ?? 2380;
+  }
+
+  public get cluster(): Cluster {
+    return this.node.scope as Cluster;
+  }
+
+  /** Zone of each member, by index. */
+  public get placement(): string[] {
+    return this.props.memberZones ?? spreadMembers(this.memberCount, this.cluster.idc.zoneNames);
+  }
+
+  /** The members with their zones and addresses. Call only on a validated estate. */
+  public get members(): EtcdMember[] {
+    const subnet = parseCidr(this.memberSubnet);
+    const placement = this.placement;
+    return placement.map((zone, index) => {
+      const address = addressAt(subnet, FIRST_MEMBER_OFFSET + index);
+      const host = subnet.family === 'ipv6' ? `[${address}]` : address;
+      return {
+        index,
+        name: `${this.cluster.name}-etcd-${index}`,
+        zone,
+        address,
+        clientUrl: `https://${host}:${this.clientPort}`,
+        peerUrl: `https://${host}:${this.peerPort}`,
+      };
+    });
+  }
+
+  /** Largest round-trip time between two zones that hold members. */
+  public get maxMemberRttMs(): number {
+    const zones = [...new Set(this.placement)];
+    let max = 0;
+    for (const a of zones) for (const b of zones) max = Math.max(max, this.cluster.idc.rttMs(a, b));
+    return max;
+  }
+
+  /** Heartbeat and election timeout: the overrides, or what the zones' RTT calls for. */
+  public get timeouts(): EtcdTimeouts {
+    const derived = timeoutsForRtt(this.maxMemberRttMs);
+    return {
+      heartbeatIntervalMs: this.props.heartbeatIntervalMs ?? derived.heartbeatIntervalMs,
+      electionTimeoutMs: this.props.electionTimeoutMs ?? derived.electionTimeoutMs,
+    };
+  }
+
+  /** The member subnet, parsed; undefined when it does not parse (validation reports it). */
+  public tryMemberSubnet(): CidrBlock | undefined {
+    try {
+      return parseCidr(this.memberSubnet);
+    } catch {
+      return undefined;
+    }
+  }
+
+  /** @internal */
+  public collectProblems(problems: ProblemCollector): void {
+    const path = this.node.path;
+    const n = this.memberCount;
+    if (!Number.isInteger(n) || n < 3 || n > 7 || n % 2 === 0) {
+      problems.error(path, 'etcd-odd-member-count', 'a dedicated etcd runs 3, 5 or 7 members (an even count adds a machine and no fault tolerance)', 'set etcd.members to 3, 5 or 7 (5 for large clusters)', n);
+    }
+    const idc = this.cluster.idc;
+    const idcZones = idc.zoneNames;
+    const placement = this.placement;
+    if (this.props.memberZones && this.props.memberZones.length !== n) {
+      problems.error(path, 'etcd-placement', `etcd.memberZones names ${this.props.memberZones.length} zone(s) for ${n} member(s)`, 'give exactly one zone per member, or leave memberZones unset', this.props.memberZones);
+    }
+    const unknown = placement.filter((z) => !idcZones.includes(z));
+    for (const zone of new Set(unknown)) {
+      problems.error(path, 'zone-reference', `zone "${zone}" is not a zone of IDC ${idc.name}`, `use one of: ${idcZones.join(', ')}`, zone);
+    }
+    if (unknown.length === 0 && placement.length > 0) {
+      const breaking = zonesWhoseLossBreaksQuorum(placement);
+      if (breaking.length > 0) {
+        const counts = placement.join(', ');
+        if (idcZones.length >= 3) {
+          problems.error(path, 'etcd-zone-survivability', `losing zone ${breaking.join(' or ')} leaves fewer than ${quorum(placement.length)} of ${placement.length} members: the cluster would lose quorum`, `spread the members so no zone holds ${placement.length - quorum(placement.length) + 1} or more (leave memberZones unset for an even spread)`, counts);
+        } else {
+          problems.warning(path, 'etcd-zone-survivability', `IDC ${idc.name} has ${idcZones.length} zone(s): losing zone ${breaking.join(' or ')} loses quorum, and no placement here can prevent it`, 'run the cluster in an IDC with three or more zones', counts);
+        }
+      }
+    }
+    const subnet = this.tryMemberSubnet();
+    if (!subnet) {
+      problems.error(path, 'cidr-syntax', 'etcd.memberSubnet is not a CIDR block (network address, no host bits)', 'give a subnet such as 10.20.0.0/27', this.memberSubnet);
+    } else if (blockSize(subnet) < BigInt(FIRST_MEMBER_OFFSET + Math.max(0, Math.min(n, 64)) + 1)) {
+      problems.error(path, 'etcd-member-subnet', `etcd.memberSubnet is too small for ${n} members at offsets ${FIRST_MEMBER_OFFSET} and up`, 'use a /27 or larger subnet', this.memberSubnet);
+    }
+    const { heartbeatIntervalMs: hb, electionTimeoutMs: el } = this.timeouts;
+    const rtt = this.maxMemberRttMs;
+    if (!Number.isInteger(hb) || !Number.isInteger(el) || hb < 1) {
+      problems.error(path, 'etcd-timeouts', 'etcd takes whole, positive milliseconds for heartbeat and election timeout', 'use whole numbers (or leave both unset to derive them from RTT)', { heartbeatIntervalMs: hb, electionTimeoutMs: el });
+    } else {
+      if (el < 5 * hb) problems.error(path, 'etcd-timeouts', 'etcd refuses an election timeout under five heartbeats', 'make electionTimeoutMs at least 10 x heartbeatIntervalMs', { heartbeatIntervalMs: hb, electionTimeoutMs: el });
+      if (el > ETCD_MAX_ELECTION_MS) problems.error(path, 'etcd-timeouts', `etcd refuses an election timeout above ${ETCD_MAX_ELECTION_MS} ms`, 'place the members in zones with a shorter round trip', el);
+      if (hb < rtt * 0.5) problems.error(path, 'etcd-timeouts', `the heartbeat (${hb} ms) is under half the ${rtt} ms round trip between member zones`, 'leave heartbeatIntervalMs unset to derive it from RTT', hb);
+      if (el < rtt * 10) problems.error(path, 'etcd-timeouts', `the election timeout (${el} ms) is under ten round trips (${rtt} ms) between member zones`, 'leave electionTimeoutMs unset to derive it from RTT', el);
+    }
+    for (const [name, value] of [['quotaBackendBytes', this.quotaBackendBytes], ['snapshotCount', this.snapshotCount], ['clientPort', this.clientPort], ['peerPort', this.peerPort]] as const) {
+      if (!Number.isInteger(value) || value < 1) problems.error(path, 'etcd-settings', `etcd.${name} must be a positive whole number`, `set etcd.${name} to a positive whole number`, value);
+    }
+    if (this.clientPort === this.peerPort) problems.error(path, 'etcd-settings', 'client and peer ports are the same', 'use 2379 for clients and 2380 for peers', this.clientPort);
+  }
+}

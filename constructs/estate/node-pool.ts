@@ -1,0 +1,179 @@
+import { Construct } from 'constructs';
+import type { Cluster } from './cluster';
+import { InstanceSpec } from './instance';
+import { MAX_KUBELET_MINORS_BEHIND, minorsBehind, parseKubernetesVersion } from './kubernetes-version';
+import { ProblemCollector } from './problems';
+import { checkDnsLabel, checkLabelKey, checkLabelValue } from './syntax';
+import { nodeLabelRoute, NodeLabelRoute } from './well-known-labels';
+
+/** What a taint does to pods that do not tolerate it. */
+export enum TaintEffect {
+  NO_SCHEDULE = 'NoSchedule',
+  PREFER_NO_SCHEDULE = 'PreferNoSchedule',
+  NO_EXECUTE = 'NoExecute',
+}
+
+/** A node taint. */
+export interface Taint {
+  readonly key: string;
+  /** @default '' */
+  readonly value?: string;
+  readonly effect: TaintEffect;
+}
+
+/** Bounds for the cluster autoscaler, per zone. */
+export interface AutoscalingBounds {
+  /** At least 1: scaling a pool from zero needs capacity annotations this library does not write. */
+  readonly minPerZone: number;
+  readonly maxPerZone: number;
+}
+
+/** Machine health check of a pool: when a node counts as broken and how much may be repaired at once. */
+export interface HealthCheckProps {
+  /** A machine whose node has not joined by then is replaced. @default 600 */
+  readonly nodeStartupTimeoutSeconds?: number;
+  /** A node Ready=False or Ready=Unknown for this long is replaced. @default 300 */
+  readonly unhealthyTimeoutSeconds?: number;
+  /**
+   * Remediate only while at most this many machines of the pool are unhealthy (a number or a percentage such as
+   * `40%`): beyond it, the fault is bigger than a machine and replacing machines would make it worse.
+   * @default '40%'
+   */
+  readonly maxUnhealthy?: number | string;
+}
+
+/** Properties of a node pool. Sizes are per zone; at full (peak) size for pools in a peak group. */
+export interface NodePoolProps {
+  /** Pool role (`ingress`, `general`, `middleware`, `gateway`): the `node-role.kubernetes.io/<role>` label. */
+  readonly role: string;
+  readonly instance: InstanceSpec;
+  /** Zones the pool spreads over, one MachineDeployment each. @default - every zone of the cluster's IDC */
+  readonly zones?: string[];
+  /** Fixed machines per zone. Give this or `autoscaling`, not both. @default - none */
+  readonly replicasPerZone?: number;
+  /** Autoscaler bounds per zone; the MachineDeployments then carry no `replicas`. @default - none */
+  readonly autoscaling?: AutoscalingBounds;
+  /** Further node labels. @default - none */
+  readonly labels?: Record<string, string>;
+  /** @default - none */
+  readonly taints?: Taint[];
+  /** Kubelet version: not newer than the control plane, at most three minors older. @default - the cluster's version */
+  readonly kubernetesVersion?: string;
+  /** @default - 600 s startup, 300 s unhealthy, remediate while at most 40% are unhealthy */
+  readonly healthCheck?: HealthCheckProps;
+}
+
+/** A labelled pool of worker machines of one instance spec, spread over zones. */
+export class NodePool extends Construct {
+  public readonly name: string;
+  public readonly role: string;
+  public readonly instance: InstanceSpec;
+  public readonly replicasPerZone?: number;
+  public readonly autoscaling?: AutoscalingBounds;
+  public readonly labels: Readonly<Record<string, string>>;
+  public readonly taints: readonly Taint[];
+  public readonly healthCheck: Required<HealthCheckProps>;
+  private readonly props: NodePoolProps;
+
+  constructor(scope: Cluster, id: string, props: NodePoolProps) {
+    super(scope, id);
+    this.props = props;
+    this.name = id;
+    this.role = props.role;
+    this.instance = props.instance;
+    this.replicasPerZone = props.replicasPerZone;
+    this.autoscaling = props.autoscaling;
+    this.labels = props.labels ?? {};
+    this.taints = props.taints ?? [];
+    this.healthCheck = {
+      nodeStartupTimeoutSeconds: props.healthCheck?.nodeStartupTimeoutSeconds ?? 600,
+      unhealthyTimeoutSeconds: props.healthCheck?.unhealthyTimeoutSeconds ?? 300,
+      maxUnhealthy: props.healthCheck?.maxUnhealthy ?? '40%',
+    };
+  }
+
+  public get cluster(): Cluster {
+    return this.node.scope as Cluster;
+  }
+
+  public get zones(): string[] {
+    return this.props.zones ?? this.cluster.idc.zoneNames;
+  }
+
+  public get kubernetesVersion(): string {
+    return this.props.kubernetesVersion ?? this.cluster.kubernetesVersion;
+  }
+
+  /** @internal */
+  public collectProblems(problems: ProblemCollector): void {
+    const path = this.node.path;
+    const nameProblem = checkDnsLabel(this.name, 63);
+    if (nameProblem) problems.error(path, 'name-syntax', `node pool name ${nameProblem}`, 'use a short lowercase name such as "general"', this.name);
+    const roleProblem = checkLabelKey(`node-role.kubernetes.io/${this.role}`);
+    if (roleProblem || !this.role) problems.error(path, 'label-syntax', `role cannot be a node-role label: ${roleProblem ?? 'empty'}`, 'use a short lowercase role such as "general"', this.role);
+
+    const fixed = this.replicasPerZone;
+    const bounds = this.autoscaling;
+    if ((fixed === undefined) === (bounds === undefined)) {
+      problems.error(path, 'node-pool-scaling', 'a node pool has either fixed replicas or autoscaler bounds', 'give exactly one of replicasPerZone and autoscaling', { replicasPerZone: fixed, autoscaling: bounds });
+    }
+    if (fixed !== undefined && (!Number.isInteger(fixed) || fixed < 0)) {
+      problems.error(path, 'node-pool-scaling', 'replicasPerZone must be a whole number, 0 or more', 'set replicasPerZone to a whole number', fixed);
+    }
+    if (bounds !== undefined) {
+      const { minPerZone: min, maxPerZone: max } = bounds;
+      if (!Number.isInteger(min) || !Number.isInteger(max) || min < 1 || max < min) {
+        problems.error(path, 'autoscaler-bounds', 'autoscaler bounds need whole numbers with 1 <= minPerZone <= maxPerZone', 'set minPerZone to at least 1 and maxPerZone to at least minPerZone', bounds);
+      }
+    }
+
+    const idcZones = this.cluster.idc.zoneNames;
+    if (this.zones.length === 0) problems.error(path, 'zone-reference', 'the node pool has no zone', 'list at least one zone, or leave zones unset', this.zones);
+    for (const zone of this.zones) {
+      if (!idcZones.includes(zone)) problems.error(path, 'zone-reference', `zone "${zone}" is not a zone of IDC ${this.cluster.idc.name}`, `use one of: ${idcZones.join(', ')}`, zone);
+    }
+    if (new Set(this.zones).size !== this.zones.length) problems.error(path, 'zone-reference', 'a zone is listed twice', 'list each zone once', this.zones);
+
+    for (const [key, value] of Object.entries(this.labels)) {
+      const keyProblem = checkLabelKey(key);
+      if (keyProblem) problems.error(path, 'label-syntax', `label key "${key}" ${keyProblem}`, 'use a qualified key such as "example.com/tier"', key);
+      const valueProblem = typeof value === 'string' ? checkLabelValue(value) : 'must be a string';
+      if (valueProblem) problems.error(path, 'label-syntax', `label value of "${key}" ${valueProblem}`, 'use at most 63 alphanumeric, "-", "_" or "." characters', value);
+      if (!keyProblem && nodeLabelRoute(key) === NodeLabelRoute.UNREACHABLE) {
+        problems.error(path, 'node-label-reach', `label "${key}" can reach the Node neither through Cluster API nor through the kubelet (NodeRestriction forbids it)`, 'use your own domain, or a node-role.kubernetes.io / node.cluster.x-k8s.io key', key);
+      }
+    }
+    for (const taint of this.taints) {
+      const keyProblem = checkLabelKey(taint.key);
+      if (keyProblem) problems.error(path, 'label-syntax', `taint key "${taint.key}" ${keyProblem}`, 'use a qualified key such as "example.com/dedicated"', taint.key);
+      const valueProblem = checkLabelValue(taint.value ?? '');
+      if (valueProblem) problems.error(path, 'label-syntax', `taint value of "${taint.key}" ${valueProblem}`, 'use at most 63 alphanumeric, "-", "_" or "." characters', taint.value);
+    }
+
+    const { vcpu, memoryGiB } = this.instance;
+    if (!(vcpu > 0) || !(memoryGiB > 0) || !this.instance.model) {
+      problems.error(path, 'instance-spec', 'an instance needs a model, vCPU > 0 and memory > 0', 'state model, vcpu and memoryGiB', this.instance);
+    }
+
+    const pool = parseKubernetesVersion(this.kubernetesVersion);
+    const controlPlane = parseKubernetesVersion(this.cluster.kubernetesVersion);
+    if (!pool) {
+      problems.error(path, 'kubernetes-version', 'the pool version is not a Kubernetes version', 'write it as v1.MINOR.PATCH, for example v1.30.4', this.kubernetesVersion);
+    } else if (controlPlane) {
+      const behind = minorsBehind(controlPlane, pool);
+      if (behind < 0 || (behind === 0 && pool.patch > controlPlane.patch)) {
+        problems.error(path, 'version-skew', `the pool (${pool.text}) is newer than the control plane (${controlPlane.text})`, 'upgrade the control plane first, then the pools', pool.text);
+      } else if (behind > MAX_KUBELET_MINORS_BEHIND) {
+        problems.error(path, 'version-skew', `the pool is ${behind} minors behind the control plane (${controlPlane.text}); kubelets may be at most ${MAX_KUBELET_MINORS_BEHIND} behind`, 'upgrade the pool', pool.text);
+      }
+    }
+
+    const hc = this.healthCheck;
+    if (!Number.isInteger(hc.nodeStartupTimeoutSeconds) || hc.nodeStartupTimeoutSeconds < 1 || !Number.isInteger(hc.unhealthyTimeoutSeconds) || hc.unhealthyTimeoutSeconds < 1) {
+      problems.error(path, 'health-check', 'health check timeouts must be positive whole seconds', 'use the defaults (600 s, 300 s) or positive whole numbers', hc);
+    }
+    const mu = hc.maxUnhealthy;
+    const validMax = typeof mu === 'number' ? Number.isInteger(mu) && mu >= 0 : /^(100|[1-9]?[0-9])%$/.test(mu);
+    if (!validMax) problems.error(path, 'health-check', 'maxUnhealthy must be a whole number or a percentage such as "40%"', 'set maxUnhealthy to "40%"', mu);
+  }
+}

@@ -1,0 +1,5 @@
+export * from './etcd-config';
+export * from './kube-object';
+export * from './management';
+export * from './plan';
+export * from './synthesize';

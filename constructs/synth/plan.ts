@@ -1,0 +1,202 @@
+import {
+  AutoscalingBounds, ClusterGroupKind, EtcdCompactionMode, EtcdMember, EtcdTimeouts, IdcKind, InfrastructureProvider,
+  InstanceSpec, PhaseAt, PromotionPhase, SecretsEncryption, Taint, scaledReplicas,
+} from '../estate';
+import { Cluster } from '../estate/cluster';
+import { ObjectPatch } from '../estate/cluster';
+import { Estate } from '../estate/topology';
+import { clustersOf, promotionsOf } from '../estate/validate';
+
+/**
+ * The estate at one as-of time, as plain data: which clusters exist, at what size. Object rendering, capacity and
+ * summaries all read this one plan, so they can never disagree.
+ */
+export interface EstatePlan {
+  readonly estate: string;
+  readonly environment: string;
+  /** The as-of time, ISO-8601 in UTC. */
+  readonly asOf: string;
+  readonly promotions: PromotionStatus[];
+  /** Clusters that exist at as-of, sorted by name. */
+  readonly clusters: ClusterPlan[];
+  /** Clusters of dormant peak groups, sorted by name. */
+  readonly absentClusters: AbsentCluster[];
+}
+
+export interface PromotionStatus {
+  readonly name: string;
+  readonly displayName: string;
+  readonly timeZone: string;
+  readonly prepareFrom: string;
+  readonly peakFrom: string;
+  readonly peakTo: string;
+  readonly drainUntil: string;
+  readonly phase: PromotionPhase;
+  readonly batch: number;
+  readonly scale: number;
+}
+
+export interface AbsentCluster {
+  readonly name: string;
+  readonly group: string;
+  readonly promotion: string;
+}
+
+export interface ClusterPlan {
+  readonly name: string;
+  /** Construct path, for error messages. */
+  readonly path: string;
+  readonly group: string;
+  readonly groupKind: ClusterGroupKind;
+  readonly promotion?: { readonly name: string; readonly phase: PhaseAt };
+  readonly region: string;
+  readonly idc: string;
+  readonly idcKind: IdcKind;
+  readonly infrastructure: InfrastructureProvider;
+  readonly kubernetesVersion: string;
+  readonly podCidr: string;
+  readonly serviceCidr: string;
+  readonly serviceDomain: string;
+  readonly purpose?: string;
+  readonly nodeAutoRepair: boolean;
+  readonly controlPlane: ControlPlanePlan;
+  readonly etcd: EtcdPlan;
+  readonly pools: PoolPlan[];
+  readonly patches: readonly ObjectPatch[];
+}
+
+export interface ControlPlanePlan {
+  readonly replicas: number;
+  readonly endpoint: { readonly host: string; readonly port: number };
+  readonly zones: string[];
+  readonly instance: InstanceSpec;
+  readonly anonymousAuth: boolean;
+  readonly auditLog: { readonly maxAgeDays: number; readonly maxBackups: number; readonly maxSizeMiB: number };
+  readonly secretsEncryption: SecretsEncryption;
+  readonly leaderElection: { readonly leaseDurationSeconds: number; readonly renewDeadlineSeconds: number; readonly retryPeriodSeconds: number };
+  readonly extraApiServerArgs: Readonly<Record<string, string>>;
+}
+
+export interface EtcdPlan {
+  readonly members: EtcdMember[];
+  readonly instance: InstanceSpec;
+  readonly version: string;
+  readonly timeouts: EtcdTimeouts;
+  readonly quotaBackendBytes: number;
+  readonly snapshotCount: number;
+  readonly compactionMode: EtcdCompactionMode;
+  readonly compactionRetention: string;
+  readonly clientPort: number;
+  readonly peerPort: number;
+}
+
+export interface PoolPlan {
+  readonly name: string;
+  readonly role: string;
+  readonly instance: InstanceSpec;
+  readonly kubernetesVersion: string;
+  readonly labels: Readonly<Record<string, string>>;
+  readonly taints: readonly Taint[];
+  readonly healthCheck: { readonly nodeStartupTimeoutSeconds: number; readonly unhealthyTimeoutSeconds: number; readonly maxUnhealthy: number | string };
+  readonly zones: PoolZonePlan[];
+}
+
+/** One pool in one zone: one MachineDeployment. Exactly one of `replicas` and `autoscaling` is set. */
+export interface PoolZonePlan {
+  readonly zone: string;
+  readonly failureDomain: string;
+  readonly replicas?: number;
+  readonly autoscaling?: AutoscalingBounds;
+}
+
+/** Plans a validated estate at `asOf`. */
+export function planEstate(estate: Estate, asOf: Date): EstatePlan {
+  const promotions = promotionsOf(estate).map((p): PromotionStatus => {
+    const phase = p.phaseAt(asOf);
+    return { name: p.name, displayName: p.displayName, ...p.calendar, ...phase };
+  }).sort((a, b) => compare(a.name, b.name));
+  const clusters: ClusterPlan[] = [];
+  const absentClusters: AbsentCluster[] = [];
+  for (const cluster of clustersOf(estate)) {
+    const group = cluster.group;
+    const phase = group.phaseAt(asOf);
+    if (phase && phase.phase === PromotionPhase.DORMANT) {
+      absentClusters.push({ name: cluster.name, group: group.name, promotion: group.promotion!.name });
+      continue;
+    }
+    clusters.push(planCluster(cluster, phase));
+  }
+  clusters.sort((a, b) => compare(a.name, b.name));
+  absentClusters.sort((a, b) => compare(a.name, b.name));
+  return { estate: estate.name, environment: estate.environment, asOf: asOf.toISOString(), promotions, clusters, absentClusters };
+}
+
+function planCluster(cluster: Cluster, phase: PhaseAt | undefined): ClusterPlan {
+  const scale = phase ? phase.scale : 1;
+  const cp = cluster.controlPlane;
+  const etcd = cluster.etcd;
+  const failureDomains = new Map(cluster.idc.zones.map((z) => [z.name, z.failureDomain]));
+  return {
+    name: cluster.name,
+    path: cluster.node.path,
+    group: cluster.group.name,
+    groupKind: cluster.group.kind,
+    promotion: phase && cluster.group.promotion ? { name: cluster.group.promotion.name, phase } : undefined,
+    region: cluster.idc.region.name,
+    idc: cluster.idc.name,
+    idcKind: cluster.idc.kind,
+    infrastructure: cluster.infrastructure,
+    kubernetesVersion: cluster.kubernetesVersion,
+    podCidr: cluster.podCidr,
+    serviceCidr: cluster.serviceCidr,
+    serviceDomain: cluster.serviceDomain,
+    purpose: cluster.purpose,
+    nodeAutoRepair: cluster.nodeAutoRepair,
+    controlPlane: {
+      replicas: cp.replicas,
+      endpoint: cp.endpoint,
+      zones: cp.zones,
+      instance: cp.instance,
+      anonymousAuth: cp.anonymousAuth,
+      auditLog: cp.auditLog,
+      secretsEncryption: cp.secretsEncryption,
+      leaderElection: cp.leaderElection,
+      extraApiServerArgs: cp.extraApiServerArgs,
+    },
+    etcd: {
+      members: etcd.members.map((m) => ({ ...m, zone: m.zone })),
+      instance: etcd.instance,
+      version: etcd.version,
+      timeouts: etcd.timeouts,
+      quotaBackendBytes: etcd.quotaBackendBytes,
+      snapshotCount: etcd.snapshotCount,
+      compactionMode: etcd.compactionMode,
+      compactionRetention: etcd.compactionRetention,
+      clientPort: etcd.clientPort,
+      peerPort: etcd.peerPort,
+    },
+    pools: cluster.nodePools.map((pool): PoolPlan => ({
+      name: pool.name,
+      role: pool.role,
+      instance: pool.instance,
+      kubernetesVersion: pool.kubernetesVersion,
+      labels: pool.labels,
+      taints: pool.taints,
+      healthCheck: pool.healthCheck,
+      zones: pool.zones.map((zone): PoolZonePlan => {
+        const failureDomain = failureDomains.get(zone) ?? zone;
+        if (pool.autoscaling) {
+          const min = scaledReplicas(pool.autoscaling.minPerZone, scale);
+          const max = Math.max(min, scaledReplicas(pool.autoscaling.maxPerZone, scale === 1 || (phase && phase.phase === PromotionPhase.PREPARING) ? 1 : scale));
+          return { zone, failureDomain, autoscaling: { minPerZone: min, maxPerZone: max } };
+        }
+        return { zone, failureDomain, replicas: scaledReplicas(pool.replicasPerZone ?? 0, scale) };
+      }),
+    })).sort((a, b) => compare(a.name, b.name)),
+    patches: cluster.objectPatches,
+  };
+}
+
+function compare(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}

@@ -1,0 +1,144 @@
+import {
+  Cluster, ClusterGroup, ClusterGroupKind, DiskType, Estate, Idc, IdcKind, InfrastructureProvider, InstanceSpec,
+  NodePoolProps, Promotion, TaintEffect,
+} from '../../constructs';
+
+/**
+ * The reference estate, the embedded default: modelled on how a large platform runs Kubernetes. Five resource
+ * units across three regions, three self-built and two on a public cloud; one self-built IDC runs two clusters; a
+ * dedicated cluster holds the charging-pile gateway's long-lived device connections; a daily group, and a peak
+ * group that exists only around the November shopping festival.
+ */
+export function referenceEstate(): Estate {
+  const estate = new Estate('reference', { dnsDomain: 'k8s.estate.internal', environment: 'production' });
+
+  const bareMetal = InfrastructureProvider.metal3({
+    imageUrl: 'https://images.estate.internal/ubuntu-22.04-k8s.qcow2',
+    imageChecksumUrl: 'https://images.estate.internal/ubuntu-22.04-k8s.qcow2.sha256sum',
+  });
+
+  const east = estate.addRegion('cn-east', { displayName: 'East China' });
+  const hz1 = east.addIdc('hz1', { kind: IdcKind.SELF_BUILT, zones: ['hz1-a', 'hz1-b', 'hz1-c'], infrastructure: bareMetal, interZoneRttMs: 0.8 });
+  const sh1 = east.addIdc('sh1', { kind: IdcKind.SELF_BUILT, zones: ['sh1-a', 'sh1-b', 'sh1-c'], infrastructure: bareMetal, interZoneRttMs: 1.2 });
+
+  const north = estate.addRegion('cn-north', { displayName: 'North China' });
+  const bj1 = north.addIdc('bj1', {
+    kind: IdcKind.CLOUD,
+    zones: ['cn-north-1a', 'cn-north-1b', 'cn-north-1d'],
+    infrastructure: InfrastructureProvider.aws({ region: 'cn-north-1' }),
+    interZoneRttMs: 1.5,
+    zoneRtts: [{ zones: ['cn-north-1a', 'cn-north-1d'], rttMs: 2.4 }],
+  });
+  const nx1 = north.addIdc('nx1', {
+    kind: IdcKind.CLOUD,
+    zones: ['cn-northwest-1a', 'cn-northwest-1b', 'cn-northwest-1c'],
+    infrastructure: InfrastructureProvider.aws({ region: 'cn-northwest-1' }),
+    interZoneRttMs: 1.8,
+  });
+
+  const south = estate.addRegion('cn-south', { displayName: 'South China' });
+  const sz1 = south.addIdc('sz1', { kind: IdcKind.SELF_BUILT, zones: ['sz1-a', 'sz1-b', 'sz1-c'], infrastructure: bareMetal, interZoneRttMs: 1.0 });
+
+  const double11 = new Promotion(estate, 'double-11', {
+    displayName: 'Double 11 shopping festival 2026',
+    timeZone: 'Asia/Shanghai',
+    prepareFrom: '2026-10-20T00:00',
+    peakFrom: '2026-11-10T18:00',
+    peakTo: '2026-11-12T02:00',
+    drainUntil: '2026-11-19T00:00',
+    prepareBatches: 4,
+    drainBatches: 4,
+  });
+
+  const daily = new ClusterGroup(estate, 'daily', { kind: ClusterGroupKind.DAILY });
+  const peak = new ClusterGroup(estate, 'double-11-peak', { kind: ClusterGroupKind.PEAK, promotion: double11 });
+
+  // Two trade clusters share the hz1 IDC so that no single cluster's scheduler carries all of its traffic.
+  tradeCluster(daily, 'trade-hz1', hz1, 0, { general: 6, ingress: 2, middleware: 3 });
+  tradeCluster(daily, 'trade-hz2', hz1, 1, { general: 6, ingress: 2, middleware: 3 });
+  tradeCluster(daily, 'trade-sz1', sz1, 2, { general: 4, ingress: 2, middleware: 2 });
+  tradeCluster(daily, 'trade-bj1', bj1, 3, { general: 4, ingress: 2, middleware: 2 });
+
+  const charging = new Cluster(daily, 'charging-sh1', {
+    idc: sh1,
+    kubernetesVersion: 'v1.31.4',
+    podCidr: network(4).pods,
+    serviceCidr: network(4).services,
+    purpose: 'charging-pile gateway: long-lived device connections',
+    etcd: { members: 3, memberSubnet: network(4).etcd },
+  });
+  charging.addNodePool('gateway', {
+    role: 'gateway',
+    instance: GATEWAY,
+    replicasPerZone: 4,
+    taints: [{ key: 'cluster-estate.io/dedicated', value: 'gateway', effect: TaintEffect.NO_SCHEDULE }],
+    labels: { 'cluster-estate.io/connection-tier': 'long-lived' },
+  });
+  charging.addNodePool('general', { role: 'general', instance: GENERAL, autoscaling: { minPerZone: 2, maxPerZone: 6 } });
+
+  const ops = new Cluster(daily, 'ops-nx1', {
+    idc: nx1,
+    kubernetesVersion: 'v1.31.4',
+    podCidr: network(5).pods,
+    serviceCidr: network(5).services,
+    purpose: 'operations tooling: logging, monitoring, CI runners',
+    etcd: { members: 3, memberSubnet: network(5).etcd },
+  });
+  ops.addNodePool('general', { role: 'general', instance: GENERAL, autoscaling: { minPerZone: 1, maxPerZone: 4 }, kubernetesVersion: 'v1.30.8' });
+  ops.addNodePool('middleware', middlewarePool(2));
+
+  // The peak group: scaled out before the festival, drained in batches after it, absent the rest of the year.
+  tradeCluster(peak, 'peak-bj1', bj1, 6, { general: 10, ingress: 3, middleware: 2 });
+  tradeCluster(peak, 'peak-nx1', nx1, 7, { general: 10, ingress: 3, middleware: 2 });
+
+  return estate;
+}
+
+const GENERAL: InstanceSpec = { model: 'g7.8xlarge', vcpu: 32, memoryGiB: 128 };
+const INGRESS: InstanceSpec = { model: 'c7.4xlarge', vcpu: 16, memoryGiB: 32, networkPps: 2_000_000 };
+const MIDDLEWARE: InstanceSpec = {
+  model: 'r7.8xlarge',
+  vcpu: 32,
+  memoryGiB: 256,
+  disks: [
+    { name: 'system', sizeGiB: 100, type: DiskType.SSD },
+    { name: 'data', sizeGiB: 1800, type: DiskType.NVME },
+  ],
+};
+const GATEWAY: InstanceSpec = { model: 'c7.8xlarge', vcpu: 32, memoryGiB: 64, networkPps: 4_000_000 };
+
+/** Address plan: cluster k gets pods 10.(16+4k).0.0/14, services 10.200.(16k).0/20, etcd 10.250.k.0/27. */
+function network(k: number): { pods: string; services: string; etcd: string } {
+  return { pods: `10.${16 + 4 * k}.0.0/14`, services: `10.200.${16 * k}.0/20`, etcd: `10.250.${k}.0/27` };
+}
+
+function middlewarePool(perZone: number): NodePoolProps {
+  return {
+    role: 'middleware',
+    instance: MIDDLEWARE,
+    replicasPerZone: perZone,
+    taints: [{ key: 'cluster-estate.io/dedicated', value: 'middleware', effect: TaintEffect.NO_SCHEDULE }],
+  };
+}
+
+/** A large trade cluster: 5 etcd members, 5 API servers, ingress / general / middleware pools. */
+function tradeCluster(group: ClusterGroup, name: string, idc: Idc, k: number, perZone: { general: number; ingress: number; middleware: number }): Cluster {
+  const cluster = new Cluster(group, name, {
+    idc,
+    kubernetesVersion: 'v1.31.4',
+    podCidr: network(k).pods,
+    serviceCidr: network(k).services,
+    purpose: 'trade: order, payment and promotion services',
+    controlPlane: { replicas: 5 },
+    etcd: { members: 5, memberSubnet: network(k).etcd },
+  });
+  cluster.addNodePool('ingress', {
+    role: 'ingress',
+    instance: INGRESS,
+    replicasPerZone: perZone.ingress,
+    taints: [{ key: 'cluster-estate.io/dedicated', value: 'ingress', effect: TaintEffect.NO_SCHEDULE }],
+  });
+  cluster.addNodePool('general', { role: 'general', instance: GENERAL, autoscaling: { minPerZone: perZone.general, maxPerZone: perZone.general * 3 } });
+  cluster.addNodePool('middleware', middlewarePool(perZone.middleware));
+  return cluster;
+}
