@@ -1,5 +1,6 @@
 import { Construct } from 'constructs';
 import { PromotionCalendar, PhaseAt, phaseAt, PromotionPhase } from './calendar';
+import { brand, hasBrand } from './brand';
 import { uniqueChildId } from './definition-error';
 import { Estate, requireScope } from './topology';
 
@@ -25,12 +26,17 @@ export interface PromotionProps {
 
 /** A promotion (a shopping festival): a calendar that decides when its peak cluster groups exist and at what size. */
 export class Promotion extends Construct {
+  public static isPromotion(x: unknown): x is Promotion {
+    return hasBrand(x, 'Promotion');
+  }
+
   public readonly name: string;
   public readonly displayName: string;
   public readonly calendar: PromotionCalendar;
 
   constructor(scope: Estate, id: string, props: PromotionProps) {
     super(scope, uniqueChildId(requireScope(scope, Estate.isEstate, 'Promotion', 'an Estate', id), id, 'promotion'));
+    brand(this, 'Promotion');
     this.name = id;
     this.displayName = props.displayName ?? id;
     this.calendar = {
@@ -67,12 +73,17 @@ export interface ClusterGroupProps {
 
 /** A group of clusters that share a lifecycle: the daily group, or a promotion's peak group. */
 export class ClusterGroup extends Construct {
+  public static isClusterGroup(x: unknown): x is ClusterGroup {
+    return hasBrand(x, 'ClusterGroup');
+  }
+
   public readonly name: string;
   public readonly kind: ClusterGroupKind;
   public readonly promotion?: Promotion;
 
   constructor(scope: Estate, id: string, props: ClusterGroupProps) {
     super(scope, uniqueChildId(requireScope(scope, Estate.isEstate, 'ClusterGroup', 'an Estate', id), id, 'cluster group'));
+    brand(this, 'ClusterGroup');
     this.name = id;
     this.kind = props.kind;
     this.promotion = props.promotion;

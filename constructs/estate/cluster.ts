@@ -1,5 +1,6 @@
 import { Construct } from 'constructs';
 import { JsonPatch } from 'cdk8s';
+import { brand, hasBrand } from './brand';
 import { CidrBlock, cidrsOverlap, parseCidr } from './cidr';
 import { ClusterGroup, ClusterGroupKind } from './cluster-group';
 import { ControlPlane, ControlPlaneProps } from './control-plane';
@@ -46,6 +47,10 @@ export interface ObjectPatch {
 
 /** A Kubernetes cluster: HA control plane, dedicated etcd and labelled node pools, in one IDC. */
 export class Cluster extends Construct {
+  public static isCluster(x: unknown): x is Cluster {
+    return hasBrand(x, 'Cluster');
+  }
+
   public readonly name: string;
   public readonly idc: Idc;
   public readonly kubernetesVersion: string;
@@ -60,10 +65,11 @@ export class Cluster extends Construct {
   private readonly patches: ObjectPatch[] = [];
 
   constructor(scope: ClusterGroup, id: string, props: ClusterProps) {
-    super(scope, uniqueChildId(requireScope(scope, (s) => s instanceof ClusterGroup, 'Cluster', 'a ClusterGroup', id), id, 'cluster'));
-    if (!props || !props.idc || !(props.idc instanceof Idc)) {
+    super(scope, uniqueChildId(requireScope(scope, (s) => ClusterGroup.isClusterGroup(s), 'Cluster', 'a ClusterGroup', id), id, 'cluster'));
+    if (!props || !props.idc || !Idc.isIdc(props.idc)) {
       throw new EstateDefinitionError(this.node.path, 'idc-reference', 'a cluster needs the IDC it runs in', 'pass props.idc, an Idc of the same estate');
     }
+    brand(this, 'Cluster');
     this.name = id;
     this.idc = props.idc;
     this.kubernetesVersion = props.kubernetesVersion;
@@ -92,7 +98,7 @@ export class Cluster extends Construct {
   }
 
   public get nodePools(): NodePool[] {
-    return this.node.children.filter((c): c is NodePool => c instanceof NodePool);
+    return this.node.children.filter((c): c is NodePool => NodePool.isNodePool(c));
   }
 
   /** Adds JSON patches to synthesized objects of this cluster. A patch that matches no object is a validation error. */

@@ -1,4 +1,5 @@
 import { Construct } from 'constructs';
+import { brand } from './brand';
 import type { Cluster } from './cluster';
 import { InstanceSpec } from './instance';
 import { ProblemCollector } from './problems';
@@ -82,6 +83,7 @@ export class ControlPlane extends Construct {
 
   constructor(scope: Cluster, id: string, props: ControlPlaneProps, defaultHost: string) {
     super(scope, id);
+    brand(this, 'ControlPlane');
     this.replicas = props.replicas ?? 3;
     this.endpoint = { host: props.endpoint?.host ?? defaultHost, port: props.endpoint?.port ?? 6443 };
     this.instance = props.instance ?? DEFAULT_CONTROL_PLANE_INSTANCE;

@@ -1,5 +1,6 @@
 import { Construct } from 'constructs';
 import { addressAt, blockSize, CidrBlock, parseCidr } from './cidr';
+import { brand } from './brand';
 import type { Cluster } from './cluster';
 import { EtcdTimeouts, ETCD_MAX_ELECTION_MS, quorum, spreadMembers, timeoutsForRtt, zonesWhoseLossBreaksQuorum } from './etcd-math';
 import { DiskType, InstanceSpec } from './instance';
@@ -89,6 +90,7 @@ export class EtcdCluster extends Construct {
 
   constructor(scope: Cluster, id: string, props: EtcdClusterProps) {
     super(scope, id);
+    brand(this, 'EtcdCluster');
     this.props = props;
     this.memberCount = props.members ?? 5;
     this.memberSubnet = props.memberSubnet;

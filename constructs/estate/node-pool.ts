@@ -1,4 +1,5 @@
 import { Construct } from 'constructs';
+import { brand, hasBrand } from './brand';
 import type { Cluster } from './cluster';
 import { InstanceSpec } from './instance';
 import { MAX_KUBELET_MINORS_BEHIND, minorsBehind, parseKubernetesVersion } from './kubernetes-version';
@@ -65,6 +66,10 @@ export interface NodePoolProps {
 
 /** A labelled pool of worker machines of one instance spec, spread over zones. */
 export class NodePool extends Construct {
+  public static isNodePool(x: unknown): x is NodePool {
+    return hasBrand(x, 'NodePool');
+  }
+
   public readonly name: string;
   public readonly role: string;
   public readonly instance: InstanceSpec;
@@ -77,6 +82,7 @@ export class NodePool extends Construct {
 
   constructor(scope: Cluster, id: string, props: NodePoolProps) {
     super(scope, id);
+    brand(this, 'NodePool');
     this.props = props;
     this.name = id;
     this.role = props.role;

@@ -1,4 +1,5 @@
 import { Construct, IConstruct } from 'constructs';
+import { brand, hasBrand } from './brand';
 import { EstateDefinitionError, uniqueChildId } from './definition-error';
 import { InfrastructureProvider } from './infrastructure';
 
@@ -17,7 +18,7 @@ export interface EstateProps {
 export class Estate extends Construct {
   /** True when `x` is an Estate, also across copies of this library. */
   public static isEstate(x: unknown): x is Estate {
-    return typeof x === 'object' && x !== null && ESTATE_SYMBOL in x;
+    return hasBrand(x, 'Estate');
   }
 
   /** The estate a construct belongs to. */
@@ -35,7 +36,7 @@ export class Estate extends Construct {
 
   constructor(name: string, props: EstateProps = {}) {
     super(undefined as unknown as Construct, name);
-    Object.defineProperty(this, ESTATE_SYMBOL, { value: true });
+    brand(this, 'Estate');
     this.name = name;
     this.dnsDomain = props.dnsDomain ?? 'estate.internal';
     this.environment = props.environment ?? 'production';
@@ -47,15 +48,13 @@ export class Estate extends Construct {
   }
 
   public get regions(): Region[] {
-    return this.node.children.filter((c): c is Region => c instanceof Region);
+    return this.node.children.filter((c): c is Region => Region.isRegion(c));
   }
 
   public get idcs(): Idc[] {
     return this.regions.flatMap((r) => r.idcs);
   }
 }
-
-const ESTATE_SYMBOL = Symbol.for('cluster-estate.Estate');
 
 /** Properties of a region. */
 export interface RegionProps {
@@ -65,11 +64,16 @@ export interface RegionProps {
 
 /** A geographic region: holds IDCs. Its id becomes the `topology.kubernetes.io/region` label. */
 export class Region extends Construct {
+  public static isRegion(x: unknown): x is Region {
+    return hasBrand(x, 'Region');
+  }
+
   public readonly name: string;
   public readonly displayName: string;
 
   constructor(scope: Estate, id: string, props: RegionProps = {}) {
     super(scope, uniqueChildId(requireScope(scope, Estate.isEstate, 'Region', 'an Estate', id), id, 'region'));
+    brand(this, 'Region');
     this.name = id;
     this.displayName = props.displayName ?? id;
   }
@@ -80,7 +84,7 @@ export class Region extends Construct {
   }
 
   public get idcs(): Idc[] {
-    return this.node.children.filter((c): c is Idc => c instanceof Idc);
+    return this.node.children.filter((c): c is Idc => Idc.isIdc(c));
   }
 }
 
@@ -115,6 +119,10 @@ export interface IdcProps {
  * one IDC (to avoid a single cluster's scheduling bottleneck).
  */
 export class Idc extends Construct {
+  public static isIdc(x: unknown): x is Idc {
+    return hasBrand(x, 'Idc');
+  }
+
   public readonly name: string;
   public readonly kind: IdcKind;
   public readonly infrastructure: InfrastructureProvider;
@@ -122,7 +130,8 @@ export class Idc extends Construct {
   public readonly zoneRtts: readonly ZoneRtt[];
 
   constructor(scope: Region, id: string, props: IdcProps) {
-    super(scope, uniqueChildId(requireScope(scope, (s) => s instanceof Region, 'Idc', 'a Region', id), id, 'IDC'));
+    super(scope, uniqueChildId(requireScope(scope, (s) => Region.isRegion(s), 'Idc', 'a Region', id), id, 'IDC'));
+    brand(this, 'Idc');
     this.name = id;
     this.kind = props.kind;
     this.infrastructure = props.infrastructure;
@@ -141,7 +150,7 @@ export class Idc extends Construct {
   }
 
   public get zones(): Zone[] {
-    return this.node.children.filter((c): c is Zone => c instanceof Zone);
+    return this.node.children.filter((c): c is Zone => Zone.isZone(c));
   }
 
   public get zoneNames(): string[] {
@@ -164,11 +173,16 @@ export interface ZoneProps {
 
 /** A zone: one failure domain of an IDC. */
 export class Zone extends Construct {
+  public static isZone(x: unknown): x is Zone {
+    return hasBrand(x, 'Zone');
+  }
+
   public readonly name: string;
   public readonly failureDomain: string;
 
   constructor(scope: Idc, id: string, props: ZoneProps = {}) {
     super(scope, uniqueChildId(scope, id, 'zone'));
+    brand(this, 'Zone');
     this.name = id;
     this.failureDomain = props.failureDomain ?? id;
   }

@@ -8,17 +8,17 @@ import { Estate } from './topology';
 
 /** Every cluster of the estate, in construct order. */
 export function clustersOf(estate: Estate): Cluster[] {
-  return estate.node.findAll().filter((c): c is Cluster => c instanceof Cluster);
+  return estate.node.findAll().filter((c): c is Cluster => Cluster.isCluster(c));
 }
 
 /** Every cluster group of the estate. */
 export function groupsOf(estate: Estate): ClusterGroup[] {
-  return estate.node.children.filter((c): c is ClusterGroup => c instanceof ClusterGroup);
+  return estate.node.children.filter((c): c is ClusterGroup => ClusterGroup.isClusterGroup(c));
 }
 
 /** Every promotion of the estate. */
 export function promotionsOf(estate: Estate): Promotion[] {
-  return estate.node.children.filter((c): c is Promotion => c instanceof Promotion);
+  return estate.node.children.filter((c): c is Promotion => Promotion.isPromotion(c));
 }
 
 /**
@@ -31,6 +31,9 @@ export function validateEstate(estate: Estate): Problem[] {
   for (const promotion of promotionsOf(estate)) checkPromotion(promotion, problems);
   for (const group of groupsOf(estate)) checkGroup(group, problems);
   const clusters = clustersOf(estate);
+  if (clusters.length === 0) {
+    problems.warning(estate.node.path, 'topology', 'the estate has no cluster: synthesis writes no Cluster API object', 'add a ClusterGroup and create clusters in it', 0);
+  }
   checkUniqueClusterNames(clusters, problems);
   for (const cluster of clusters) {
     cluster.collectProblems(problems);

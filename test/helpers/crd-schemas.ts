@@ -107,8 +107,8 @@ export function describeWithSharedCrds(name: string, fn: () => void): void {
 export interface KubeObject {
   apiVersion: string;
   kind: string;
-  metadata?: { name?: string; namespace?: string; [key: string]: unknown };
-  [key: string]: unknown;
+  metadata?: { readonly name?: string; readonly namespace?: string };
+  readonly [key: string]: unknown;
 }
 
 /**

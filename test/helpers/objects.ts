@@ -1,0 +1,36 @@
+import * as yaml from 'js-yaml';
+import { KubeObject } from '../../constructs';
+
+/** Objects of one kind, optionally in one namespace. */
+export function ofKind(objects: readonly KubeObject[], kind: string, namespace?: string): KubeObject[] {
+  return objects.filter((o) => o.kind === kind && (namespace === undefined || o.metadata.namespace === namespace));
+}
+
+/** The one object of a kind and name; fails the test when there is not exactly one. */
+export function theObject(objects: readonly KubeObject[], kind: string, name: string, namespace?: string): KubeObject {
+  const found = objects.filter((o) => o.kind === kind && o.metadata.name === name && (namespace === undefined || o.metadata.namespace === namespace));
+  if (found.length !== 1) throw new Error(`expected one ${kind} ${namespace ?? '*'}/${name}, found ${found.length}`);
+  return found[0];
+}
+
+/** Reads a nested field by dotted path; `undefined` when any step is missing. */
+export function field<T = unknown>(object: unknown, dotted: string): T {
+  let current: unknown = object;
+  for (const key of dotted.split('.')) {
+    if (current === null || typeof current !== 'object') return undefined as T;
+    current = (current as Record<string, unknown>)[key];
+  }
+  return current as T;
+}
+
+/** `[{name, value}]` argument lists (kubeadm extraArgs) as a map. */
+export function argMap(list: unknown): Record<string, string> {
+  return Object.fromEntries(((list as { name: string; value: string }[]) ?? []).map((a) => [a.name, a.value]));
+}
+
+/** The files a cloud-config writes, by path. */
+export function cloudInitFiles(cloudConfig: string): Record<string, { content: string; permissions?: string }> {
+  if (!cloudConfig.startsWith('#cloud-config\n')) throw new Error('not a cloud-config document');
+  const doc = yaml.load(cloudConfig) as { write_files: { path: string; content: string; permissions?: string }[] };
+  return Object.fromEntries(doc.write_files.map((f) => [f.path, f]));
+}
