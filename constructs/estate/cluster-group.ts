@@ -1,6 +1,7 @@
 import { Construct } from 'constructs';
 import { PromotionCalendar, PhaseAt, phaseAt, PromotionPhase } from './calendar';
 import { brand, hasBrand } from './brand';
+import type { Cluster, ClusterProps } from './cluster';
 import { uniqueChildId } from './definition-error';
 import { Estate, requireScope } from './topology';
 
@@ -87,6 +88,17 @@ export class ClusterGroup extends Construct {
     this.name = id;
     this.kind = props.kind;
     this.promotion = props.promotion;
+  }
+
+  /** Adds a cluster to this group. */
+  public addCluster(id: string, props: ClusterProps): Cluster {
+    const { Cluster: ClusterClass } = require('./cluster') as typeof import('./cluster');
+    return new ClusterClass(this, id, props);
+  }
+
+  /** The group's clusters. */
+  public get clusters(): Cluster[] {
+    return this.node.children.filter((c): c is Cluster => hasBrand(c, 'Cluster'));
   }
 
   /** Phase of the group at `asOf`: a daily group is always at full size. */

@@ -1,6 +1,8 @@
 import { Construct, IConstruct } from 'constructs';
 import { brand, hasBrand } from './brand';
 import { EstateDefinitionError, uniqueChildId } from './definition-error';
+import type { Cluster } from './cluster';
+import type { ClusterGroup, ClusterGroupProps, Promotion, PromotionProps } from './cluster-group';
 import { InfrastructureProvider } from './infrastructure';
 
 /** What an estate says about itself. */
@@ -53,6 +55,24 @@ export class Estate extends Construct {
 
   public get idcs(): Idc[] {
     return this.regions.flatMap((r) => r.idcs);
+  }
+
+  /** Adds a promotion (its calendar decides when its peak groups exist). */
+  public addPromotion(id: string, props: PromotionProps): Promotion {
+    // Required lazily: cluster-group.ts imports this file.
+    const { Promotion: PromotionClass } = require('./cluster-group') as typeof import('./cluster-group');
+    return new PromotionClass(this, id, props);
+  }
+
+  /** Adds a cluster group (daily, or the peak group of a promotion). */
+  public addClusterGroup(id: string, props: ClusterGroupProps): ClusterGroup {
+    const { ClusterGroup: ClusterGroupClass } = require('./cluster-group') as typeof import('./cluster-group');
+    return new ClusterGroupClass(this, id, props);
+  }
+
+  /** Every cluster of the estate, in the order they were added. */
+  public get clusters(): Cluster[] {
+    return this.node.findAll().filter((c): c is Cluster => hasBrand(c, 'Cluster'));
   }
 }
 

@@ -8,7 +8,7 @@ import { Estate } from './topology';
 
 /** Every cluster of the estate, in construct order. */
 export function clustersOf(estate: Estate): Cluster[] {
-  return estate.node.findAll().filter((c): c is Cluster => Cluster.isCluster(c));
+  return estate.clusters;
 }
 
 /** Every cluster group of the estate. */
