@@ -3,6 +3,7 @@ export * from './kube-object';
 export * from './management';
 export * from './output';
 export * from './plan';
+export * from './rendered-object';
 export * from './summary';
 export * from './synthesize';
 export * from './writer';

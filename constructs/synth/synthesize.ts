@@ -1,8 +1,9 @@
-import { ApiObject, App, Chart } from 'cdk8s';
+import { App, Chart } from 'cdk8s';
 import { Estate, EstateValidationError, Problem, ProblemCollector, ProblemSeverity, validateEstate } from '../estate';
 import { KubeObject } from './kube-object';
 import { renderClusterManagementObjects } from './management';
 import { ClusterPlan, EstatePlan, planEstate } from './plan';
+import { RenderedObject } from './rendered-object';
 
 /** The target that holds every cluster's Cluster API objects. */
 export const MANAGEMENT_TARGET = 'management';
@@ -54,10 +55,10 @@ function resolveTarget(name: string, clusters: ClusterPlan[], render: (cluster: 
   const app = new App({ outdir: '.', recordConstructMetadata: false });
   const chart = new Chart(app, name, { disableResourceNameHashes: true });
   for (const cluster of clusters) {
-    const apiObjects: ApiObject[] = [];
+    const apiObjects: RenderedObject[] = [];
     for (const object of render(cluster)) {
       const id = `${object.kind}.${object.metadata.namespace ?? ''}.${object.metadata.name}`;
-      apiObjects.push(new ApiObject(chart, id, object));
+      apiObjects.push(new RenderedObject(chart, id, object));
     }
     for (const patch of cluster.patches) {
       const matches = apiObjects.filter((o) => o.kind === patch.kind && (patch.name === undefined || o.name === patch.name));

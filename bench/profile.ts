@@ -1,0 +1,45 @@
+/**
+ * Profiling helper for the estate-synthesis stage (not part of `npm run bench`):
+ *
+ *   npm run build --silent && node --cpu-prof --cpu-prof-dir=/tmp/estate-prof lib/bench/profile.js --size 100 --runs 5 --pipeline ours
+ *   node lib/bench/tools/cpuprofile-summary.js /tmp/estate-prof/<file>.cpuprofile
+ *
+ * Runs one pipeline repeatedly (after one warm-up run) at one size and prints each phase's median time, so a CPU
+ * profile of the process shows where a pipeline's time goes.
+ */
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { estateSpec } from './generate-estate';
+import { collectGarbage, median, RunRecorder } from './harness/measure';
+import { baselinePipeline, estateSynthesis, oursPipeline } from './stages/estate-synthesis';
+
+function arg(name: string, fallback: string): string {
+  const i = process.argv.indexOf(`--${name}`);
+  return i >= 0 && process.argv[i + 1] ? process.argv[i + 1] : fallback;
+}
+
+const size = Number(arg('size', '100'));
+const runs = Number(arg('runs', '5'));
+const which = arg('pipeline', 'ours');
+const pipeline = which === 'baseline' ? baselinePipeline : oursPipeline;
+const spec = estateSpec(size);
+const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'cluster-estate-profile-'));
+const phases: Record<string, number[]> = {};
+try {
+  for (let i = 0; i <= runs; i++) {
+    collectGarbage();
+    const recorder = new RunRecorder();
+    const dir = path.join(tmp, String(i));
+    pipeline(spec, recorder, dir);
+    const m = recorder.finish();
+    fs.rmSync(dir, { recursive: true, force: true });
+    if (i === 0) continue; // warm-up
+    for (const [k, v] of Object.entries(m.phasesMs)) (phases[k] ??= []).push(v);
+    (phases.total ??= []).push(m.ms);
+  }
+} finally {
+  fs.rmSync(tmp, { recursive: true, force: true });
+}
+process.stdout.write(`${estateSynthesis.name} ${which} at ${size} clusters, median of ${runs} run(s):\n`);
+for (const [k, v] of Object.entries(phases)) process.stdout.write(`  ${k.padEnd(12)} ${median(v).toFixed(1)} ms\n`);
