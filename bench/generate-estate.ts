@@ -8,7 +8,7 @@
  */
 import {
   Cluster, ClusterGroup, ClusterGroupKind, ClusterPlan, DEFAULT_CONTROL_PLANE_INSTANCE, DEFAULT_ETCD_INSTANCE,
-  DiskType, EtcdCompactionMode, EtcdMember, Estate, IdcKind, InfrastructureProvider, InstanceSpec, PoolPlan,
+  DiskType, EtcdCompactionMode, EtcdMemberPlan, Estate, IdcKind, InfrastructureProvider, InstanceSpec, PoolPlan,
   Promotion, PromotionCalendar, PromotionPhase, SecretsEncryption, Taint, TaintEffect, phaseAt, timeoutsForRtt,
 } from '../constructs';
 
@@ -278,13 +278,14 @@ export function buildClusterPlans(spec: EstateSpec): ClusterPlan[] {
   const plans = spec.clusters.map((c): ClusterPlan => {
     const zones = c.idc.zones;
     const subnetBase = parseIpv4Block(c.etcdSubnet);
-    const members: EtcdMember[] = [];
+    const members: EtcdMemberPlan[] = [];
     for (let i = 0; i < c.etcdMembers; i++) {
       const address = ipv4Text(subnetBase + ETCD.firstMemberOffset + i);
       members.push({
         index: i,
         name: `${c.name}-etcd-${i}`,
         zone: zones[i % zones.length],
+        failureDomain: zones[i % zones.length],
         address,
         clientUrl: `https://${address}:${ETCD.clientPort}`,
         peerUrl: `https://${address}:${ETCD.peerPort}`,
@@ -324,6 +325,7 @@ export function buildClusterPlans(spec: EstateSpec): ClusterPlan[] {
         replicas: c.controlPlaneReplicas,
         endpoint: { host: `${c.name}-api.${spec.dnsDomain}`, port: 6443 },
         zones,
+        failureDomains: zones,
         instance: DEFAULT_CONTROL_PLANE_INSTANCE,
         anonymousAuth: false,
         auditLog: { maxAgeDays: 30, maxBackups: 10, maxSizeMiB: 100 },

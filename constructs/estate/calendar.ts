@@ -63,6 +63,9 @@ export function parseCalendarDate(text: string, timeZone: string): number | unde
 
 /** True when `timeZone` names an IANA time zone this runtime knows. */
 export function isKnownTimeZone(timeZone: string): boolean {
+  // luxon also takes "local", "system" and offsets such as "UTC+8": the first two would make the phase depend on the
+  // machine that synthesizes, so only Area/Location names (and UTC) count.
+  if (typeof timeZone !== 'string' || !(/^[A-Za-z_]+(\/[A-Za-z0-9_+\-]+)+$/.test(timeZone) || timeZone === 'UTC')) return false;
   return DateTime.local().setZone(timeZone).isValid;
 }
 

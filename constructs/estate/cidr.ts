@@ -9,8 +9,18 @@ export interface CidrBlock {
   readonly prefixLength: number;
 }
 
+// The notation Kubernetes accepts (Go's net.ParseCIDR): four decimal octets without leading zeros, or IPv6 without a
+// zone, and a decimal prefix length. ipaddr.js alone also reads octal, hex and short forms, which would place a block
+// somewhere else than the API server does.
+const OCTET = '(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9][0-9]|[0-9])';
+const IPV4_CIDR = new RegExp(`^${OCTET}(\\.${OCTET}){3}/(3[0-2]|[12][0-9]|[0-9])$`);
+const IPV6_CIDR = /^(?=[^/]*:)[0-9A-Fa-f:.]+\/(12[0-8]|1[01][0-9]|[1-9][0-9]|[0-9])$/;
+
 /** Parses `a.b.c.d/n` or an IPv6 CIDR. Throws a plain Error whose message says what is wrong. */
 export function parseCidr(text: string): CidrBlock {
+  if (typeof text !== 'string' || !(IPV4_CIDR.test(text) || IPV6_CIDR.test(text))) {
+    throw new Error(`"${text}" is not a CIDR block such as 10.0.0.0/16 (dotted decimal without leading zeros, or IPv6, with a prefix length)`);
+  }
   let parsed: [ipaddr.IPv4 | ipaddr.IPv6, number];
   try {
     parsed = ipaddr.parseCIDR(text);

@@ -2,7 +2,7 @@ import { Construct } from 'constructs';
 import { JsonPatch } from 'cdk8s';
 import { brand, hasBrand } from './brand';
 import { CidrBlock, cidrsOverlap, parseCidr } from './cidr';
-import { ClusterGroup, ClusterGroupKind } from './cluster-group';
+import { ClusterGroup } from './cluster-group';
 import { ControlPlane, ControlPlaneProps } from './control-plane';
 import { EstateDefinitionError, uniqueChildId } from './definition-error';
 import { EtcdCluster, EtcdClusterProps } from './etcd-cluster';
@@ -150,21 +150,29 @@ export class Cluster extends Construct {
     if (Estate.of(this.idc) !== this.estate) {
       problems.error(path, 'idc-reference', `IDC ${this.idc.node.path} belongs to another estate`, 'use an IDC of this estate', this.idc.node.path);
     }
-    const group = this.group;
-    if (group.kind === ClusterGroupKind.PEAK && !group.promotion) {
-      problems.error(group.node.path, 'group-promotion', 'a peak group needs the promotion it serves', 'pass props.promotion to the ClusterGroup', group.name);
-    }
     if (this.nodePools.length === 0) {
       problems.error(path, 'node-pools', 'the cluster has no node pool', 'add at least one node pool with cluster.addNodePool()', 0);
     }
-    const names = new Set<string>();
-    for (const pool of this.nodePools) {
-      for (const zone of pool.zones) {
-        const name = `${this.name}-${pool.name}-${zone}`;
-        if (name.length > 63) problems.error(pool.node.path, 'name-length', `the MachineDeployment name "${name}" is longer than 63 characters`, 'shorten the cluster, pool or zone name', name.length);
-        if (names.has(name)) problems.error(pool.node.path, 'unique-names', `two pools would create the MachineDeployment "${name}"`, 'rename one of the pools', name);
-        names.add(name);
+    // Every object of the cluster is named from the cluster, pool, zone and member names: two sources of the same
+    // name would make two objects collide, so names are checked as the synthesis will write them.
+    const owners = new Map<string, string>();
+    const claim = (name: string, owner: string, path: string) => {
+      const previous = owners.get(name);
+      if (previous !== undefined && previous !== owner) {
+        problems.error(path, 'unique-names', `${owner} and ${previous} would both create objects named "${name}"`, 'rename the node pool', name);
+      } else if (name.length > 63) {
+        problems.error(path, 'name-length', `the object name "${name}" is longer than 63 characters`, 'shorten the cluster, pool or zone name', name.length);
       }
+      owners.set(name, owner);
+    };
+    claim(`${this.name}-control-plane`, 'the control plane', path);
+    for (let i = 0; i < this.etcd.placement.length; i++) {
+      claim(`${this.name}-etcd-${i}`, `etcd member ${i}`, this.etcd.node.path);
+      claim(`${this.name}-etcd-${i}-bootstrap`, `etcd member ${i}`, this.etcd.node.path);
+    }
+    for (const pool of this.nodePools) {
+      claim(`${this.name}-${pool.name}`, `node pool ${pool.name}`, pool.node.path);
+      for (const zone of pool.zones) claim(`${this.name}-${pool.name}-${zone}`, `node pool ${pool.name}`, pool.node.path);
     }
   }
 }

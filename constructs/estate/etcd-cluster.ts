@@ -71,6 +71,11 @@ export interface EtcdMember {
   readonly peerUrl: string;
 }
 
+/** True for a member count that can be placed at all (validation decides whether it is a good one). */
+function isPlaceableCount(n: number): boolean {
+  return Number.isInteger(n) && n >= 1 && n <= 99;
+}
+
 /** First host offset in the member subnet: leaves the low addresses for gateways and load balancers. */
 const FIRST_MEMBER_OFFSET = 10;
 
@@ -110,7 +115,9 @@ export class EtcdCluster extends Construct {
 
   /** Zone of each member, by index. */
   public get placement(): string[] {
-    return this.props.memberZones ?? spreadMembers(this.memberCount, this.cluster.idc.zoneNames);
+    if (this.props.memberZones) return this.props.memberZones;
+    // A count that is not a small whole number is reported by validation; there is nothing to place.
+    return isPlaceableCount(this.memberCount) ? spreadMembers(this.memberCount, this.cluster.idc.zoneNames) : [];
   }
 
   /** The members with their zones and addresses. Call only on a validated estate. */
@@ -142,10 +149,10 @@ export class EtcdCluster extends Construct {
   /** Heartbeat and election timeout: the overrides, or what the zones' RTT calls for. */
   public get timeouts(): EtcdTimeouts {
     const derived = timeoutsForRtt(this.maxMemberRttMs);
-    return {
-      heartbeatIntervalMs: this.props.heartbeatIntervalMs ?? derived.heartbeatIntervalMs,
-      electionTimeoutMs: this.props.electionTimeoutMs ?? derived.electionTimeoutMs,
-    };
+    const heartbeatIntervalMs = this.props.heartbeatIntervalMs ?? derived.heartbeatIntervalMs;
+    // An overridden heartbeat alone still gets an election timeout of ten heartbeats.
+    const electionTimeoutMs = this.props.electionTimeoutMs ?? Math.max(derived.electionTimeoutMs, heartbeatIntervalMs * 10);
+    return { heartbeatIntervalMs, electionTimeoutMs };
   }
 
   /** The member subnet, parsed; undefined when it does not parse (validation reports it). */
@@ -188,7 +195,7 @@ export class EtcdCluster extends Construct {
     const subnet = this.tryMemberSubnet();
     if (!subnet) {
       problems.error(path, 'cidr-syntax', 'etcd.memberSubnet is not a CIDR block (network address, no host bits)', 'give a subnet such as 10.20.0.0/27', this.memberSubnet);
-    } else if (blockSize(subnet) < BigInt(FIRST_MEMBER_OFFSET + Math.max(0, Math.min(n, 64)) + 1)) {
+    } else if (isPlaceableCount(n) && blockSize(subnet) < BigInt(FIRST_MEMBER_OFFSET + n + 1)) {
       problems.error(path, 'etcd-member-subnet', `etcd.memberSubnet is too small for ${n} members at offsets ${FIRST_MEMBER_OFFSET} and up`, 'use a /27 or larger subnet', this.memberSubnet);
     }
     const { heartbeatIntervalMs: hb, electionTimeoutMs: el } = this.timeouts;

@@ -5,7 +5,8 @@ import { InstanceSpec } from './instance';
 import { MAX_KUBELET_MINORS_BEHIND, minorsBehind, parseKubernetesVersion } from './kubernetes-version';
 import { ProblemCollector } from './problems';
 import { checkDnsLabel, checkLabelKey, checkLabelValue } from './syntax';
-import { nodeLabelRoute, NodeLabelRoute } from './well-known-labels';
+import {
+  LABEL_CLUSTER, LABEL_IDC, LABEL_MACHINE_MODEL, LABEL_POOL_ROLE, LABEL_ROLE, LABEL_ZONE, NODE_INSTANCE_TYPE, NODE_POOL, NODE_REGION, NODE_ROLE_PREFIX, NODE_ZONE, nodeLabelRoute, NodeLabelRoute } from './well-known-labels';
 
 /** What a taint does to pods that do not tolerate it. */
 export enum TaintEffect {
@@ -145,7 +146,9 @@ export class NodePool extends Construct {
       if (keyProblem) problems.error(path, 'label-syntax', `label key "${key}" ${keyProblem}`, 'use a qualified key such as "example.com/tier"', key);
       const valueProblem = typeof value === 'string' ? checkLabelValue(value) : 'must be a string';
       if (valueProblem) problems.error(path, 'label-syntax', `label value of "${key}" ${valueProblem}`, 'use at most 63 alphanumeric, "-", "_" or "." characters', value);
-      if (!keyProblem && nodeLabelRoute(key) === NodeLabelRoute.UNREACHABLE) {
+      if (!keyProblem && isEstateOwnedNodeLabel(key, this.role)) {
+        problems.error(path, 'reserved-label', `label "${key}" is set by the estate itself (pool, role, region, zone, IDC, machine model)`, 'state it through the pool\'s own props (role, instance, zones), or use a key of your own domain', key);
+      } else if (!keyProblem && nodeLabelRoute(key) === NodeLabelRoute.UNREACHABLE) {
         problems.error(path, 'node-label-reach', `label "${key}" can reach the Node neither through Cluster API nor through the kubelet (NodeRestriction forbids it)`, 'use your own domain, or a node-role.kubernetes.io / node.cluster.x-k8s.io key', key);
       }
     }
@@ -182,4 +185,12 @@ export class NodePool extends Construct {
     const validMax = typeof mu === 'number' ? Number.isInteger(mu) && mu >= 0 : /^(100|[1-9]?[0-9])%$/.test(mu);
     if (!validMax) problems.error(path, 'health-check', 'maxUnhealthy must be a whole number or a percentage such as "40%"', 'set maxUnhealthy to "40%"', mu);
   }
+}
+
+/** Node labels the estate writes from the model: a pool may not set them, or its nodes would contradict the model. */
+const ESTATE_OWNED_NODE_LABELS = new Set([NODE_POOL, NODE_REGION, NODE_ZONE, NODE_INSTANCE_TYPE, LABEL_IDC, LABEL_MACHINE_MODEL, LABEL_POOL_ROLE, LABEL_ZONE, LABEL_CLUSTER, LABEL_ROLE]);
+
+function isEstateOwnedNodeLabel(key: string, role: string): boolean {
+  // Further node-role labels are fine (a pool may serve two roles); its own role label comes from `role`.
+  return ESTATE_OWNED_NODE_LABELS.has(key) || key === `${NODE_ROLE_PREFIX}${role}`;
 }

@@ -117,6 +117,9 @@ function checkGroup(group: ClusterGroup, problems: ProblemCollector): void {
   const path = group.node.path;
   const nameProblem = checkDnsLabel(group.name);
   if (nameProblem) problems.error(path, 'name-syntax', `group name ${nameProblem}`, 'use a lowercase name such as "daily"', group.name);
+  if (group.kind === ClusterGroupKind.PEAK && !group.promotion) {
+    problems.error(path, 'group-promotion', 'a peak group needs the promotion it serves', 'pass props.promotion to the ClusterGroup', group.name);
+  }
   if (group.kind === ClusterGroupKind.DAILY && group.promotion) {
     problems.error(path, 'group-promotion', 'a daily group always runs and has no promotion', 'remove props.promotion, or make the group kind PEAK', group.promotion.name);
   }

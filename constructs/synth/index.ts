@@ -7,3 +7,4 @@ export * from './rendered-object';
 export * from './summary';
 export * from './synthesize';
 export * from './writer';
+export * from './load-balancer';

@@ -112,7 +112,7 @@ export function renderClusterManagementObjects(plan: ClusterPlan, estate: string
     apiVersion: provider.groupVersion,
     kind: provider.clusterKind,
     metadata: meta(plan.name),
-    spec: provider.renderClusterSpec({ ...machineContext, failureDomains: plan.controlPlane.zones, controlPlaneEndpoint: plan.controlPlane.endpoint }),
+    spec: provider.renderClusterSpec({ ...machineContext, failureDomains: plan.controlPlane.failureDomains, controlPlaneEndpoint: plan.controlPlane.endpoint }),
   });
 
   objects.push(...renderControlPlane(plan, meta, ref, machineContext));
@@ -261,7 +261,7 @@ function renderEtcdMembers(plan: ClusterPlan, meta: Meta, ref: Ref, base: Machin
         clusterName: plan.name,
         bootstrap: { dataSecretName: bootstrapName },
         infrastructureRef: ref(provider.apiGroup, provider.machineKind, member.name),
-        failureDomain: member.zone,
+        failureDomain: member.failureDomain,
       },
     });
   }

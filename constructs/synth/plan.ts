@@ -69,6 +69,8 @@ export interface ControlPlanePlan {
   readonly replicas: number;
   readonly endpoint: { readonly host: string; readonly port: number };
   readonly zones: string[];
+  /** The zones' failure domains, as the infrastructure provider names them. */
+  readonly failureDomains: string[];
   readonly instance: InstanceSpec;
   readonly anonymousAuth: boolean;
   readonly auditLog: { readonly maxAgeDays: number; readonly maxBackups: number; readonly maxSizeMiB: number };
@@ -77,8 +79,13 @@ export interface ControlPlanePlan {
   readonly extraApiServerArgs: Readonly<Record<string, string>>;
 }
 
+/** An etcd member with the failure domain its zone maps to. */
+export interface EtcdMemberPlan extends EtcdMember {
+  readonly failureDomain: string;
+}
+
 export interface EtcdPlan {
-  readonly members: EtcdMember[];
+  readonly members: EtcdMemberPlan[];
   readonly instance: InstanceSpec;
   readonly version: string;
   readonly timeouts: EtcdTimeouts;
@@ -156,6 +163,7 @@ function planCluster(cluster: Cluster, phase: PhaseAt | undefined): ClusterPlan 
       replicas: cp.replicas,
       endpoint: cp.endpoint,
       zones: cp.zones,
+      failureDomains: cp.zones.map((z) => failureDomains.get(z) ?? z),
       instance: cp.instance,
       anonymousAuth: cp.anonymousAuth,
       auditLog: cp.auditLog,
@@ -164,7 +172,7 @@ function planCluster(cluster: Cluster, phase: PhaseAt | undefined): ClusterPlan 
       extraApiServerArgs: cp.extraApiServerArgs,
     },
     etcd: {
-      members: etcd.members.map((m) => ({ ...m, zone: m.zone })),
+      members: etcd.members.map((m) => ({ ...m, failureDomain: failureDomains.get(m.zone) ?? m.zone })),
       instance: etcd.instance,
       version: etcd.version,
       timeouts: etcd.timeouts,

@@ -43,7 +43,10 @@ export function synthesize(estate: Estate, options: SynthesizeOptions = {}): Syn
   const plan = planEstate(estate, asOf);
   const patchProblems = new ProblemCollector();
   const management = resolveTarget(MANAGEMENT_TARGET, plan.clusters, (cluster) => renderClusterManagementObjects(cluster, plan.estate), patchProblems);
-  if (patchProblems.hasErrors) throw new EstateValidationError([...problems, ...patchProblems.problems]);
+  if (patchProblems.hasErrors) {
+    for (const p of problems) patchProblems.add(p);
+    throw new EstateValidationError(patchProblems.problems);
+  }
   return { plan, targets: [management], warnings: problems.filter((p) => p.severity === ProblemSeverity.WARNING) };
 }
 
@@ -65,8 +68,17 @@ function resolveTarget(name: string, clusters: ClusterPlan[], render: (cluster: 
       if (matches.length === 0) {
         problems.error(cluster.path, 'object-patch', `a patch for ${patch.kind}${patch.name ? ` "${patch.name}"` : ''} matches no object of the cluster`, 'check the kind and name against the synthesized objects (estate synth --format json lists them)', patch.name ?? patch.kind);
       }
-      for (const match of matches) match.addJsonPatch(...patch.patches);
+      for (const match of matches) {
+        match.addJsonPatch(...patch.patches);
+        try {
+          match.toJson();
+        } catch (e) {
+          const reason = String((e as Error).message ?? e).replace(/^Failed serializing construct at path '[^']*' with name '[^']*': /, '');
+          problems.error(cluster.path, 'object-patch', `a patch for ${match.kind} "${match.name}" cannot be applied: ${reason.split('\n')[0]}`, 'fix the patch path or value against the synthesized object (estate synth writes it to dist/)', patch.patches.map((p) => p.toString?.() ?? p));
+        }
+      }
     }
   }
-  return { name, objects: chart.toJson() as KubeObject[] };
+  // A patch that failed is reported above; resolving the chart would only fail again on it.
+  return { name, objects: problems.hasErrors ? [] : (chart.toJson() as KubeObject[]) };
 }

@@ -74,9 +74,13 @@ export function checkEngines(engines: readonly Engine[]): EngineCheck {
     else missing.push(engine);
   }
   const packages = [...new Set(missing.map((e) => ENGINE_PACKAGES[e]))];
+  const why = (e: Engine) => {
+    const variable = engineEnvVar(e);
+    const explicit = process.env[variable];
+    return explicit ? `${e} (${variable}=${explicit} is not an executable file)` : `${e} (not on PATH nor in ${EXTRA_DIRS.join(':')}; ${variable} not set)`;
+  };
   const message = missing.length === 0 ? '' :
-    `missing engine binar${missing.length === 1 ? 'y' : 'ies'}: ${missing.join(', ')} ` +
-    `(not on PATH, not in ${EXTRA_DIRS.join(':')}, no ${missing.map(engineEnvVar).join('/')} set); ` +
+    `missing engine binar${missing.length === 1 ? 'y' : 'ies'}: ${missing.map(why).join(', ')}; ` +
     `install with: apt-get install -y ${packages.join(' ')}`;
   return { paths, missing, message };
 }

@@ -126,6 +126,19 @@ export class ManagedProcess {
   }
 }
 
+/** Children still running, across trackers: killed if the test process exits without stopping them. */
+const live = new Set<ManagedProcess>();
+let exitHookInstalled = false;
+
+function installExitHook(): void {
+  if (exitHookInstalled) return;
+  exitHookInstalled = true;
+  // Last resort (a crashed or force-exited worker): afterAll did not run, so no engine outlives the test process.
+  process.once('exit', () => {
+    for (const p of live) p.signal('SIGKILL');
+  });
+}
+
 /** Every process a suite started. Call `stopAll` in afterAll (and afterEach where tests start their own). */
 export class ProcessTracker {
   private readonly processes: ManagedProcess[] = [];
@@ -140,6 +153,9 @@ export class ProcessTracker {
     child.on('error', () => undefined);
     const managed = new ManagedProcess(name, child);
     this.processes.push(managed);
+    installExitHook();
+    live.add(managed);
+    child.once('exit', () => live.delete(managed));
     return managed;
   }
 
