@@ -2,10 +2,10 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { JsonPatch } from 'cdk8s';
-import { synthesisFiles, synthesize, writeSynthesis, SUMMARY_FILE, EstateValidationError } from '../../constructs';
-import { referenceEstate } from '../../stacks/estates';
-import { field, theObject } from '../helpers/objects';
-import { REFERENCE_TIMES } from '../helpers/reference';
+import { synthesisFiles, synthesize, writeSynthesis, SUMMARY_FILE, EstateValidationError } from '../../../constructs';
+import { referenceEstate } from '../../../stacks/estates';
+import { field, theObject } from '../../helpers/objects';
+import { REFERENCE_TIMES } from '../../helpers/reference';
 
 function readTree(dir: string): Record<string, string> {
   const out: Record<string, string> = {};
@@ -68,7 +68,7 @@ describe('deterministic output', () => {
 describe('escape hatch: JSON patches on synthesized objects', () => {
   test('a patch changes exactly the object it names', () => {
     const estate = referenceEstate();
-    const cluster = estate.node.findAll().find((c) => c.node.id === 'trade-hz1') as import('../../constructs').Cluster;
+    const cluster = estate.node.findAll().find((c) => c.node.id === 'trade-hz1') as import('../../../constructs').Cluster;
     cluster.addObjectPatch({ kind: 'KubeadmControlPlane', patches: [JsonPatch.add('/spec/kubeadmConfigSpec/verbosity', 4)] });
     const objects = synthesize(estate, { asOf: REFERENCE_TIMES.peak }).targets[0].objects;
     expect(field(theObject(objects, 'KubeadmControlPlane', 'trade-hz1-control-plane'), 'spec.kubeadmConfigSpec.verbosity')).toBe(4);
@@ -77,7 +77,7 @@ describe('escape hatch: JSON patches on synthesized objects', () => {
 
   test('a patch that matches nothing is an error, not a silent no-op', () => {
     const estate = referenceEstate();
-    const cluster = estate.node.findAll().find((c) => c.node.id === 'trade-hz1') as import('../../constructs').Cluster;
+    const cluster = estate.node.findAll().find((c) => c.node.id === 'trade-hz1') as import('../../../constructs').Cluster;
     cluster.addObjectPatch({ kind: 'KubeadmControlPlane', name: 'trade-hz1-typo', patches: [JsonPatch.add('/spec/x', 1)] });
     let error: unknown;
     try {

@@ -1,6 +1,6 @@
-import { MANAGEMENT_TARGET } from '../../constructs';
-import { ClusterApiSchemas, describeWithSharedCrds } from '../helpers/crd-schemas';
-import { REFERENCE_TIMES, referenceSynthesis } from '../helpers/reference';
+import { MANAGEMENT_TARGET } from '../../../constructs';
+import { ClusterApiSchemas, describeWithSharedCrds } from '../../helpers/crd-schemas';
+import { REFERENCE_TIMES, referenceSynthesis } from '../../helpers/reference';
 
 describeWithSharedCrds('Cluster API objects pass the upstream v1beta2 CRD schemas', () => {
   const schemas = ClusterApiSchemas.load();

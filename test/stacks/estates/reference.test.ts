@@ -1,5 +1,5 @@
-import { ClusterGroupKind, IdcKind, phaseAt, PromotionPhase, validateEstate } from '../../constructs';
-import { referenceEstate } from '../../stacks/estates';
+import { ClusterGroupKind, IdcKind, phaseAt, PromotionPhase, validateEstate } from '../../../constructs';
+import { referenceEstate } from '../../../stacks/estates';
 
 const estate = referenceEstate();
 

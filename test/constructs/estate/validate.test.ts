@@ -4,8 +4,8 @@ import {
   EstateValidationError, EtcdClusterProps, formatProblem, Idc, IdcKind, InfrastructureProvider, KubeObject, NodePool,
   NodePoolProps, Problem, ProblemSeverity, Promotion, PromotionProps, Region, synthesize, Synthesis, TaintEffect,
   validateEstate,
-} from '../../constructs';
-import { ClusterApiSchemas, describeWithSharedCrds } from '../helpers/crd-schemas';
+} from '../../../constructs';
+import { ClusterApiSchemas, describeWithSharedCrds } from '../../helpers/crd-schemas';
 
 /**
  * Rule-by-rule validation tests: a small valid estate (one region, one IDC with three zones, a daily group, one

@@ -1,7 +1,7 @@
 import * as yaml from 'js-yaml';
-import { ETCD_PATHS, KubeObject, MANAGEMENT_TARGET, nodeLabelRoute, NodeLabelRoute, quorum } from '../../constructs';
-import { argMap, cloudInitFiles, field, ofKind, theObject } from '../helpers/objects';
-import { referenceSynthesis } from '../helpers/reference';
+import { ETCD_PATHS, KubeObject, MANAGEMENT_TARGET, nodeLabelRoute, NodeLabelRoute, quorum } from '../../../constructs';
+import { argMap, cloudInitFiles, field, ofKind, theObject } from '../../helpers/objects';
+import { referenceSynthesis } from '../../helpers/reference';
 
 const synthesis = referenceSynthesis();
 const management = synthesis.targets.find((t) => t.name === MANAGEMENT_TARGET)!;

@@ -1,6 +1,6 @@
-import { MANAGEMENT_TARGET, summarize } from '../../constructs';
-import { field, ofKind, theObject } from '../helpers/objects';
-import { REFERENCE_TIMES, referenceSynthesis } from '../helpers/reference';
+import { MANAGEMENT_TARGET, summarize } from '../../../constructs';
+import { field, ofKind, theObject } from '../../helpers/objects';
+import { REFERENCE_TIMES, referenceSynthesis } from '../../helpers/reference';
 
 const PEAK_CLUSTERS = ['peak-bj1', 'peak-nx1'];
 const DAILY_CLUSTERS = ['charging-sh1', 'ops-nx1', 'trade-bj1', 'trade-hz1', 'trade-hz2', 'trade-sz1'];

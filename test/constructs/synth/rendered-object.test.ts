@@ -1,6 +1,6 @@
 import { ApiObject, App, Chart, JsonPatch } from 'cdk8s';
-import { MANAGEMENT_TARGET, RenderedObject, renderClusterManagementObjects } from '../../constructs';
-import { referenceSynthesis } from '../helpers/reference';
+import { MANAGEMENT_TARGET, RenderedObject, renderClusterManagementObjects } from '../../../constructs';
+import { referenceSynthesis } from '../../helpers/reference';
 
 describe('RenderedObject', () => {
   const plan = referenceSynthesis().plan;

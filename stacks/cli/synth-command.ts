@@ -1,0 +1,50 @@
+import * as path from 'path';
+import { Option } from 'commander';
+import { parseAsOf, summarize, synthesize, writeSynthesis } from '../../constructs';
+import { DEFAULT_ESTATE, EstateInputError, loadEstate } from '../estates';
+import { formatSummary } from './format';
+import { CliIo, CommandRegistration, ExitCode } from './io';
+import { reportError } from './report-error';
+
+interface SynthOptions {
+  estate: string;
+  out: string;
+  asOf?: string;
+  format: 'text' | 'json';
+}
+
+/** `estate synth`: validate, synthesize and write an estate, and print its summary. */
+export const registerSynthCommand: CommandRegistration = (program, io, setExitCode) => {
+  program
+    .command('synth')
+    .description('synthesize an estate into Kubernetes and Cluster API objects, one folder per target')
+    .option('--estate <name|path>', 'built-in estate name or module path', DEFAULT_ESTATE)
+    .option('--out <dir>', 'output folder; files go to <dir>/<estate>/<target>/', 'dist')
+    .option('--as-of <iso-8601>', 'time at which promotion phases are judged (default: now)')
+    .addOption(new Option('--format <format>', 'summary format').choices(['text', 'json']).default('text'))
+    .action((options: SynthOptions) => setExitCode(synthCommand(options, io)));
+};
+
+/** Parses `--as-of`; undefined when absent. Throws EstateInputError when it is not an ISO-8601 time with an offset. */
+export function parseAsOfOption(text: string | undefined): Date | undefined {
+  if (text === undefined) return undefined;
+  const asOf = parseAsOf(text);
+  if (!asOf) throw new EstateInputError(`--as-of "${text}" is not an ISO-8601 time with an offset`, 'write it like 2026-11-11T00:00:00+08:00 or 2026-11-10T16:00:00Z');
+  return asOf;
+}
+
+function synthCommand(options: SynthOptions, io: CliIo): number {
+  const json = options.format === 'json';
+  try {
+    const asOf = parseAsOfOption(options.asOf);
+    const estate = loadEstate(options.estate, io.cwd);
+    const synthesis = synthesize(estate, { asOf });
+    const dir = writeSynthesis(synthesis, path.resolve(io.cwd, options.out));
+    const summary = summarize(synthesis);
+    io.out(json ? JSON.stringify({ ok: true, outDir: path.relative(io.cwd, dir) || '.', summary }, null, 2) : formatSummary(summary, path.relative(io.cwd, dir)));
+    return ExitCode.OK;
+  } catch (e) {
+    return reportError(e, json, io);
+  }
+}
+
