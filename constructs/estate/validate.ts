@@ -22,6 +22,19 @@ export function promotionsOf(estate: Estate): Promotion[] {
 }
 
 /**
+ * A rule over the whole estate, for parts of the model defined outside this folder (applications): registered by the
+ * module that defines them, run by validateEstate after the estate's own rules, in registration order.
+ */
+export type EstateRule = (estate: Estate, problems: ProblemCollector) => void;
+
+const extraRules: EstateRule[] = [];
+
+/** Adds a rule that validateEstate runs after its own. Registering the same function twice has no effect. */
+export function registerEstateRule(rule: EstateRule): void {
+  if (!extraRules.includes(rule)) extraRules.push(rule);
+}
+
+/**
  * Runs every rule over the estate and returns every problem found, errors and warnings, ordered by path. Never
  * throws for a rule violation: a rule that cannot evaluate because of another problem stays silent.
  */
@@ -42,6 +55,7 @@ export function validateEstate(estate: Estate): Problem[] {
     for (const pool of cluster.nodePools) pool.collectProblems(problems);
   }
   checkCidrOverlaps(clusters, problems);
+  for (const rule of extraRules) rule(estate, problems);
   return [...problems.problems];
 }
 

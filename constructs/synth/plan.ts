@@ -1,6 +1,11 @@
+import { AppTemplate } from '../apps/app-template';
+import { poolZoneSize, SystemReserve } from '../apps/capacity';
+import { CapacityPolicy } from '../apps/capacity-policy';
+import { AppInstancePlan } from '../apps/instance-plan';
+import { planAppInstances } from '../apps/plan-apps';
 import {
   AutoscalingBounds, ClusterGroupKind, EtcdCompactionMode, EtcdMember, EtcdTimeouts, IdcKind, InfrastructureProvider,
-  InstanceSpec, PhaseAt, PromotionPhase, SecretsEncryption, Taint, scaledReplicas,
+  InstanceSpec, PhaseAt, PromotionPhase, SecretsEncryption, Taint,
 } from '../estate';
 import { Cluster } from '../estate/cluster';
 import { ObjectPatch } from '../estate/cluster';
@@ -21,6 +26,10 @@ export interface EstatePlan {
   readonly clusters: ClusterPlan[];
   /** Clusters of dormant peak groups, sorted by name. */
   readonly absentClusters: AbsentCluster[];
+  /** Every app on every cluster that exists at as-of, sorted by cluster, namespace and app. */
+  readonly apps: AppInstancePlan[];
+  /** How capacity is judged (the estate's CapacityPolicy, or its defaults). */
+  readonly capacity: { readonly maxCommitPercent: number; readonly reserve: SystemReserve };
 }
 
 export interface PromotionStatus {
@@ -124,7 +133,8 @@ export function planEstate(estate: Estate, asOf: Date): EstatePlan {
   }).sort((a, b) => compare(a.name, b.name));
   const clusters: ClusterPlan[] = [];
   const absentClusters: AbsentCluster[] = [];
-  for (const cluster of clustersOf(estate)) {
+  const allClusters = clustersOf(estate);
+  for (const cluster of allClusters) {
     const group = cluster.group;
     const phase = group.phaseAt(asOf);
     if (phase && phase.phase === PromotionPhase.DORMANT) {
@@ -135,11 +145,18 @@ export function planEstate(estate: Estate, asOf: Date): EstatePlan {
   }
   clusters.sort((a, b) => compare(a.name, b.name));
   absentClusters.sort((a, b) => compare(a.name, b.name));
-  return { estate: estate.name, environment: estate.environment, asOf: asOf.toISOString(), promotions, clusters, absentClusters };
+  const apps = planAppInstances(AppTemplate.appsOf(estate), allClusters, {
+    estate: estate.name,
+    environment: estate.environment,
+    clusters,
+    phases: new Map(promotions.map((p) => [p.name, { phase: p.phase, batch: p.batch, scale: p.scale }])),
+  });
+  const policy = CapacityPolicy.of(estate);
+  const capacity = { maxCommitPercent: policy.maxCommitPercent, reserve: policy.reserve };
+  return { estate: estate.name, environment: estate.environment, asOf: asOf.toISOString(), promotions, clusters, absentClusters, apps, capacity };
 }
 
 function planCluster(cluster: Cluster, phase: PhaseAt | undefined): ClusterPlan {
-  const scale = phase ? phase.scale : 1;
   const cp = cluster.controlPlane;
   const etcd = cluster.etcd;
   const failureDomains = new Map(cluster.idc.zones.map((z) => [z.name, z.failureDomain]));
@@ -191,15 +208,7 @@ function planCluster(cluster: Cluster, phase: PhaseAt | undefined): ClusterPlan 
       labels: pool.labels,
       taints: pool.taints,
       healthCheck: pool.healthCheck,
-      zones: pool.zones.map((zone): PoolZonePlan => {
-        const failureDomain = failureDomains.get(zone) ?? zone;
-        if (pool.autoscaling) {
-          const min = scaledReplicas(pool.autoscaling.minPerZone, scale);
-          const max = Math.max(min, scaledReplicas(pool.autoscaling.maxPerZone, scale === 1 || (phase && phase.phase === PromotionPhase.PREPARING) ? 1 : scale));
-          return { zone, failureDomain, autoscaling: { minPerZone: min, maxPerZone: max } };
-        }
-        return { zone, failureDomain, replicas: scaledReplicas(pool.replicasPerZone ?? 0, scale) };
-      }),
+      zones: pool.zones.map((zone): PoolZonePlan => ({ zone, failureDomain: failureDomains.get(zone) ?? zone, ...poolZoneSize(pool, phase) })),
     })).sort((a, b) => compare(a.name, b.name)),
     patches: cluster.objectPatches,
   };

@@ -1,3 +1,4 @@
+import { clusterPoolCapacity, PoolCapacity } from '../apps/capacity';
 import { Problem } from '../estate';
 import { MachineRole } from '../estate/infrastructure';
 import { InstanceSpec } from '../estate/instance';
@@ -25,6 +26,16 @@ export interface ClusterCapacity {
   readonly total: Capacity;
 }
 
+/** The apps of one cluster at as-of, and what their pods request of each node pool they run on. */
+export interface ClusterWorkloads {
+  readonly cluster: string;
+  readonly group: string;
+  readonly phase?: string;
+  readonly apps: string[];
+  /** One entry per pool that runs an app, sorted by pool. */
+  readonly pools: PoolCapacity[];
+}
+
 /** What `estate synth` reports: stable, sorted, and the same in text and JSON. */
 export interface SynthesisSummary {
   readonly estate: string;
@@ -36,6 +47,14 @@ export interface SynthesisSummary {
   readonly capacityByGroup: Record<string, Capacity>;
   readonly capacityByRegion: Record<string, Capacity>;
   readonly total: Capacity;
+  /**
+   * Per cluster that runs apps: pod requests (every container, sidecars included) with autoscalers at their minimum
+   * and maximum, against the pools' allocatable capacity (instance minus the system reserve) at their minimum and
+   * maximum size. Validation judges the same numbers in every phase against `maxCommitPercent`.
+   */
+  readonly workloads: ClusterWorkloads[];
+  /** The largest share of a pool's allocatable that apps may request at their minimum (CapacityPolicy). */
+  readonly maxCommitPercent: number;
   readonly warnings: Problem[];
 }
 
@@ -99,6 +118,28 @@ export function summarize(synthesis: Synthesis): SynthesisSummary {
     capacityByGroup: sumBy((c) => c.group),
     capacityByRegion: sumBy((c) => c.region),
     total: addCapacity(...clusters.map((c) => c.total)),
+    workloads: clusterWorkloads(synthesis.plan),
+    maxCommitPercent: synthesis.plan.capacity.maxCommitPercent,
     warnings: synthesis.warnings,
   };
+}
+
+/** Per cluster with apps at as-of: their pools' capacity against their pods' requests. */
+export function clusterWorkloads(plan: EstatePlan): ClusterWorkloads[] {
+  const byCluster = new Map<string, EstatePlan['apps']>();
+  for (const i of plan.apps) {
+    const list = byCluster.get(i.cluster);
+    if (list) list.push(i);
+    else byCluster.set(i.cluster, [i]);
+  }
+  return plan.clusters.filter((c) => byCluster.has(c.name)).map((c) => {
+    const instances = byCluster.get(c.name)!;
+    return {
+      cluster: c.name,
+      group: c.group,
+      ...(c.promotion ? { phase: c.promotion.phase.phase } : {}),
+      apps: [...new Set(instances.map((i) => i.app))].sort(),
+      pools: clusterPoolCapacity(c.pools, instances, plan.capacity.reserve),
+    };
+  });
 }

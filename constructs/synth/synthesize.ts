@@ -1,8 +1,10 @@
 import { App, Chart } from 'cdk8s';
-import { Estate, EstateValidationError, Problem, ProblemCollector, ProblemSeverity, validateEstate } from '../estate';
+import { AppInstancePlan } from '../apps/instance-plan';
+import { renderAppInstance, renderClusterObjects } from '../apps/render';
+import { Estate, EstateValidationError, ObjectPatch, Problem, ProblemCollector, ProblemSeverity, validateEstate } from '../estate';
 import { KubeObject } from './kube-object';
 import { renderClusterManagementObjects } from './management';
-import { ClusterPlan, EstatePlan, planEstate } from './plan';
+import { EstatePlan, planEstate } from './plan';
 import { RenderedObject } from './rendered-object';
 
 /** The target that holds every cluster's Cluster API objects. */
@@ -12,9 +14,17 @@ export const MANAGEMENT_TARGET = 'management';
 export interface SynthesizeOptions {
   /** The time at which promotion phases are judged. @default - now */
   readonly asOf?: Date;
+  /**
+   * Names of the targets to build: `management` and cluster names. The whole estate is validated and planned either
+   * way. @default - every target
+   */
+  readonly targets?: readonly string[];
 }
 
-/** The objects of one target (the management cluster, or one workload cluster), in a fixed order. */
+/**
+ * The objects of one target, in a fixed order: `management` (every cluster's Cluster API objects), or one workload
+ * cluster (its priority classes, its apps' namespaces and its apps' objects; only clusters that run an app at as-of).
+ */
 export interface SynthesizedTarget {
   readonly name: string;
   readonly objects: KubeObject[];
@@ -42,31 +52,73 @@ export function synthesize(estate: Estate, options: SynthesizeOptions = {}): Syn
   }
   const plan = planEstate(estate, asOf);
   const patchProblems = new ProblemCollector();
-  const management = resolveTarget(MANAGEMENT_TARGET, plan.clusters, (cluster) => renderClusterManagementObjects(cluster, plan.estate), patchProblems);
+  const only = options.targets === undefined ? undefined : new Set(options.targets);
+  const wanted = (name: string) => only === undefined || only.has(name);
+  const targets: SynthesizedTarget[] = [];
+  if (wanted(MANAGEMENT_TARGET)) {
+    targets.push(resolveTarget(MANAGEMENT_TARGET, plan.clusters.map((cluster) => ({
+      path: cluster.path,
+      what: 'the cluster',
+      objects: () => renderClusterManagementObjects(cluster, plan.estate),
+      patches: cluster.patches,
+    })), patchProblems));
+  }
+  for (const [cluster, instances] of instancesByCluster(plan)) {
+    if (!wanted(cluster.name)) continue;
+    const units: TargetUnit[] = [
+      { path: cluster.path, what: 'the cluster', objects: () => renderClusterObjects(plan.estate, cluster, instances), patches: [] },
+      ...instances.map((i) => ({ path: i.path, what: `app ${i.app} on cluster ${i.cluster}`, objects: () => renderAppInstance(i), patches: i.patches })),
+    ];
+    // The app renderers write each manifest in the form the chart would resolve it to (proved by test): a cluster
+    // target whose objects no patch touches needs no chart at all.
+    targets.push(units.some((u) => u.patches.length > 0) ? resolveTarget(cluster.name, units, patchProblems) : { name: cluster.name, objects: units.flatMap((u) => u.objects()) });
+  }
   if (patchProblems.hasErrors) {
     for (const p of problems) patchProblems.add(p);
     throw new EstateValidationError(patchProblems.problems);
   }
-  return { plan, targets: [management], warnings: problems.filter((p) => p.severity === ProblemSeverity.WARNING) };
+  return { plan, targets, warnings: problems.filter((p) => p.severity === ProblemSeverity.WARNING) };
+}
+
+/** The app instances of each cluster that runs at least one, in cluster order. */
+function instancesByCluster(plan: EstatePlan): [EstatePlan['clusters'][number], AppInstancePlan[]][] {
+  const byName = new Map<string, AppInstancePlan[]>();
+  for (const i of plan.apps) {
+    const list = byName.get(i.cluster);
+    if (list) list.push(i);
+    else byName.set(i.cluster, [i]);
+  }
+  return plan.clusters.filter((c) => byName.has(c.name)).map((c) => [c, byName.get(c.name)!]);
+}
+
+/** Objects that share their patches: a cluster's management objects, or one app on one cluster. */
+interface TargetUnit {
+  /** Construct path, for problems. */
+  readonly path: string;
+  /** What the unit is, in problems: `the cluster`, `app order-api on cluster trade-hz1`. */
+  readonly what: string;
+  readonly objects: () => KubeObject[];
+  readonly patches: readonly ObjectPatch[];
 }
 
 /**
  * Builds one target as a cdk8s chart and resolves it. Each target gets its own App and Chart, and only that chart
  * is resolved (`toJson`), never `App.synth()`, which would validate every chart of the app again for each one.
  */
-function resolveTarget(name: string, clusters: ClusterPlan[], render: (cluster: ClusterPlan) => KubeObject[], problems: ProblemCollector): SynthesizedTarget {
+function resolveTarget(name: string, units: readonly TargetUnit[], problems: ProblemCollector): SynthesizedTarget {
   const app = new App({ outdir: '.', recordConstructMetadata: false });
   const chart = new Chart(app, name, { disableResourceNameHashes: true });
-  for (const cluster of clusters) {
+  const before = problems.problems.length;
+  for (const unit of units) {
     const apiObjects: RenderedObject[] = [];
-    for (const object of render(cluster)) {
+    for (const object of unit.objects()) {
       const id = `${object.kind}.${object.metadata.namespace ?? ''}.${object.metadata.name}`;
       apiObjects.push(new RenderedObject(chart, id, object));
     }
-    for (const patch of cluster.patches) {
+    for (const patch of unit.patches) {
       const matches = apiObjects.filter((o) => o.kind === patch.kind && (patch.name === undefined || o.name === patch.name));
       if (matches.length === 0) {
-        problems.error(cluster.path, 'object-patch', `a patch for ${patch.kind}${patch.name ? ` "${patch.name}"` : ''} matches no object of the cluster`, 'check the kind and name against the synthesized objects (estate synth --format json lists them)', patch.name ?? patch.kind);
+        problems.error(unit.path, 'object-patch', `a patch for ${patch.kind}${patch.name ? ` "${patch.name}"` : ''} matches no object of ${unit.what}`, 'check the kind and name against the synthesized objects (estate synth --format json lists them)', patch.name ?? patch.kind);
       }
       for (const match of matches) {
         match.addJsonPatch(...patch.patches);
@@ -74,11 +126,11 @@ function resolveTarget(name: string, clusters: ClusterPlan[], render: (cluster: 
           match.toJson();
         } catch (e) {
           const reason = String((e as Error).message ?? e).replace(/^Failed serializing construct at path '[^']*' with name '[^']*': /, '');
-          problems.error(cluster.path, 'object-patch', `a patch for ${match.kind} "${match.name}" cannot be applied: ${reason.split('\n')[0]}`, 'fix the patch path or value against the synthesized object (estate synth writes it to dist/)', patch.patches.map((p) => p.toString?.() ?? p));
+          problems.error(unit.path, 'object-patch', `a patch for ${match.kind} "${match.name}" cannot be applied: ${reason.split('\n')[0]}`, 'fix the patch path or value against the synthesized object (estate synth writes it to dist/)', patch.patches.map((p) => p.toString?.() ?? p));
         }
       }
     }
   }
   // A patch that failed is reported above; resolving the chart would only fail again on it.
-  return { name, objects: problems.hasErrors ? [] : (chart.toJson() as KubeObject[]) };
+  return { name, objects: problems.problems.length > before ? [] : (chart.toJson() as KubeObject[]) };
 }

@@ -1,4 +1,4 @@
-import { Capacity, formatProblem, Problem, SynthesisSummary } from '../../constructs';
+import { Capacity, ClusterWorkloads, formatProblem, Problem, SynthesisSummary } from '../../constructs';
 
 function number(n: number): string {
   return n.toLocaleString('en-US');
@@ -30,6 +30,10 @@ export function formatSummary(summary: SynthesisSummary, outDir?: string): strin
   lines.push('capacity by region:');
   for (const [region, c] of Object.entries(summary.capacityByRegion)) lines.push(`  ${region.padEnd(20)} ${formatCapacity(c)}`);
   lines.push(`  ${'total'.padEnd(20)} ${formatCapacity(summary.total)}`);
+  if (summary.workloads.length > 0) {
+    lines.push('');
+    lines.push(...formatWorkloads(summary.workloads, summary.maxCommitPercent));
+  }
   if (summary.absentClusters.length > 0) {
     lines.push('');
     lines.push(`absent (dormant peak groups): ${summary.absentClusters.map((c) => `${c.name} (${c.group})`).join(', ')}`);
@@ -40,6 +44,27 @@ export function formatSummary(summary: SynthesisSummary, outDir?: string): strin
     for (const w of summary.warnings) lines.push(`  - ${formatProblem(w)}`);
   }
   return lines.join('\n');
+}
+
+/**
+ * The capacity report: per cluster and node pool, what the apps' pods request with their autoscalers at the minimum
+ * and at the maximum, against the pool's allocatable capacity at its minimum and maximum size.
+ */
+export function formatWorkloads(workloads: readonly ClusterWorkloads[], maxCommitPercent: number): string[] {
+  const range = (min: number, max: number, f: (n: number) => string) => (min === max ? f(min) : `${f(min)}-${f(max)}`);
+  const vcpu = (m: number) => (Math.round(m / 100) / 10).toLocaleString('en-US', { maximumFractionDigits: 1 });
+  const gib = (m: number) => (Math.round((m / 1024) * 10) / 10).toLocaleString('en-US', { maximumFractionDigits: 1 });
+  const lines = [`app capacity (requests at autoscaler min-max of allocatable at pool min-max; limit ${maxCommitPercent}% of the pool at its largest):`];
+  for (const w of workloads) {
+    lines.push(`  ${w.cluster}${w.phase ? ` (${w.phase})` : ''}: ${w.apps.join(', ')}`);
+    for (const p of w.pools) {
+      lines.push(`    ${p.pool.padEnd(12)} ${range(p.pods.min, p.pods.max, number)} pods · ` +
+        `${range(p.requests.min.cpuMillis, p.requests.max.cpuMillis, vcpu)} of ${range(p.allocatable.min.cpuMillis, p.allocatable.max.cpuMillis, vcpu)} vCPU · ` +
+        `${range(p.requests.min.memoryMiB, p.requests.max.memoryMiB, gib)} of ${range(p.allocatable.min.memoryMiB, p.allocatable.max.memoryMiB, gib)} GiB · ` +
+        `committed ${p.committedPercent}% (at max ${p.maxCommittedPercent}%)`);
+    }
+  }
+  return lines;
 }
 
 /** The text form of a failed validation: every problem, one per line. */

@@ -1,12 +1,14 @@
 #!/usr/bin/env node
 import { Command, CommanderError } from 'commander';
 import { CliIo, CommandRegistration, ExitCode } from './io';
+import { registerCheckCommand } from './check-command';
+import { registerDiffCommand } from './diff-command';
 import { registerSynthCommand } from './synth-command';
 
 export { CliIo, ExitCode } from './io';
 
 /** The subcommands, in the order `estate --help` lists them. */
-const COMMANDS: CommandRegistration[] = [registerSynthCommand];
+const COMMANDS: CommandRegistration[] = [registerSynthCommand, registerCheckCommand, registerDiffCommand];
 
 const processIo: CliIo = {
   out: (t) => process.stdout.write(t.endsWith('\n') ? t : `${t}\n`),

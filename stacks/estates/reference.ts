@@ -1,6 +1,6 @@
 import {
-  Cluster, ClusterGroup, ClusterGroupKind, DiskType, Estate, Idc, IdcKind, InfrastructureProvider, InstanceSpec,
-  NodePoolProps, Promotion, TaintEffect,
+  AppImage, AppPriority, AppTemplate, Cluster, ClusterGroup, ClusterGroupKind, DiskType, Estate, Idc, IdcKind,
+  InfrastructureProvider, InstanceSpec, NodePoolProps, Promotion, Release, ReleaseChannel, Sidecar, TaintEffect,
 } from '../../constructs';
 
 /**
@@ -54,10 +54,12 @@ export function referenceEstate(): Estate {
   const peak = new ClusterGroup(estate, 'double-11-peak', { kind: ClusterGroupKind.PEAK, promotion: double11 });
 
   // Two trade clusters share the hz1 IDC so that no single cluster's scheduler carries all of its traffic.
-  tradeCluster(daily, 'trade-hz1', hz1, 0, { general: 6, ingress: 2, middleware: 3 });
-  tradeCluster(daily, 'trade-hz2', hz1, 1, { general: 6, ingress: 2, middleware: 3 });
-  tradeCluster(daily, 'trade-sz1', sz1, 2, { general: 4, ingress: 2, middleware: 2 });
-  tradeCluster(daily, 'trade-bj1', bj1, 3, { general: 4, ingress: 2, middleware: 2 });
+  const trade = [
+    tradeCluster(daily, 'trade-hz1', hz1, 0, { general: 6, ingress: 2, middleware: 3 }),
+    tradeCluster(daily, 'trade-hz2', hz1, 1, { general: 6, ingress: 2, middleware: 3 }),
+    tradeCluster(daily, 'trade-sz1', sz1, 2, { general: 4, ingress: 2, middleware: 2 }),
+    tradeCluster(daily, 'trade-bj1', bj1, 3, { general: 4, ingress: 2, middleware: 2 }),
+  ];
 
   const charging = new Cluster(daily, 'charging-sh1', {
     idc: sh1,
@@ -91,7 +93,86 @@ export function referenceEstate(): Estate {
   tradeCluster(peak, 'peak-bj1', bj1, 6, { general: 10, ingress: 3, middleware: 2 });
   tradeCluster(peak, 'peak-nx1', nx1, 7, { general: 10, ingress: 3, middleware: 2 });
 
+  addApps(estate, { trade, charging, daily, peak, hz1, sz1, double11 });
   return estate;
+}
+
+const LOGS = { brokers: ['kafka-logs-0.logging.svc.cluster.local:9092', 'kafka-logs-1.logging.svc.cluster.local:9092', 'kafka-logs-2.logging.svc.cluster.local:9092'] };
+
+/** The order service's image, as its team's app.yaml describes it. */
+export const ORDER_API_APP_YAML = `# trade/order-api/app.yaml
+version: 1.42.0
+stack: registry.estate.internal/stacks/ubuntu:22.04-20241001
+runtime: registry.estate.internal/runtimes/openjdk:17.0.12
+entrypoint: [/opt/runtime/bin/java, -XX:MaxRAMPercentage=70, -jar, /app/order-api.jar]
+`;
+
+/**
+ * The applications: the order API on the daily trade clusters (a canary in progress, three times the replicas at the
+ * Double 11 peak); the charging-pile gateway on its dedicated cluster's gateway pool, blue/green, with a five-minute
+ * drain for its devices' connections; the payment worker in the self-built IDCs only; and the promotion engine, which
+ * runs in the peak group alone and so exists only around the promotion.
+ */
+function addApps(estate: Estate, c: { trade: Cluster[]; charging: Cluster; daily: ClusterGroup; peak: ClusterGroup; hz1: Idc; sz1: Idc; double11: Promotion }): void {
+  new AppTemplate(estate, 'order-api', {
+    namespace: 'trade',
+    image: AppImage.fromAppYaml(ORDER_API_APP_YAML, { source: 'trade/order-api/app.yaml' }),
+    resources: { cpuMillis: { request: 1000, limit: 2000 }, memoryMiB: { request: 2048, limit: 3072 } },
+    ports: [{ name: 'http', port: 8080 }, { name: 'grpc', port: 9090 }],
+    env: { SPRING_PROFILES_ACTIVE: 'production' },
+    probes: { maxStartupSeconds: 120 },
+    sidecars: [Sidecar.meshProxy(), Sidecar.logShipper({ ...LOGS, topic: 'order-api-logs' }), Sidecar.opsAgent()],
+    priority: AppPriority.HIGH,
+    release: Release.canary({ grayPercent: 10, grayImage: AppImage.pinned('registry.estate.internal/apps/order-api:1.43.0-rc.2') }),
+    placement: { clusters: c.trade, totalReplicas: 36, idcWeights: { hz1: 2, sz1: 1, bj1: 1 } },
+    peak: { promotion: c.double11, factor: 3 },
+    partOf: 'trade',
+  });
+
+  new AppTemplate(estate, 'charging-gateway', {
+    namespace: 'charging',
+    image: AppImage.pinned('registry.estate.internal/charging/gateway:3.8.1'),
+    resources: { cpuMillis: { request: 2000, limit: 4000 }, memoryMiB: { request: 4096, limit: 4096 } },
+    ports: [{ name: 'http', port: 8080 }, { name: 'mqtts', port: 8883 }],
+    probes: { liveness: { check: { tcp: { port: 8883 } }, periodSeconds: 10, failureThreshold: 6 } },
+    // Devices hold connections for hours: offline stops new ones, then five minutes for devices to reconnect elsewhere.
+    lifecycle: { drainSeconds: 300, stepsSeconds: 30, shutdownSeconds: 30 },
+    sidecars: [Sidecar.logShipper({ ...LOGS, topic: 'charging-gateway-logs' }), Sidecar.opsAgent()],
+    nodePool: 'gateway',
+    priority: AppPriority.CRITICAL,
+    release: Release.blueGreen({ active: ReleaseChannel.BLUE, greenImage: AppImage.pinned('registry.estate.internal/charging/gateway:3.9.0'), idleReplicas: 2 }),
+    autoscaling: { maxFactor: 2, cpuUtilizationPercent: 60 },
+    placement: { clusters: [c.charging], replicasPerCluster: 8 },
+    component: 'gateway',
+    partOf: 'charging',
+  });
+
+  new AppTemplate(estate, 'payment-worker', {
+    namespace: 'payment',
+    image: AppImage.pinned('registry.estate.internal/payment/worker@sha256:6f1c2b0a9d8e7f6a5b4c3d2e1f0a9b8c7d6e5f4a3b2c1d0e9f8a7b6c5d4e3f2a'),
+    resources: { cpuMillis: { request: 500, limit: 1000 }, memoryMiB: { request: 1024, limit: 1536 } },
+    ports: [{ name: 'http-admin', port: 8081 }],
+    sidecars: [Sidecar.logShipper({ ...LOGS, topic: 'payment-worker-logs' }), Sidecar.opsAgent()],
+    priority: AppPriority.CRITICAL,
+    autoscaling: { maxFactor: 4, cpuUtilizationPercent: 60, memoryUtilizationPercent: 75 },
+    // Payment data stays in the company's own data centers.
+    placement: { groups: [c.daily], idcs: [c.hz1, c.sz1], replicasPerCluster: 4 },
+    peak: { promotion: c.double11, factor: 2 },
+    version: '2.7.3',
+    component: 'worker',
+    partOf: 'payment',
+  });
+
+  new AppTemplate(estate, 'promotion-engine', {
+    namespace: 'promotion',
+    image: AppImage.pinned('registry.estate.internal/promotion/engine:5.2.0'),
+    resources: { cpuMillis: { request: 1500, limit: 3000 }, memoryMiB: { request: 3072, limit: 4096 } },
+    probes: { maxStartupSeconds: 90 },
+    sidecars: [Sidecar.meshProxy(), Sidecar.logShipper({ ...LOGS, topic: 'promotion-engine-logs' })],
+    priority: AppPriority.HIGH,
+    placement: { groups: [c.peak], replicasPerCluster: 12 },
+    partOf: 'trade',
+  });
 }
 
 const GENERAL: InstanceSpec = { model: 'g7.8xlarge', vcpu: 32, memoryGiB: 128 };

@@ -1,0 +1,122 @@
+/**
+ * Stage "policy-check": what checking a generated estate against every policy adds to its synthesis.
+ *
+ *  baseline: constructs -> synthesize(estate, {asOf}) -> synthesisFiles (every file rendered)      (`estate synth`)
+ *  ours:     the same, then estateContext + runChecks over every target (every rule of the pack, with the estate
+ *            context) and the JSON report                                                        (`estate check`)
+ *
+ * The generated estate is the richest generator that exists when the bench runs: with the application generator
+ * (bench/stages/apps-generate.ts: `generateApps` / `addApps`, 10 app instances per cluster, so 10,000 at 1,000
+ * clusters) the clusters' targets hold their apps and every workload rule runs on them; without it the estate has
+ * management objects only (bench/generate-estate.ts) and only the estate rules have objects to judge. The stage's
+ * description says which one it measured.
+ *
+ * Synthesis here is CPU work: the files are rendered but not written one by one. On a shared machine, writing the
+ * same 12,000 files swings by several seconds from one run to the next (page cache, other processes), which would
+ * drown a comparison of the check's cost. Each pipeline writes one digest of all its rendered files instead, and the
+ * harness checks the digests byte-identical (ours alone also writes policy-report.json). Targets: ours/baseline
+ * <= 1.2 at every size (checking adds at most 20%), and the usual growth target.
+ */
+import * as crypto from 'crypto';
+import * as fs from 'fs';
+import * as path from 'path';
+import { Estate, synthesisFiles, synthesize } from '../../constructs';
+import { checkDocument, estateContext, RULES, runChecks } from '../../policies/api';
+import { buildEstate, EstateSpec, estateSpec } from '../generate-estate';
+import { Pipeline, runComparison } from '../harness/comparison';
+import { Stage, StageContext, StageResult } from '../harness/types';
+
+const NAME = 'policy-check';
+/** The report ours writes next to the synthesis files. */
+export const REPORT_FILE = 'policy-report.json';
+/** Largest allowed overhead of checking over synthesis (ours/baseline - 1). */
+export const CHECK_OVERHEAD_MAX = 0.2;
+
+/** The application generator's interface, when bench/stages/apps-generate.ts exists. */
+interface AppGenerator {
+  generateApps(spec: EstateSpec): unknown[];
+  addApps(estate: Estate, spec: EstateSpec, apps: readonly unknown[]): void;
+}
+
+/** The application generator, if the bench has one; undefined otherwise (management objects only). */
+export function appGenerator(): AppGenerator | undefined {
+  const candidate = path.join(__dirname, 'apps-generate');
+  try {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const module = require(candidate) as Partial<AppGenerator>;
+    return typeof module.generateApps === 'function' && typeof module.addApps === 'function' ? (module as AppGenerator) : undefined;
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'MODULE_NOT_FOUND' && String((e as Error).message).includes(candidate)) return undefined;
+    throw e;
+  }
+}
+
+export interface PolicyCheckInput {
+  readonly spec: EstateSpec;
+  readonly apps?: readonly unknown[];
+  readonly generator?: AppGenerator;
+}
+
+export function policyCheckInput(size: number, generator: AppGenerator | undefined = appGenerator()): PolicyCheckInput {
+  const spec = estateSpec(size);
+  return generator ? { spec, apps: generator.generateApps(spec), generator } : { spec };
+}
+
+function build(input: PolicyCheckInput): Estate {
+  const estate = buildEstate(input.spec);
+  if (input.generator && input.apps) input.generator.addApps(estate, input.spec, input.apps);
+  return estate;
+}
+
+/** What a synthesis renders, as one file: the SHA-256 of every rendered file's path and text, in order. */
+export const DIGEST_FILE = 'synthesis.sha256';
+
+function writeDigest(outDir: string, files: readonly { path: string; text: string }[]): void {
+  const hash = crypto.createHash('sha256');
+  for (const f of files) hash.update(f.path).update('\0').update(f.text).update('\0');
+  fs.mkdirSync(outDir, { recursive: true });
+  fs.writeFileSync(path.join(outDir, DIGEST_FILE), `${hash.digest('hex')}  ${files.length} files\n`);
+}
+
+/** `estate synth`: construct, synthesize every target, render every file. */
+export const baselinePipeline: Pipeline<PolicyCheckInput> = (input, r, outDir) => {
+  const estate = r.phase('construct', () => build(input));
+  const synthesis = r.phase('synthesize', () => synthesize(estate, { asOf: input.spec.asOf }));
+  const files = r.phase('files', () => synthesisFiles(synthesis));
+  r.phase('digest', () => writeDigest(outDir, files));
+  return { objects: synthesis.targets.reduce((n, t) => n + t.objects.length, 0), files: files.length };
+};
+
+/** `estate synth`, then `estate check` on the same synthesis, with its report. */
+export const oursPipeline: Pipeline<PolicyCheckInput> = (input, r, outDir) => {
+  const estate = r.phase('construct', () => build(input));
+  const synthesis = r.phase('synthesize', () => synthesize(estate, { asOf: input.spec.asOf }));
+  const files = r.phase('files', () => synthesisFiles(synthesis));
+  r.phase('digest', () => writeDigest(outDir, files));
+  const result = r.phase('check', () => runChecks(synthesis.targets, { rules: RULES, context: estateContext(synthesis, estate) }));
+  r.phase('report', () => fs.writeFileSync(path.join(outDir, REPORT_FILE), `${JSON.stringify(checkDocument(result, { estate: synthesis.plan.estate, asOf: synthesis.plan.asOf }), null, 2)}\n`));
+  return { objects: synthesis.targets.reduce((n, t) => n + t.objects.length, 0), files: files.length };
+};
+
+export const policyCheck: Stage = {
+  name: NAME,
+  description: 'generated estate synthesized, then checked against every policy',
+  run(context: StageContext): StageResult {
+    const generator = appGenerator();
+    const what = generator ? 'with 10 app instances per cluster (apps-generate)' : 'management objects only (no app generator yet)';
+    const description = `generated estate of N clusters ${what}, synthesized, then checked against all ${RULES.length} policies`;
+    context.log(`${NAME}: ${what}`);
+    return runComparison<PolicyCheckInput>({
+      name: NAME,
+      description,
+      pipelines: {
+        ours: 'constructs + synthesize + synthesisFiles (digest), then estateContext/runChecks + report',
+        baseline: 'constructs + synthesize + synthesisFiles (digest): estate synth without the disk writes',
+      },
+      prepare: (size) => policyCheckInput(size, generator),
+      oursOnlyFiles: [REPORT_FILE],
+      ours: oursPipeline,
+      baseline: baselinePipeline,
+    }, { ...context, targets: { ...context.targets, ratioMax: 1 + CHECK_OVERHEAD_MAX } });
+  },
+};

@@ -1,0 +1,46 @@
+import { PhaseAt } from '../estate/calendar';
+import type { Cluster } from '../estate/cluster';
+import type { AppTemplate } from './app-template';
+import { AppInstancePlan, ClusterFacts, planAppInstance } from './instance-plan';
+
+/** The estate at one as-of time, as the app planner needs it. */
+export interface AppPlanningInput {
+  readonly estate: string;
+  readonly environment: string;
+  /** Clusters that exist at the as-of time. */
+  readonly clusters: readonly ClusterFacts[];
+  /** Every promotion's phase at the as-of time, by name. */
+  readonly phases: ReadonlyMap<string, PhaseAt>;
+}
+
+/**
+ * Plans every app on every cluster it is placed on that exists at the as-of time: one AppInstancePlan each, sorted
+ * by cluster, namespace and app. `allClusters` is the estate's clusters (collected once by the caller).
+ */
+export function planAppInstances(apps: readonly AppTemplate[], allClusters: readonly Cluster[], input: AppPlanningInput): AppInstancePlan[] {
+  const existing = new Map(input.clusters.map((c) => [c.name, c]));
+  const out: AppInstancePlan[] = [];
+  for (const app of apps) {
+    const placement = app.resolvePlacement(allClusters);
+    for (const cluster of placement.clusters) {
+      const facts = existing.get(cluster.name);
+      if (!facts) continue;
+      out.push(planAppInstance(app.spec, {
+        estate: input.estate,
+        environment: input.environment,
+        path: app.node.path,
+        cluster: facts,
+        baseReplicas: placement.replicas.get(cluster.name) ?? 0,
+        phases: input.phases,
+        patches: app.objectPatches,
+      }));
+    }
+  }
+  return sortInstances(out);
+}
+
+/** Sorts instances by cluster, namespace and app: the order of the cluster targets. */
+export function sortInstances(instances: AppInstancePlan[]): AppInstancePlan[] {
+  const key = (i: AppInstancePlan) => `${i.cluster}\u0000${i.namespace}\u0000${i.app}`;
+  return instances.sort((a, b) => (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0));
+}

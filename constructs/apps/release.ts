@@ -1,0 +1,102 @@
+import { ProblemCollector } from '../estate/problems';
+import { AppImage } from './image';
+import { ReleaseChannel } from './labels';
+
+/** Properties of a canary release. */
+export interface CanaryProps {
+  /** Share of each cluster's replicas (and autoscaling bounds) that runs the gray release, 1 to 50. */
+  readonly grayPercent: number;
+  /** The image of the gray release. @default - the app's image */
+  readonly grayImage?: AppImage;
+}
+
+/** Properties of a blue/green release. */
+export interface BlueGreenProps {
+  /** The colour the Service sends traffic to. */
+  readonly active: ReleaseChannel.BLUE | ReleaseChannel.GREEN;
+  /** @default - the app's image */
+  readonly blueImage?: AppImage;
+  /** @default - the app's image */
+  readonly greenImage?: AppImage;
+  /**
+   * Fixed replicas of the idle colour (no autoscaler).
+   * @default - the same size and autoscaling as the live colour, so switching back is instant
+   */
+  readonly idleReplicas?: number;
+}
+
+/** One Deployment of a release. */
+export interface ChannelSpec {
+  readonly channel: ReleaseChannel;
+  /** Deployment name suffix: '' for stable, `-gray`, `-blue`, `-green`. */
+  readonly suffix: string;
+  /** @default - the app's image */
+  readonly image?: AppImage;
+  /** Share of the replicas, in percent, for a canary split. */
+  readonly percent?: number;
+  /** Fixed replicas, for an idle blue/green colour. */
+  readonly fixedReplicas?: number;
+}
+
+/**
+ * How an app releases: one stable Deployment; stable and gray Deployments behind one Service with an explicit
+ * replica split; or blue and green Deployments, the Service's selector choosing the live one.
+ */
+export class Release {
+  /** One Deployment, named after the app. */
+  public static stable(): Release {
+    return new Release('stable', [{ channel: ReleaseChannel.STABLE, suffix: '' }]);
+  }
+
+  /** Stable (named after the app) and gray (`<app>-gray`) behind one Service, replicas split by `grayPercent`. */
+  public static canary(props: CanaryProps): Release {
+    return new Release('canary', [
+      { channel: ReleaseChannel.STABLE, suffix: '', percent: 100 - props.grayPercent },
+      { channel: ReleaseChannel.GRAY, suffix: '-gray', image: props.grayImage, percent: props.grayPercent },
+    ], props.grayPercent);
+  }
+
+  /** `<app>-blue` and `<app>-green`; the Service selects the active colour. */
+  public static blueGreen(props: BlueGreenProps): Release {
+    const idle = props.active === ReleaseChannel.BLUE ? ReleaseChannel.GREEN : ReleaseChannel.BLUE;
+    const channel = (c: ReleaseChannel.BLUE | ReleaseChannel.GREEN): ChannelSpec => ({
+      channel: c,
+      suffix: `-${c}`,
+      image: c === ReleaseChannel.BLUE ? props.blueImage : props.greenImage,
+      fixedReplicas: c === idle ? props.idleReplicas : undefined,
+    });
+    return new Release('blue-green', [channel(ReleaseChannel.BLUE), channel(ReleaseChannel.GREEN)], undefined, props.active);
+  }
+
+  private constructor(
+    public readonly kind: 'stable' | 'canary' | 'blue-green',
+    public readonly channels: readonly ChannelSpec[],
+    private readonly grayPercent?: number,
+    /** The channel the Service selects, for blue/green; undefined when it selects every channel. */
+    public readonly activeChannel?: ReleaseChannel,
+  ) {}
+
+  /** Reports what is wrong with the release. */
+  public collectProblems(path: string, problems: ProblemCollector): void {
+    if (this.kind === 'canary') {
+      const p = this.grayPercent;
+      if (p === undefined || !Number.isInteger(p) || p < 1 || p > 50) problems.error(path, 'release', 'grayPercent must be a whole number from 1 to 50', 'send a small share to the gray release, for example 10', p);
+    }
+    if (this.kind === 'blue-green') {
+      if (this.activeChannel !== ReleaseChannel.BLUE && this.activeChannel !== ReleaseChannel.GREEN) problems.error(path, 'release', 'the active colour must be blue or green', 'use ReleaseChannel.BLUE or ReleaseChannel.GREEN', this.activeChannel);
+      for (const c of this.channels) {
+        if (c.fixedReplicas !== undefined && (!Number.isInteger(c.fixedReplicas) || c.fixedReplicas < 0)) problems.error(path, 'release', 'idleReplicas must be a whole number, 0 or more', 'set idleReplicas, or leave it unset to keep the idle colour at full size', c.fixedReplicas);
+      }
+    }
+    for (const c of this.channels) c.image?.collectProblems(path, `the ${c.channel} image`, problems);
+  }
+}
+
+/**
+ * Splits `total` replicas between channels by percent: every channel with a share gets at least one, the first
+ * channel (stable) gets what is left. Callers make sure `total >= channels`.
+ */
+export function splitByPercent(total: number, percents: readonly number[]): number[] {
+  const rest = percents.slice(1).map((p) => Math.max(1, Math.round((total * p) / 100)));
+  return [total - rest.reduce((a, b) => a + b, 0), ...rest];
+}

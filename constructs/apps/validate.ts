@@ -1,0 +1,202 @@
+import type { Cluster } from '../estate/cluster';
+import { parseKubernetesVersion } from '../estate/kubernetes-version';
+import { ProblemCollector } from '../estate/problems';
+import { checkDnsLabel, checkLabelKey, checkLabelValue } from '../estate/syntax';
+import { Estate } from '../estate/topology';
+import { registerEstateRule } from '../estate/validate';
+import { AppTemplate, ResolvedPlacement } from './app-template';
+import { checkCapacity } from './capacity-check';
+import { checkDebug } from './debug';
+import { RESERVED_APP_LABELS } from './labels';
+import { checkLifecycle } from './lifecycle';
+import { AppPriority } from './priority';
+import { checkDistinctProbes, checkProbe } from './probes';
+import { checkResources } from './resources';
+import { NATIVE_SIDECAR_MINOR, SidecarMode } from './sidecars';
+
+const DNS1035 = /^[a-z]([-a-z0-9]*[a-z0-9])?$/;
+const IANA_SVC_NAME = /^(?=.*[a-z])[a-z0-9]([a-z0-9-]*[a-z0-9])?$/;
+const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
+/** App names stay short: `<app>-green` and `<app>-gray` must stay within 63 characters, as Service names 1035 labels. */
+export const MAX_APP_NAME_LENGTH = 40;
+
+/** Every rule over the estate's applications; registered with validateEstate. */
+export function validateApps(estate: Estate, problems: ProblemCollector): void {
+  const apps = AppTemplate.appsOf(estate);
+  if (apps.length === 0) return;
+  const clusters = estate.clusters;
+  const placements = new Map(apps.map((app) => [app, app.resolvePlacement(clusters)]));
+  const valid: AppTemplate[] = [];
+  for (const app of apps) {
+    const own = new ProblemCollector();
+    checkApp(app, clusters, placements.get(app)!, estate, own);
+    for (const p of own.problems) problems.add(p);
+    if (!own.hasErrors) valid.push(app);
+  }
+  checkObjectNames(valid, placements, problems);
+  // Capacity needs every app and every cluster to plan: it stays silent while either has errors.
+  if (valid.length === apps.length && !problems.hasErrors) checkCapacity(estate, valid, placements, clusters, problems);
+}
+
+registerEstateRule(validateApps);
+
+function checkApp(app: AppTemplate, allClusters: readonly Cluster[], placed: ResolvedPlacement, estate: Estate, problems: ProblemCollector): void {
+  const path = app.node.path;
+  const s = app.spec;
+  if (!DNS1035.test(s.name) || s.name.length > MAX_APP_NAME_LENGTH) {
+    problems.error(path, 'name-syntax', `app name must start with a letter, hold lowercase letters, digits and "-", and be at most ${MAX_APP_NAME_LENGTH} characters`, 'use a short name such as "order-api"', s.name);
+  }
+  const nsProblem = checkDnsLabel(s.namespace);
+  if (nsProblem) problems.error(path, 'name-syntax', `namespace ${nsProblem}`, 'use a lowercase name such as "trade"', s.namespace);
+  else if (s.namespace === 'default' || s.namespace.startsWith('kube-')) problems.error(path, 'namespace', `namespace "${s.namespace}" belongs to the cluster, not to applications`, 'give the app a namespace of its own (the default is its name)', s.namespace);
+
+  app.image.collectProblems(path, 'the image', problems);
+  app.release.collectProblems(path, problems);
+
+  checkResources(path, 'the main container', s.resources, problems);
+  if (s.ports.length === 0) problems.error(path, 'ports', 'the app exposes no port: its Service, probes and routing need one', 'state ports: [{ name: "http", port: 8080 }]', 0);
+  const allPorts = [...s.ports, ...s.sidecars.flatMap((c) => c.ports)];
+  const seenPort = new Map<number, string>();
+  const seenName = new Set<string>();
+  for (const p of allPorts) {
+    if (!Number.isInteger(p.port) || p.port < 1 || p.port > 65535) problems.error(path, 'ports', `port ${p.name} must be a whole number from 1 to 65535`, 'use a valid port number', p.port);
+    if (!IANA_SVC_NAME.test(p.name) || p.name.length > 15) problems.error(path, 'ports', `port name "${p.name}" must be at most 15 lowercase letters, digits and "-", with a letter`, 'use a name such as "http"', p.name);
+    if (seenPort.has(p.port)) problems.error(path, 'ports', `port ${p.port} is used twice in the pod (${seenPort.get(p.port)} and ${p.name}): containers share one network`, 'give each container its own port', p.port);
+    if (seenName.has(p.name)) problems.error(path, 'ports', `port name "${p.name}" is used twice in the pod`, 'give each port its own name', p.name);
+    seenPort.set(p.port, p.name);
+    seenName.add(p.name);
+  }
+  for (const [name, value] of Object.entries(s.env)) {
+    if (!ENV_NAME.test(name)) problems.error(path, 'env', `environment variable name "${name}" is not a valid identifier`, 'use letters, digits and "_", not starting with a digit', name);
+    if (typeof value !== 'string') problems.error(path, 'env', `environment variable ${name} must be a string`, 'quote the value', value);
+  }
+  const mainPorts = s.ports.map((p) => p.port);
+  checkProbe(path, 'the readiness probe', s.readiness, mainPorts, problems);
+  checkProbe(path, 'the liveness probe', s.liveness, mainPorts, problems);
+  if (s.startup) {
+    checkProbe(path, 'the startup probe', s.startup, mainPorts, problems);
+    const max = s.maxStartupSeconds;
+    if (!Number.isInteger(max) || max! < 1) problems.error(path, 'probe-settings', 'maxStartupSeconds must be a whole number of seconds, 1 or more', 'state how long the app may take to start', max);
+  }
+  checkDistinctProbes(path, 'the main container', s.readiness, s.liveness, problems);
+  checkLifecycle(path, s.lifecycle, problems);
+
+  const names = new Set<string>([s.name]);
+  for (const sidecar of app.sidecars) {
+    sidecar.collectProblems(path, problems);
+    const n = sidecar.spec.name;
+    const nameProblem = checkDnsLabel(n);
+    if (nameProblem) problems.error(path, 'name-syntax', `sidecar name ${nameProblem}`, 'use a lowercase name such as "log-shipper"', n);
+    if (names.has(n)) problems.error(path, 'unique-names', `container name "${n}" is used twice in the pod`, 'give every sidecar its own name, different from the app\'s', n);
+    names.add(n);
+    for (const m of sidecar.spec.volumeMounts) if (m.volume === 'tmp') problems.error(path, 'volume-name', `sidecar ${n} mounts the main container's "tmp" volume`, 'give the sidecar a volume of its own', m.volume);
+  }
+
+  if (!Object.values(AppPriority).includes(s.priority)) problems.error(path, 'priority', 'unknown priority', `use one of ${Object.values(AppPriority).join(', ')}`, s.priority);
+  if (!Object.values(SidecarMode).includes(s.sidecarMode)) problems.error(path, 'sidecar-mode', 'unknown sidecar mode', 'use SidecarMode.AUTO, NATIVE or REGULAR', s.sidecarMode);
+  const a = s.autoscaling;
+  if (a) {
+    if (!(Number.isFinite(a.maxFactor) && a.maxFactor >= 1)) problems.error(path, 'autoscaling', 'maxFactor must be 1 or more', 'set maxFactor to, for example, 3', a.maxFactor);
+    for (const [key, value] of [['cpuUtilizationPercent', a.cpuUtilizationPercent], ['memoryUtilizationPercent', a.memoryUtilizationPercent]] as const) {
+      if (value !== undefined && (!Number.isInteger(value) || value < 1 || value > 100)) problems.error(path, 'autoscaling', `${key} must be a whole number from 1 to 100`, `set ${key} to, for example, 70`, value);
+    }
+  }
+  if (app.peak) {
+    if (!app.peak.promotion || app.peak.promotion.node.root !== estate) problems.error(path, 'peak-profile', 'the peak profile\'s promotion belongs to another estate', 'use a promotion of this estate', app.peak.promotion?.node.path);
+    if (!(Number.isFinite(s.peak!.factor) && s.peak!.factor >= 1)) problems.error(path, 'peak-profile', 'the peak factor must be 1 or more', 'set factor to, for example, 2', s.peak!.factor);
+  }
+  if (!Number.isInteger(s.maxUnavailablePercent) || s.maxUnavailablePercent < 1 || s.maxUnavailablePercent > 100) problems.error(path, 'disruption-budget', 'maxUnavailablePercent must be a whole number from 1 to 100', 'keep the default, 10', s.maxUnavailablePercent);
+  checkDebug(path, s.debug, estate.environment, problems);
+  if (!Number.isInteger(s.runAsUser) || s.runAsUser < 1) problems.error(path, 'pod-security', 'runAsUser must be a whole number above 0: containers never run as root', 'keep the default, 10001', s.runAsUser);
+  if (!Number.isInteger(s.tmpSizeMiB) || s.tmpSizeMiB < 1) problems.error(path, 'tmp-size', 'tmpSizeMiB must be a whole number, 1 or more', 'keep the default, 256', s.tmpSizeMiB);
+  for (const [key, value] of Object.entries(s.labels)) {
+    const keyProblem = checkLabelKey(key);
+    if (keyProblem) problems.error(path, 'label-syntax', `label key "${key}" ${keyProblem}`, 'use a qualified key such as "example.com/team"', key);
+    const valueProblem = typeof value === 'string' ? checkLabelValue(value) : 'must be a string';
+    if (valueProblem) problems.error(path, 'label-syntax', `label value of "${key}" ${valueProblem}`, 'use at most 63 alphanumeric, "-", "_" or "." characters', value);
+    if (RESERVED_APP_LABELS.has(key)) problems.error(path, 'reserved-label', `label "${key}" is set by the template itself`, 'use the matching prop (component, partOf, version) or a key of your own domain', key);
+  }
+  for (const [key, value] of [['component', s.component], ['partOf', s.partOf], ['version', s.version]] as const) {
+    if (value !== undefined && (value.length === 0 || checkLabelValue(value))) problems.error(path, 'label-syntax', `${key} must be a valid label value`, 'use at most 63 alphanumeric, "-", "_" or "." characters', value);
+  }
+
+  checkPlacement(app, allClusters, placed, estate, problems);
+}
+
+function checkPlacement(app: AppTemplate, allClusters: readonly Cluster[], placed: ResolvedPlacement, estate: Estate, problems: ProblemCollector): void {
+  const path = app.node.path;
+  const p = app.placement;
+  const s = app.spec;
+  if (!p.clusters && !p.groups && !p.idcs) {
+    problems.error(path, 'placement', 'the placement chooses no cluster', 'give placement.clusters, placement.groups or placement.idcs', p);
+    return;
+  }
+  for (const [what, list] of [['cluster', p.clusters], ['group', p.groups], ['IDC', p.idcs]] as const) {
+    for (const c of list ?? []) {
+      if (!c || c.node.root !== estate) problems.error(path, 'placement', `placement names a ${what} of another estate`, `use ${what}s of this estate`, c?.node.path);
+    }
+  }
+  const names = new Set(allClusters.map((c) => c.name));
+  for (const c of p.clusters ?? []) {
+    if (c && c.node.root === estate && !names.has(c.name)) problems.warning(path, 'placement-stale', `placement names cluster ${c.name}, which is no longer part of the estate`, `remove ${c.name} from placement.clusters`, c.name);
+  }
+  if ((p.replicasPerCluster === undefined) === (p.totalReplicas === undefined)) {
+    problems.error(path, 'placement-replicas', 'give exactly one of replicasPerCluster and totalReplicas', 'state replicas per cluster, or a total split by IDC weight', { replicasPerCluster: p.replicasPerCluster, totalReplicas: p.totalReplicas });
+    return;
+  }
+  const count = p.replicasPerCluster ?? p.totalReplicas!;
+  if (!Number.isInteger(count) || count < 1) {
+    problems.error(path, 'placement-replicas', 'replicas must be a whole number, 1 or more', 'state how many replicas the app needs', count);
+    return;
+  }
+  if (placed.clusters.length === 0) {
+    problems.error(path, 'placement', 'the placement matches no cluster: its selectors narrow one another (cluster and group and IDC)', 'check that the listed clusters belong to the listed groups and IDCs', undefined);
+    return;
+  }
+  if (p.idcWeights) {
+    const idcs = new Set(placed.clusters.map((c) => c.idc.name));
+    for (const [idc, w] of Object.entries(p.idcWeights)) {
+      if (!idcs.has(idc)) problems.warning(path, 'placement-replicas', `idcWeights names IDC "${idc}", where the app has no cluster: the weight is ignored`, `weigh only ${[...idcs].sort().join(', ')}`, idc);
+      if (!(Number.isFinite(w) && w >= 0)) problems.error(path, 'placement-replicas', `the weight of IDC ${idc} must be a number, 0 or more`, 'use relative weights such as 1 and 2', w);
+    }
+    if (p.totalReplicas === undefined) problems.error(path, 'placement-replicas', 'idcWeights only split totalReplicas', 'give totalReplicas, or remove idcWeights', p.idcWeights);
+  }
+  const minPerCluster = s.releaseKind === 'canary' ? 2 : 1;
+  for (const cluster of placed.clusters) {
+    const replicas = placed.replicas.get(cluster.name) ?? 0;
+    if (replicas < minPerCluster) {
+      problems.error(path, 'placement-replicas', `cluster ${cluster.name} gets ${replicas} replica(s) from the split; ${s.releaseKind === 'canary' ? 'a canary needs 2 (one stable, one gray)' : 'every chosen cluster needs 1'}`, 'raise totalReplicas, adjust idcWeights, or narrow the placement', replicas);
+    }
+    if (cluster.name === 'management') problems.error(path, 'target-name', 'cluster "management" would write its apps into the management target\'s folder', 'rename the cluster', cluster.name);
+    const pool = cluster.nodePools.find((np) => np.name === s.nodePool);
+    if (!pool) {
+      problems.error(path, 'node-pool-missing', `node pool "${s.nodePool}" does not exist in cluster ${cluster.name} (it has: ${cluster.nodePools.map((np) => np.name).join(', ') || 'none'})`, `add a "${s.nodePool}" pool to ${cluster.name}, choose another nodePool, or leave ${cluster.name} out of the placement`, s.nodePool);
+      continue;
+    }
+    if (s.sidecarMode === SidecarMode.NATIVE && s.sidecars.length > 0) {
+      for (const [what, text] of [['control plane', cluster.kubernetesVersion], [`node pool ${pool.name}`, pool.kubernetesVersion]] as const) {
+        const v = parseKubernetesVersion(text);
+        if (v && v.major === 1 && v.minor < NATIVE_SIDECAR_MINOR) {
+          problems.error(path, 'native-sidecars', `native sidecars need Kubernetes 1.${NATIVE_SIDECAR_MINOR}, but the ${what} of cluster ${cluster.name} runs ${text}`, 'use SidecarMode.AUTO (the documented fallback on older clusters), or upgrade the cluster', text);
+        }
+      }
+    }
+  }
+}
+
+/** Deployments of two apps in one namespace of one cluster must not share a name (`pay-gray` the app and `pay`'s gray). */
+function checkObjectNames(apps: readonly AppTemplate[], placements: ReadonlyMap<AppTemplate, ResolvedPlacement>, problems: ProblemCollector): void {
+  const owners = new Map<string, string>();
+  for (const app of apps) {
+    for (const cluster of placements.get(app)!.clusters) {
+      for (const c of app.spec.channels) {
+        const key = `${cluster.name}/${app.spec.namespace}/${app.spec.name}${c.suffix}`;
+        const previous = owners.get(key);
+        if (previous !== undefined && previous !== app.name) {
+          problems.error(app.node.path, 'unique-names', `apps ${previous} and ${app.name} would both create Deployment "${app.spec.name}${c.suffix}" in namespace ${app.spec.namespace} of cluster ${cluster.name}`, 'rename one app, or give it another namespace', `${app.spec.name}${c.suffix}`);
+        }
+        owners.set(key, app.name);
+      }
+    }
+  }
+}

@@ -1,0 +1,419 @@
+/**
+ * Reading Kubernetes objects as rules need them: fields of any shape (hand-written YAML can hold anything), pod
+ * templates of every workload kind, containers by role, label selectors, quantities and images. Every function is
+ * total: a field of the wrong type reads as absent.
+ */
+import type { KubeObject } from '../../constructs';
+import type { TargetView } from './target';
+
+/** A JSON object. */
+export type Json = Record<string, unknown>;
+
+export function isObject(value: unknown): value is Json {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+const splitPaths = new Map<string, readonly string[]>();
+
+/** The field at a dotted path, or undefined when a step is missing or not an object. */
+export function field(value: unknown, path: string): unknown {
+  let keys = splitPaths.get(path);
+  if (!keys) splitPaths.set(path, (keys = path.split('.')));
+  let current: unknown = value;
+  for (let i = 0; i < keys.length; i++) {
+    if (typeof current !== 'object' || current === null || Array.isArray(current)) return undefined;
+    current = (current as Json)[keys[i]];
+  }
+  return current;
+}
+
+export function asObject(value: unknown): Json | undefined {
+  return isObject(value) ? value : undefined;
+}
+
+export function asArray(value: unknown): unknown[] {
+  return Array.isArray(value) ? value : [];
+}
+
+export function asString(value: unknown): string | undefined {
+  return typeof value === 'string' ? value : undefined;
+}
+
+/** A whole number, also from a string (`"3"`); undefined otherwise. */
+export function asInteger(value: unknown): number | undefined {
+  if (typeof value === 'number' && Number.isInteger(value)) return value;
+  if (typeof value === 'string' && /^-?\d+$/.test(value.trim())) return Number(value.trim());
+  return undefined;
+}
+
+/** Labels (or annotations) as a string map; values of other types are dropped. */
+export function stringMap(value: unknown): Record<string, string> {
+  const out: Record<string, string> = {};
+  if (!isObject(value)) return out;
+  for (const [k, v] of Object.entries(value)) if (typeof v === 'string') out[k] = v;
+  return out;
+}
+
+export function labelsOf(object: KubeObject | Json | undefined): Record<string, string> {
+  return stringMap(field(object, 'metadata.labels'));
+}
+
+/** One label of an object, without copying its labels. */
+export function labelOf(object: KubeObject | Json | undefined, key: string): string | undefined {
+  const labels = field(object, 'metadata.labels');
+  const value = isObject(labels) ? labels[key] : undefined;
+  return typeof value === 'string' ? value : undefined;
+}
+
+export function annotationsOf(object: KubeObject | Json | undefined): Record<string, string> {
+  return stringMap(field(object, 'metadata.annotations'));
+}
+
+export function nameOf(object: KubeObject): string {
+  return String(object.metadata?.name ?? '');
+}
+
+export function namespaceOf(object: KubeObject): string | undefined {
+  const ns = object.metadata?.namespace;
+  return typeof ns === 'string' && ns !== '' ? ns : undefined;
+}
+
+/** `Kind namespace/name`, for messages. */
+export function describe(object: KubeObject): string {
+  const ns = namespaceOf(object);
+  return `${object.kind} ${ns ? `${ns}/` : ''}${nameOf(object)}`;
+}
+
+/** The API group of an apiVersion (`apps/v1` → `apps`, `v1` → ``). */
+export function groupOf(apiVersion: unknown): string {
+  const text = typeof apiVersion === 'string' ? apiVersion : '';
+  const slash = text.indexOf('/');
+  return slash >= 0 ? text.slice(0, slash) : '';
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Workloads and pod templates
+
+/** Kinds whose objects carry a pod template (or are a pod). */
+export const WORKLOAD_KINDS = ['Deployment', 'StatefulSet', 'DaemonSet', 'ReplicaSet', 'Job', 'CronJob', 'Pod'] as const;
+/** Workloads whose pods run until replaced: they serve, take probes and disruption budgets. */
+export const LONG_RUNNING_KINDS = ['Deployment', 'StatefulSet', 'DaemonSet', 'ReplicaSet'] as const;
+/** Workloads with a replica count (and so an HPA, a disruption budget, a spread). */
+export const REPLICATED_KINDS = ['Deployment', 'StatefulSet'] as const;
+
+export interface PodTemplate {
+  readonly metadata: Json;
+  readonly spec: Json;
+}
+
+const templates = new WeakMap<object, PodTemplate | null>();
+
+/** The pod template of a workload (or the pod itself); undefined for other kinds or a template without a spec. */
+export function podTemplateOf(object: KubeObject): PodTemplate | undefined {
+  const cached = templates.get(object);
+  if (cached !== undefined) return cached ?? undefined;
+  const found = findPodTemplate(object);
+  templates.set(object, found ?? null);
+  return found;
+}
+
+function findPodTemplate(object: KubeObject): PodTemplate | undefined {
+  let template: unknown;
+  switch (object.kind) {
+    case 'Pod':
+      template = object;
+      break;
+    case 'CronJob':
+      template = field(object, 'spec.jobTemplate.spec.template');
+      break;
+    case 'Deployment':
+    case 'StatefulSet':
+    case 'DaemonSet':
+    case 'ReplicaSet':
+    case 'Job':
+      template = field(object, 'spec.template');
+      break;
+    default:
+      return undefined;
+  }
+  const spec = field(template, 'spec');
+  if (!isObject(spec)) return undefined;
+  return { metadata: asObject(field(template, 'metadata')) ?? {}, spec };
+}
+
+const podLabelCache = new WeakMap<object, Record<string, string>>();
+
+/** The pod template's labels (read-only: shared between callers). */
+export function podLabels(template: PodTemplate): Record<string, string> {
+  let labels = podLabelCache.get(template);
+  if (!labels) podLabelCache.set(template, (labels = stringMap(template.metadata.labels)));
+  return labels;
+}
+
+const podAnnotationCache = new WeakMap<object, Record<string, string>>();
+
+/** The pod template's annotations (read-only: shared between callers). */
+export function podAnnotations(template: PodTemplate): Record<string, string> {
+  let annotations = podAnnotationCache.get(template);
+  if (!annotations) podAnnotationCache.set(template, (annotations = stringMap(template.metadata.annotations)));
+  return annotations;
+}
+
+/** A container and the role it plays in its pod. */
+export interface ContainerRef {
+  readonly container: Json;
+  readonly name: string;
+  /** `main`: spec.containers; `init`: a run-to-completion init container; `sidecar`: a native sidecar. */
+  readonly role: 'main' | 'init' | 'sidecar';
+  /** Position in its list. */
+  readonly index: number;
+}
+
+/** A native sidecar: an init container with `restartPolicy: Always` (Kubernetes 1.29+). */
+export function isNativeSidecar(container: Json): boolean {
+  return container.restartPolicy === 'Always';
+}
+
+const containerCache = new WeakMap<object, ContainerRef[]>();
+
+/** Every container of a pod spec: init containers (and native sidecars) first, in order, then the main ones. */
+export function containersOf(spec: Json): readonly ContainerRef[] {
+  let refs = containerCache.get(spec);
+  if (!refs) containerCache.set(spec, (refs = listContainers(spec)));
+  return refs;
+}
+
+function listContainers(spec: Json): ContainerRef[] {
+  const out: ContainerRef[] = [];
+  asArray(spec.initContainers).forEach((c, index) => {
+    if (isObject(c)) out.push({ container: c, name: String(c.name ?? `#${index}`), role: isNativeSidecar(c) ? 'sidecar' : 'init', index });
+  });
+  asArray(spec.containers).forEach((c, index) => {
+    if (isObject(c)) out.push({ container: c, name: String(c.name ?? `#${index}`), role: 'main', index });
+  });
+  return out;
+}
+
+/** How a container is named in messages: `container "app"`, `init container "migrate"`, `sidecar "proxy"`. */
+export function describeContainer(ref: ContainerRef): string {
+  return `${ref.role === 'main' ? 'container' : ref.role === 'init' ? 'init container' : 'sidecar'} "${ref.name}"`;
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Label selectors
+
+/** True when a LabelSelector (`matchLabels` and `matchExpressions`) selects `labels`. An empty selector selects all. */
+export function selectorMatches(selector: unknown, labels: Record<string, string>): boolean {
+  if (!isObject(selector)) return false;
+  const matchLabels = stringMap(selector.matchLabels);
+  for (const [k, v] of Object.entries(matchLabels)) if (labels[k] !== v) return false;
+  for (const expression of asArray(selector.matchExpressions)) {
+    if (!isObject(expression) || !expressionMatches(expression, labels)) return false;
+  }
+  return true;
+}
+
+/** A plain `{key: value}` Service-style selector; an empty one selects nothing (Kubernetes: no endpoints managed). */
+export function mapSelectorMatches(selector: Record<string, string>, labels: Record<string, string>): boolean {
+  const entries = Object.entries(selector);
+  return entries.length > 0 && entries.every(([k, v]) => labels[k] === v);
+}
+
+function expressionMatches(expression: Json, labels: Record<string, string>): boolean {
+  const key = String(expression.key ?? '');
+  const values = asArray(expression.values).map(String);
+  const has = Object.prototype.hasOwnProperty.call(labels, key);
+  switch (expression.operator) {
+    case 'In':
+      return has && values.includes(labels[key]);
+    case 'NotIn':
+      return !has || !values.includes(labels[key]);
+    case 'Exists':
+      return has;
+    case 'DoesNotExist':
+      return !has;
+    default:
+      return false;
+  }
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Replicas and autoscalers
+
+/** HorizontalPodAutoscalers of the target that scale `workload` (same namespace, matching kind and name). */
+export function autoscalersOf(target: TargetView, workload: KubeObject): readonly KubeObject[] {
+  // namespace -> kind -> name -> HPAs, built once per target.
+  const index = target.memo('hpa-by-target', () => {
+    const map = new Map<string, Map<string, Map<string, KubeObject[]>>>();
+    for (const hpa of target.ofKind('HorizontalPodAutoscaler')) {
+      const ref = field(hpa, 'spec.scaleTargetRef');
+      const ns = namespaceOf(hpa) ?? '';
+      const kind = String(field(ref, 'kind') ?? '');
+      const name = String(field(ref, 'name') ?? '');
+      let byKind = map.get(ns);
+      if (!byKind) map.set(ns, (byKind = new Map()));
+      let byName = byKind.get(kind);
+      if (!byName) byKind.set(kind, (byName = new Map()));
+      const list = byName.get(name);
+      if (list) list.push(hpa);
+      else byName.set(name, [hpa]);
+    }
+    return map;
+  });
+  return index.get(namespaceOf(workload) ?? '')?.get(workload.kind)?.get(nameOf(workload)) ?? NONE;
+}
+
+const NONE: readonly KubeObject[] = Object.freeze([]);
+
+/** The minimum an HPA keeps (Kubernetes defaults `minReplicas` to 1). */
+export function hpaMinReplicas(hpa: KubeObject): number {
+  return asInteger(field(hpa, 'spec.minReplicas')) ?? 1;
+}
+
+export function hpaMaxReplicas(hpa: KubeObject): number | undefined {
+  return asInteger(field(hpa, 'spec.maxReplicas'));
+}
+
+/** The fewest replicas a workload runs with: the HPA's minimum when an HPA owns it, else `spec.replicas` (default 1). */
+export interface ReplicaFloor {
+  readonly replicas: number;
+  readonly source: 'hpa' | 'spec' | 'default';
+  readonly hpa?: KubeObject;
+}
+
+export function replicaFloor(target: TargetView, workload: KubeObject): ReplicaFloor {
+  const hpas = autoscalersOf(target, workload);
+  if (hpas.length > 0) return { replicas: Math.min(...hpas.map(hpaMinReplicas)), source: 'hpa', hpa: hpas[0] };
+  const replicas = asInteger(field(workload, 'spec.replicas'));
+  return replicas === undefined ? { replicas: 1, source: 'default' } : { replicas, source: 'spec' };
+}
+
+/** Pod templates of the target's workloads in one namespace, with their workloads (for Service and PDB lookups). */
+export function podTemplatesIn(target: TargetView, namespace: string | undefined): { workload: KubeObject; template: PodTemplate; labels: Record<string, string> }[] {
+  return target.memo(`pods:${namespace ?? ''}`, () => {
+    const out: { workload: KubeObject; template: PodTemplate; labels: Record<string, string> }[] = [];
+    for (const kind of WORKLOAD_KINDS) {
+      for (const workload of target.inNamespace(kind, namespace)) {
+        const template = podTemplateOf(workload);
+        if (template) out.push({ workload, template, labels: podLabels(template) });
+      }
+    }
+    return out;
+  });
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Quantities, durations, images
+
+const BINARY_SUFFIX: Record<string, number> = { Ki: 2 ** 10, Mi: 2 ** 20, Gi: 2 ** 30, Ti: 2 ** 40, Pi: 2 ** 50, Ei: 2 ** 60 };
+const DECIMAL_SUFFIX: Record<string, number> = { n: 1e-9, u: 1e-6, m: 1e-3, '': 1, k: 1e3, M: 1e6, G: 1e9, T: 1e12, P: 1e15, E: 1e18 };
+
+const quantities = new Map<string, number | undefined>();
+
+/** A Kubernetes quantity (`250m`, `1.5`, `512Mi`, `1e3`) as a number of base units; undefined when it is not one. */
+export function parseQuantity(value: unknown): number | undefined {
+  if (typeof value === 'number') return Number.isFinite(value) ? value : undefined;
+  if (typeof value !== 'string') return undefined;
+  if (quantities.has(value)) return quantities.get(value);
+  const parsed = parseQuantityText(value);
+  if (quantities.size < 10_000) quantities.set(value, parsed);
+  return parsed;
+}
+
+function parseQuantityText(value: string): number | undefined {
+  const match = /^([+-]?(?:\d+\.?\d*|\.\d+))(?:(Ki|Mi|Gi|Ti|Pi|Ei)|([eE][+-]?\d+)|(n|u|m|k|M|G|T|P|E))?$/.exec(value.trim());
+  if (!match) return undefined;
+  const number = Number(match[1]);
+  if (match[2]) return number * BINARY_SUFFIX[match[2]];
+  if (match[3]) return number * 10 ** Number(match[3].slice(1));
+  return number * DECIMAL_SUFFIX[match[4] ?? ''];
+}
+
+/** A Go duration as kube components take it (`15s`, `1m30s`, `500ms`) in seconds; undefined when it is not one. */
+export function parseDurationSeconds(value: unknown): number | undefined {
+  if (typeof value !== 'string' || value.trim() === '') return undefined;
+  const units: Record<string, number> = { h: 3600, m: 60, s: 1, ms: 1e-3, us: 1e-6, 'µs': 1e-6, ns: 1e-9 };
+  let rest = value.trim();
+  let total = 0;
+  while (rest.length > 0) {
+    const match = /^(\d+(?:\.\d+)?)(h|ms|m|s|us|µs|ns)/.exec(rest);
+    if (!match) return undefined;
+    total += Number(match[1]) * units[match[2]];
+    rest = rest.slice(match[0].length);
+  }
+  return total;
+}
+
+/** An image reference split into its parts; `tag` and `digest` are undefined when absent. */
+export interface ImageRef {
+  readonly repository: string;
+  readonly tag?: string;
+  readonly digest?: string;
+}
+
+/** Splits `registry:5000/team/app:1.2.3@sha256:…`; the registry's port is never mistaken for a tag. */
+export function parseImage(image: string): ImageRef {
+  let rest = image.trim();
+  let digest: string | undefined;
+  const at = rest.indexOf('@');
+  if (at >= 0) {
+    digest = rest.slice(at + 1);
+    rest = rest.slice(0, at);
+  }
+  const slash = rest.lastIndexOf('/');
+  const colon = rest.lastIndexOf(':');
+  let tag: string | undefined;
+  if (colon > slash) {
+    tag = rest.slice(colon + 1);
+    rest = rest.slice(0, colon);
+  }
+  return { repository: rest, tag: tag === '' ? undefined : tag, digest: digest === '' ? undefined : digest };
+}
+
+/** Deep equality of JSON values (key order ignored). */
+export function jsonEqual(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  if (Array.isArray(a) || Array.isArray(b)) {
+    if (!Array.isArray(a) || !Array.isArray(b) || a.length !== b.length) return false;
+    return a.every((x, i) => jsonEqual(x, b[i]));
+  }
+  if (isObject(a) && isObject(b)) {
+    const ka = Object.keys(a).filter((k) => a[k] !== undefined);
+    const kb = Object.keys(b).filter((k) => b[k] !== undefined);
+    return ka.length === kb.length && ka.every((k) => jsonEqual(a[k], b[k]));
+  }
+  return false;
+}
+
+/** True for values Kubernetes tooling reads as "on" (`true`, `"true"`, `"1"`, `"yes"`, `"on"`, `"enabled"`). */
+export function isTruthy(value: unknown): boolean {
+  if (value === true) return true;
+  return typeof value === 'string' && ['true', '1', 'yes', 'on', 'enabled'].includes(value.trim().toLowerCase());
+}
+
+/** What one pod requests: its main containers and native sidecars together, or its largest init step if that is more. */
+export function podRequests(spec: Json): { readonly cpu: number; readonly memory: number } {
+  let cpu = 0;
+  let memory = 0;
+  let initCpu = 0;
+  let initMemory = 0;
+  let sidecarCpu = 0;
+  let sidecarMemory = 0;
+  for (const ref of containersOf(spec)) {
+    const c = parseQuantity(field(ref.container, 'resources.requests.cpu')) ?? 0;
+    const m = parseQuantity(field(ref.container, 'resources.requests.memory')) ?? 0;
+    if (ref.role === 'init') {
+      // A run-to-completion init container runs next to the sidecars started before it.
+      initCpu = Math.max(initCpu, c + sidecarCpu);
+      initMemory = Math.max(initMemory, m + sidecarMemory);
+    } else {
+      if (ref.role === 'sidecar') {
+        sidecarCpu += c;
+        sidecarMemory += m;
+      }
+      cpu += c;
+      memory += m;
+    }
+  }
+  return { cpu: Math.max(cpu, initCpu), memory: Math.max(memory, initMemory) };
+}

@@ -1,0 +1,54 @@
+import { NODE_ZONE } from '../../../constructs';
+import { asArray, asInteger, field, isObject, Json, podLabels, podTemplateOf, REPLICATED_KINDS, selectorMatches } from '../../engine/kube';
+import { defineRule, notApplicable, violations } from '../../engine/types';
+
+export interface SpreadOverZonesAndHostsConfig {
+  readonly zoneKey: string;
+  readonly hostKey: string;
+  readonly maxZoneSkew: number;
+  readonly requireHostAntiAffinity: boolean;
+}
+
+/** Replicas spread over zones (a topology spread constraint) and hosts (anti-affinity or a spread constraint). */
+export const spreadOverZonesAndHosts = defineRule<SpreadOverZonesAndHostsConfig>({
+  id: 'spread-over-zones-and-hosts',
+  area: 'availability',
+  description: 'Every Deployment and StatefulSet spreads its pods over zones with a topology spread constraint (max skew 1) and over hosts with pod anti-affinity or a hostname spread constraint, each selecting the pod\'s own labels.',
+  rationale: 'The scheduler packs pods wherever they fit: without a spread, every replica can land in one zone or on one host, and one zone outage or one node drain takes the whole service down however many replicas it has. A constraint whose selector does not match the pod\'s own labels counts no pods and spreads nothing.',
+  remediation: 'Use the app templates\' placement; in hand-written YAML add topologySpreadConstraints on topology.kubernetes.io/zone with maxSkew 1 and podAntiAffinity (preferred is enough) on kubernetes.io/hostname, both with a labelSelector matching spec.template.metadata.labels.',
+  severity: 'medium',
+  enforcement: 'mandatory',
+  kinds: [...REPLICATED_KINDS],
+  relational: false,
+  estateContext: 'none',
+  config: {
+    zoneKey: { type: 'string', description: 'Node label of the zone.', default: NODE_ZONE },
+    hostKey: { type: 'string', description: 'Node label of the host.', default: 'kubernetes.io/hostname' },
+    maxZoneSkew: { type: 'integer', description: 'Largest allowed maxSkew of the zone constraint.', default: 1, minimum: 1 },
+    requireHostAntiAffinity: { type: 'boolean', description: 'Require spreading over hosts as well.', default: true },
+  },
+  check({ object, config }) {
+    const template = podTemplateOf(object);
+    if (!template) return notApplicable('no pod template');
+    if (asInteger(field(object, 'spec.replicas')) === 0) return notApplicable('scaled to zero');
+    const labels = podLabels(template);
+    const constraints = asArray(template.spec.topologySpreadConstraints).filter(isObject);
+    const own = (c: Json) => selectorMatches(c.labelSelector, labels);
+    const messages: string[] = [];
+    const zone = constraints.filter((c) => c.topologyKey === config.zoneKey);
+    if (zone.length === 0) messages.push(`no topology spread constraint on ${config.zoneKey}: all replicas may land in one zone`);
+    else if (!zone.some(own)) messages.push(`the ${config.zoneKey} spread constraint's labelSelector does not match the pod's labels: it spreads nothing`);
+    else {
+      const skew = Math.min(...zone.filter(own).map((c) => asInteger(c.maxSkew) ?? Infinity));
+      if (skew > config.maxZoneSkew) messages.push(`the zone spread allows a skew of ${skew}; at most ${config.maxZoneSkew}`);
+    }
+    if (config.requireHostAntiAffinity) {
+      const antiAffinity = ['requiredDuringSchedulingIgnoredDuringExecution', 'preferredDuringSchedulingIgnoredDuringExecution'].flatMap((k) =>
+        asArray(field(template.spec, `affinity.podAntiAffinity.${k}`)).map((t) => (isObject(t) && isObject(t.podAffinityTerm) ? t.podAffinityTerm : t)).filter(isObject));
+      const hostTerms = [...antiAffinity.filter((t) => t.topologyKey === config.hostKey), ...constraints.filter((c) => c.topologyKey === config.hostKey)];
+      if (hostTerms.length === 0) messages.push(`no pod anti-affinity or spread constraint on ${config.hostKey}: replicas may share a host`);
+      else if (!hostTerms.some(own)) messages.push(`the ${config.hostKey} anti-affinity's labelSelector does not match the pod's labels: it keeps nothing apart`);
+    }
+    return violations(messages);
+  },
+});

@@ -1,0 +1,102 @@
+import type { KubeObject, PoolPlan } from '../../../constructs';
+import { isCapiObject } from '../../engine/capi';
+import type { ClusterContext } from '../../engine/context';
+import { podRequests, podTemplateOf, replicaFloor } from '../../engine/kube';
+import { eligiblePools } from '../../engine/scheduling';
+import type { TargetView } from '../../engine/target';
+import { defineRule, notApplicable, violations } from '../../engine/types';
+
+export interface FitRequestedCapacityConfig {
+  readonly allocatablePercent: number;
+}
+
+interface Demand {
+  cpu: number;
+  memory: number;
+  workloads: number;
+}
+
+const GIB = 2 ** 30;
+
+/** Machines a pool can have at the as-of time: fixed replicas, or the autoscaler's maximum, over its zones. */
+function poolMachines(pool: PoolPlan): number {
+  return pool.zones.reduce((n, z) => n + (z.autoscaling ? z.autoscaling.maxPerZone : z.replicas ?? 0), 0);
+}
+
+function format(n: number): string {
+  return Math.round(n).toLocaleString('en-US');
+}
+
+/** What the cluster's workloads request, grouped by the set of pools they can run on. */
+function demandByPools(clusterTarget: TargetView, facts: ClusterContext): Map<string, Demand> {
+  const groups = new Map<string, Demand>();
+  const machines = new Map(facts.plan.pools.map((p) => [p.name, poolMachines(p)]));
+  const add = (pools: readonly string[], cpu: number, memory: number) => {
+    const key = pools.join(',');
+    const d = groups.get(key) ?? { cpu: 0, memory: 0, workloads: 0 };
+    d.cpu += cpu;
+    d.memory += memory;
+    d.workloads++;
+    groups.set(key, d);
+  };
+  for (const kind of ['Deployment', 'StatefulSet', 'DaemonSet'] as const) {
+    for (const workload of clusterTarget.ofKind(kind)) {
+      const template = podTemplateOf(workload);
+      if (!template) continue;
+      const pools = eligiblePools(template.spec, facts.plan);
+      if (pools.length === 0) continue; // unschedulable anywhere: match-node-affinity-to-pool reports it
+      const perPod = podRequests(template.spec);
+      const pods = kind === 'DaemonSet' ? pools.reduce((n, p) => n + (machines.get(p) ?? 0), 0) : replicaFloor(clusterTarget, workload as KubeObject).replicas;
+      add(pools, perPod.cpu * pods, perPod.memory * pods);
+    }
+  }
+  return groups;
+}
+
+/** What a cluster's pods request fits the allocatable capacity of the pools they can run on, at the as-of phase. */
+export const fitRequestedCapacity = defineRule<FitRequestedCapacityConfig>({
+  id: 'fit-requested-capacity',
+  area: 'capacity',
+  description: 'For every cluster, the CPU and memory its workloads request (every container, sidecars included, times the replicas they never go below: spec.replicas or the HPA minimum; DaemonSets on every node they fit) fit the allocatable share of the pools they can be scheduled on, at the cluster\'s size in the as-of phase (autoscaled pools at their maximum).',
+  rationale: 'Requests that exceed what the pools can ever hold leave pods Pending however far the autoscaler scales; for a peak-group cluster the pools shrink batch by batch while draining, so a plan that fits at peak can stop fitting a week later. Run the check at each phase of the promotion (as the reference test does) to cover them all.',
+  remediation: 'Raise the pool\'s replicasPerZone or autoscaling.maxPerZone (or add a pool), lower the apps\' requests or replicas, or move apps to another cluster; check every phase with estate check --as-of.',
+  severity: 'high',
+  enforcement: 'mandatory',
+  kinds: ['Cluster'],
+  relational: true,
+  estateContext: 'required',
+  config: {
+    allocatablePercent: { type: 'integer', description: 'Share of a node\'s vCPU and memory that pods may request (the rest is for the kubelet, the OS and eviction headroom).', default: 90, minimum: 1 },
+  },
+  check({ object, context, config }) {
+    if (!isCapiObject(object)) return notApplicable('not a Cluster API Cluster');
+    if (!context) return notApplicable('needs the estate: the pools\' capacity and the cluster\'s workloads live in different targets');
+    const facts = context.clusters.get(String(object.metadata.name));
+    if (!facts) return notApplicable('the estate does not plan this cluster at the as-of time');
+    const clusterTarget = context.targets.get(facts.plan.name);
+    if (!clusterTarget) return notApplicable('the cluster has no target of its own (no workloads synthesized)');
+    const share = config.allocatablePercent / 100;
+    const pools = new Map(facts.plan.pools.map((p) => [p.name, p]));
+    const phase = facts.plan.promotion ? ` in phase ${facts.plan.promotion.phase.phase}` : '';
+    const messages: string[] = [];
+    for (const [key, demand] of demandByPools(clusterTarget, facts)) {
+      let cpu = 0;
+      let memory = 0;
+      let machines = 0;
+      for (const name of key.split(',')) {
+        const pool = pools.get(name);
+        if (!pool) continue;
+        const n = poolMachines(pool);
+        machines += n;
+        cpu += n * pool.instance.vcpu * share;
+        memory += n * pool.instance.memoryGiB * GIB * share;
+      }
+      const cpuOver = demand.cpu > cpu + 1e-9;
+      const memoryOver = demand.memory > memory + 1e-9;
+      if (cpuOver || memoryOver) {
+        messages.push(`${demand.workloads} workload(s) on pool(s) ${key} request ${format(demand.cpu)} vCPU and ${format(demand.memory / GIB)} GiB at their replica floor, but ${machines} machine(s)${phase} offer ${format(cpu)} vCPU and ${format(memory / GIB)} GiB allocatable (${config.allocatablePercent}%): ${[cpuOver ? 'CPU' : '', memoryOver ? 'memory' : ''].filter((x) => x).join(' and ')} over`);
+      }
+    }
+    return violations(messages);
+  },
+});

@@ -1,0 +1,83 @@
+/** Every rule of the pack, in the order reports and the Pulumi pack list them: estate rules first, then workloads. */
+import type { AnyRule } from '../engine/types';
+import { forbidReplicasUnderHpa } from './availability/forbid-replicas-under-hpa';
+import { requireExistingHpaTarget } from './availability/require-existing-hpa-target';
+import { requireMinReplicas } from './availability/require-min-replicas';
+import { requirePodDisruptionBudget } from './availability/require-pod-disruption-budget';
+import { spreadOverZonesAndHosts } from './availability/spread-over-zones-and-hosts';
+import { fitRequestedCapacity } from './capacity/fit-requested-capacity';
+import { hardenApiServer } from './control-plane/harden-api-server';
+import { requireHaControlPlane } from './control-plane/require-ha-control-plane';
+import { requireLeaderElection } from './control-plane/require-leader-election';
+import { keepEtcdQuorumOnZoneLoss } from './etcd/keep-etcd-quorum-on-zone-loss';
+import { matchEtcdTimeoutsToRtt } from './etcd/match-etcd-timeouts-to-rtt';
+import { requireDedicatedEtcdMachines } from './etcd/require-dedicated-etcd-machines';
+import { requireEtcdMtls } from './etcd/require-etcd-mtls';
+import { requireOddEtcdMembers } from './etcd/require-odd-etcd-members';
+import { forbidOverlappingCidrs } from './network/forbid-overlapping-cidrs';
+import { limitVersionSkew } from './node-pools/limit-version-skew';
+import { requireMachineHealthCheck } from './node-pools/require-machine-health-check';
+import { requireNodePoolLabels } from './node-pools/require-node-pool-labels';
+import { matchNodeAffinityToPool } from './placement/match-node-affinity-to-pool';
+import { restrictPeakClustersToPromotionWindow } from './promotion/restrict-peak-clusters-to-promotion-window';
+import { forbidHostAccess } from './security/forbid-host-access';
+import { forbidPrivilegedContainers } from './security/forbid-privileged-containers';
+import { requirePinnedImageTags } from './security/require-pinned-image-tags';
+import { requireRestrictedSecurityContext } from './security/require-restricted-security-context';
+import { requireServiceSelectsPods } from './services/require-service-selects-pods';
+import { forbidDebugModeInProduction } from './workloads/forbid-debug-mode-in-production';
+import { requireDistinctProbes } from './workloads/require-distinct-probes';
+import { requirePodLabels } from './workloads/require-pod-labels';
+import { requirePrestopHook } from './workloads/require-prestop-hook';
+import { requireResources } from './workloads/require-resources';
+import { startSidecarsFirst } from './workloads/start-sidecars-first';
+
+export const ESTATE_RULES: readonly AnyRule[] = [
+  requireOddEtcdMembers,
+  requireDedicatedEtcdMachines,
+  keepEtcdQuorumOnZoneLoss,
+  matchEtcdTimeoutsToRtt,
+  requireEtcdMtls,
+  requireHaControlPlane,
+  hardenApiServer,
+  requireLeaderElection,
+  requireNodePoolLabels,
+  requireMachineHealthCheck,
+  forbidOverlappingCidrs,
+  limitVersionSkew,
+  restrictPeakClustersToPromotionWindow,
+  fitRequestedCapacity,
+];
+
+export const WORKLOAD_RULES: readonly AnyRule[] = [
+  requirePodLabels,
+  requirePrestopHook,
+  requireDistinctProbes,
+  requirePodDisruptionBudget,
+  spreadOverZonesAndHosts,
+  requireMinReplicas,
+  forbidReplicasUnderHpa,
+  requireExistingHpaTarget,
+  requireResources,
+  requireRestrictedSecurityContext,
+  forbidPrivilegedContainers,
+  forbidHostAccess,
+  requirePinnedImageTags,
+  startSidecarsFirst,
+  forbidDebugModeInProduction,
+  matchNodeAffinityToPool,
+  requireServiceSelectsPods,
+];
+
+/** The whole rule set: what `estate check` and the Pulumi pack run. */
+export const RULES: readonly AnyRule[] = [...ESTATE_RULES, ...WORKLOAD_RULES];
+
+export {
+  forbidDebugModeInProduction, forbidHostAccess, forbidOverlappingCidrs, forbidPrivilegedContainers, forbidReplicasUnderHpa,
+  fitRequestedCapacity, hardenApiServer, keepEtcdQuorumOnZoneLoss, limitVersionSkew, matchEtcdTimeoutsToRtt,
+  matchNodeAffinityToPool, requireDedicatedEtcdMachines, requireDistinctProbes, requireEtcdMtls, requireExistingHpaTarget,
+  requireHaControlPlane, requireLeaderElection, requireMachineHealthCheck, requireMinReplicas, requireNodePoolLabels,
+  requireOddEtcdMembers, requirePinnedImageTags, requirePodDisruptionBudget, requirePodLabels, requirePrestopHook,
+  requireResources, requireRestrictedSecurityContext, requireServiceSelectsPods, restrictPeakClustersToPromotionWindow,
+  spreadOverZonesAndHosts, startSidecarsFirst,
+};

@@ -1,0 +1,45 @@
+import { containersOf, describeContainer, isObject, jsonEqual, LONG_RUNNING_KINDS, podTemplateOf } from '../../engine/kube';
+import { DEBUG_ENV_VARS, DEBUG_MODE_KEY, debugModeOf } from '../../engine/workload-labels';
+import { defineRule, notApplicable, violations } from '../../engine/types';
+
+export interface RequireDistinctProbesConfig {
+  readonly requireOnSidecars: boolean;
+  readonly debugModeKey: string;
+}
+
+/** Containers have readiness and liveness probes, and the two are not the same check. */
+export const requireDistinctProbes = defineRule<RequireDistinctProbesConfig>({
+  id: 'require-distinct-probes',
+  area: 'workloads',
+  description: 'Every main container of a long-running workload has a readiness probe and a liveness probe, and the two differ (a sidecar\'s probes, when it has both, differ too).',
+  rationale: 'Without readiness, traffic reaches a pod before it can serve and after it stopped; without liveness, a deadlocked process is never restarted. Identical probes turn a slow dependency into a restart storm: the check that should only take the pod out of rotation also kills it.',
+  remediation: 'Use the app templates\' probes; in hand-written YAML give readiness a check of serving ability (dependencies included) and liveness a cheaper check of the process itself, with a longer failure threshold.',
+  severity: 'medium',
+  enforcement: 'mandatory',
+  kinds: [...LONG_RUNNING_KINDS],
+  relational: false,
+  estateContext: 'none',
+  config: {
+    requireOnSidecars: { type: 'boolean', description: 'Also require both probes on native sidecars.', default: false },
+    debugModeKey: { type: 'string', description: 'Label or annotation that marks a debug-mode pod (no probes by design).', default: DEBUG_MODE_KEY },
+  },
+  check({ object, config }) {
+    const template = podTemplateOf(object);
+    if (!template) return notApplicable('no pod template');
+    if (debugModeOf(template, config.debugModeKey, DEBUG_ENV_VARS)) return notApplicable('debug mode drops probes by design');
+    const messages: string[] = [];
+    for (const ref of containersOf(template.spec)) {
+      if (ref.role === 'init') continue;
+      const readiness = ref.container.readinessProbe;
+      const liveness = ref.container.livenessProbe;
+      if (ref.role === 'main' || config.requireOnSidecars) {
+        const missing = [isObject(readiness) ? '' : 'readiness', isObject(liveness) ? '' : 'liveness'].filter((x) => x);
+        if (missing.length > 0) messages.push(`${describeContainer(ref)} has no ${missing.join(' and no ')} probe`);
+      }
+      if (isObject(readiness) && isObject(liveness) && jsonEqual(readiness, liveness)) {
+        messages.push(`${describeContainer(ref)} uses the same check for readiness and liveness: a slow dependency would restart it instead of taking it out of rotation`);
+      }
+    }
+    return violations(messages);
+  },
+});

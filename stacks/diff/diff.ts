@@ -1,0 +1,258 @@
+/**
+ * Two syntheses compared by object identity: per target (stack), objects are matched by
+ * apiVersion/kind/namespace/name; a deleted and a created object of the same group, kind, namespace and name are
+ * one object whose apiVersion moved (an update, not a destructive delete). Each match is diffed field by field
+ * (keyed lists), and each changed object is created, updated, replaced or deleted, destructive or not.
+ */
+import { KubeObject, MANAGEMENT_TARGET } from '../../constructs';
+import { capacityDelta, promotionPhases } from './capacity';
+import { apiGroup, classifyUpdate, destructiveReason, ESTATE_LABELS, owningCluster, ProtectionContext } from './classify';
+import { ChangeAction, DiffReport, ObjectChange, ObjectRef, PolicyFindings, StackSummary } from './model';
+import { policyDelta } from './policies';
+import { countDocuments, fileObjects, Snapshot, splitDocuments, targetOf } from './snapshot';
+import { diffObjects, toFieldChange } from './structural';
+import { affectedTopology, ClusterPlace, factsKey, ObjectFacts } from './topology';
+
+/** Options of a diff. */
+export interface DiffSnapshotsOptions {
+  /** What the base is, in a few words. @default 'base' */
+  readonly baseLabel?: string;
+  /** @default 'head' */
+  readonly headLabel?: string;
+  /** Findings of the base and the head; the report has a policy section only when both are given. */
+  readonly baseFindings?: PolicyFindings;
+  readonly headFindings?: PolicyFindings;
+  /** The base could not be checked (its `baseFindings` are a stand-in). @default false */
+  readonly baseUnchecked?: boolean;
+  /** Remarks carried into the report. @default - none */
+  readonly notes?: readonly string[];
+  /** The target that holds the Cluster API objects. @default 'management' */
+  readonly managementTarget?: string;
+}
+
+type Plain = Record<string, unknown>;
+
+function refOf(o: KubeObject): ObjectRef {
+  return { apiVersion: o.apiVersion, kind: o.kind, ...(o.metadata?.namespace ? { namespace: o.metadata.namespace } : {}), name: o.metadata?.name };
+}
+
+function idOf(o: KubeObject): string {
+  return `${o.apiVersion}\u0000${o.kind}\u0000${o.metadata?.namespace ?? ''}\u0000${o.metadata?.name}`;
+}
+
+function groupIdOf(o: KubeObject): string {
+  return `${apiGroup(o.apiVersion)}\u0000${o.kind}\u0000${o.metadata?.namespace ?? ''}\u0000${o.metadata?.name}`;
+}
+
+function labelsOf(o: KubeObject | undefined): Record<string, string> {
+  return o?.metadata?.labels ?? {};
+}
+
+interface TargetPools {
+  base: KubeObject[];
+  head: KubeObject[];
+  unchanged: number;
+}
+
+/**
+ * Splits both sides' files by target. A byte-identical file is unchanged as a whole and never parsed; in a file that
+ * differs, a document whose text also appears on the other side is an unchanged object (its identity is part of its
+ * text), so only the documents that differ are parsed. Fixture sides (objects, no text) are taken as they are.
+ */
+function poolByTarget(base: Snapshot, head: Snapshot): Map<string, TargetPools> {
+  const pools = new Map<string, TargetPools>();
+  const pool = (target: string): TargetPools => {
+    let p = pools.get(target);
+    if (!p) pools.set(target, (p = { base: [], head: [], unchanged: 0 }));
+    return p;
+  };
+  const headByPath = new Map(head.files.map((f) => [f.path, f]));
+  const seen = new Set<string>();
+  for (const b of base.files) {
+    seen.add(b.path);
+    const p = pool(targetOf(b));
+    const h = headByPath.get(b.path);
+    if (h && b.text !== undefined && h.text !== undefined && b.objects === undefined && h.objects === undefined) {
+      if (b.text === h.text) {
+        p.unchanged += countDocuments(b.text);
+        continue;
+      }
+      const baseDocs = new Map<string, number>();
+      for (const doc of splitDocuments(b.text)) baseDocs.set(doc, (baseDocs.get(doc) ?? 0) + 1);
+      for (const doc of splitDocuments(h.text)) {
+        const n = baseDocs.get(doc);
+        if (n) {
+          p.unchanged++;
+          if (n === 1) baseDocs.delete(doc);
+          else baseDocs.set(doc, n - 1);
+        } else {
+          p.head.push(...fileObjects({ path: h.path, text: doc }));
+        }
+      }
+      for (const [doc, n] of baseDocs) for (let i = 0; i < n; i++) p.base.push(...fileObjects({ path: b.path, text: doc }));
+      continue;
+    }
+    p.base.push(...fileObjects(b));
+    if (h) p.head.push(...fileObjects(h));
+  }
+  for (const h of head.files) {
+    if (!seen.has(h.path)) pool(targetOf(h)).head.push(...fileObjects(h));
+  }
+  return pools;
+}
+
+const ACTION_ORDER: Record<ChangeAction, number> = { delete: 0, replace: 1, update: 2, create: 3 };
+
+/** A key that sorts changes by target (management first), namespace, kind, name, apiVersion and action. */
+function sortKey(c: ObjectChange, managementTarget: string): string {
+  return [c.target === managementTarget ? '' : c.target, c.ref.namespace ?? '', c.ref.kind, c.ref.name, c.ref.apiVersion, ACTION_ORDER[c.action]].join('\u0000');
+}
+
+/** Compares two sides and returns the report. Pure: reads only the snapshots. */
+export function diffSnapshots(base: Snapshot, head: Snapshot, options: DiffSnapshotsOptions = {}): DiffReport {
+  const managementTarget = options.managementTarget ?? MANAGEMENT_TARGET;
+  const pools = poolByTarget(base, head);
+
+  // What the protection rules and the topology need to know about clusters: group kind, region and IDC, from the
+  // summaries (every cluster) and, more precisely, from the parsed Cluster objects.
+  const places = new Map<string, ClusterPlace>();
+  const setPlace = (cluster: string, place: ClusterPlace) => places.set(cluster, { ...places.get(cluster), ...place });
+  for (const summary of [base.summary, head.summary]) {
+    for (const c of summary?.clusters ?? []) setPlace(c.cluster, { region: c.region, idc: c.idc, groupKind: c.phase !== undefined ? 'peak' : 'daily' });
+    for (const c of summary?.absentClusters ?? []) setPlace(c.name, { groupKind: 'peak' });
+  }
+  const facts = new Map<string, ObjectFacts>();
+  for (const p of pools.values()) {
+    for (const o of p.base.concat(p.head)) {
+      const l = labelsOf(o);
+      if (o.kind === 'Cluster' && apiGroup(o.apiVersion) === 'cluster.x-k8s.io') {
+        setPlace(o.metadata.name, {
+          ...(l['cluster-estate.io/region'] ? { region: l['cluster-estate.io/region'] } : {}),
+          ...(l['cluster-estate.io/idc'] ? { idc: l['cluster-estate.io/idc'] } : {}),
+          ...(l[ESTATE_LABELS.groupKind] ? { groupKind: l[ESTATE_LABELS.groupKind] } : {}),
+        });
+      }
+      if (l['node.cluster.x-k8s.io/pool'] || l[ESTATE_LABELS.machineRole]) {
+        facts.set(factsKey(o.kind, o.metadata.namespace, o.metadata.name), {
+          ...(l['node.cluster.x-k8s.io/pool'] ? { pool: l['node.cluster.x-k8s.io/pool'] } : {}),
+          ...(l[ESTATE_LABELS.machineRole] ? { machineRole: l[ESTATE_LABELS.machineRole] } : {}),
+        });
+      }
+    }
+  }
+
+  interface Pending { target: string; action: ChangeAction; ref: ObjectRef; object: Plain; change: Omit<ObjectChange, 'destructive' | 'cluster'> }
+  const pending: Pending[] = [];
+  const stacks: StackSummary[] = [];
+  for (const target of [...pools.keys()]) {
+    const p = pools.get(target)!;
+    const baseById = new Map(p.base.map((o) => [idOf(o), o]));
+    const headById = new Map(p.head.map((o) => [idOf(o), o]));
+    let unchanged = p.unchanged;
+    const deleted: KubeObject[] = [];
+    const created: KubeObject[] = [];
+    const pairs: [KubeObject, KubeObject][] = [];
+    for (const [id, b] of baseById) {
+      const h = headById.get(id);
+      if (h) pairs.push([b, h]);
+      else deleted.push(b);
+    }
+    for (const [id, h] of headById) if (!baseById.has(id)) created.push(h);
+    // An apiVersion move (v1beta1 -> v1beta2) is the same object, not a delete and a create.
+    const createdByGroupId = new Map(created.map((o) => [groupIdOf(o), o]));
+    const moved = new Set<KubeObject>();
+    for (const b of deleted) {
+      const h = createdByGroupId.get(groupIdOf(b));
+      if (h && !moved.has(h)) {
+        pairs.push([b, h]);
+        moved.add(b);
+        moved.add(h);
+      }
+    }
+    for (const [b, h] of pairs) {
+      const raw = diffObjects(b.kind, b as Plain, h as Plain);
+      if (raw.length === 0) {
+        unchanged++;
+        continue;
+      }
+      const ref = refOf(h);
+      const cls = classifyUpdate(ref, b as Plain, h as Plain, raw);
+      const apiVersionChange = b.apiVersion !== h.apiVersion ? { from: b.apiVersion, to: h.apiVersion } : undefined;
+      pending.push({
+        target, action: cls.action, ref, object: b as Plain,
+        change: {
+          target, ref, action: cls.action,
+          fields: raw.map((r, i) => toFieldChange(r, cls.immutable[i])),
+          ...(cls.reasons.length > 0 ? { replaceReasons: cls.reasons } : {}),
+          ...(apiVersionChange ? { apiVersionChange } : {}),
+        },
+      });
+    }
+    for (const b of deleted) {
+      if (moved.has(b)) continue;
+      pending.push({ target, action: ChangeAction.DELETE, ref: refOf(b), object: b as Plain, change: { target, ref: refOf(b), action: ChangeAction.DELETE, fields: [] } });
+    }
+    for (const h of created) {
+      if (moved.has(h)) continue;
+      pending.push({ target, action: ChangeAction.CREATE, ref: refOf(h), object: h as Plain, change: { target, ref: refOf(h), action: ChangeAction.CREATE, fields: [] } });
+    }
+    stacks.push({ target, create: 0, update: 0, replace: 0, delete: 0, unchanged });
+  }
+
+  const clustersDeleted = new Set(pending.filter((x) => x.action === ChangeAction.DELETE && x.ref.kind === 'Cluster' && apiGroup(x.ref.apiVersion) === 'cluster.x-k8s.io').map((x) => x.ref.name));
+  const groupKind = new Map<string, string>();
+  for (const [cluster, place] of places) if (place.groupKind) groupKind.set(cluster, place.groupKind);
+  const context: ProtectionContext = { groupKind, clustersDeleted };
+
+  const changes: ObjectChange[] = pending.map((x) => {
+    const cluster = owningCluster(x.target, x.ref, x.object, managementTarget);
+    const destructive = destructiveReason(x.action, x.ref, x.object, cluster, context);
+    return { ...x.change, ...(destructive ? { destructive } : {}), ...(cluster ? { cluster } : {}) };
+  }).map((c) => [sortKey(c, managementTarget), c] as const)
+    .sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0))
+    .map(([, c]) => c);
+
+  const stackByTarget = new Map(stacks.map((s) => [s.target, s as { -readonly [K in keyof StackSummary]: StackSummary[K] }]));
+  for (const c of changes) stackByTarget.get(c.target)![c.action]++;
+  const orderedStacks = [...stackByTarget.values()].sort((a, b) => (a.target === managementTarget ? -1 : b.target === managementTarget ? 1 : a.target < b.target ? -1 : a.target > b.target ? 1 : 0));
+
+  const notes = [...(options.notes ?? [])];
+  const report: DiffReport = {
+    estate: head.estate || base.estate,
+    base: { label: options.baseLabel ?? 'base', ...(base.summary?.asOf ? { asOf: base.summary.asOf } : {}) },
+    head: { label: options.headLabel ?? 'head', ...(head.summary?.asOf ? { asOf: head.summary.asOf } : {}) },
+    stacks: orderedStacks,
+    changes,
+    ...((base.summary || head.summary) ? { capacity: capacityDelta(base.summary, head.summary) } : {}),
+    promotions: promotionPhases(base.summary, head.summary),
+    ...(options.baseFindings && options.headFindings
+      ? { policies: { ...policyDelta(options.baseFindings, options.headFindings), ...(options.baseUnchecked ? { baseUnchecked: true } : {}) } }
+      : {}),
+    topology: affectedTopology(changes, managementTarget, places, facts),
+    notes,
+  };
+  return report;
+}
+
+/** Counts of a report: stacks that change, objects by action, destructive changes. */
+export function reportCounts(report: DiffReport): { stacksChanged: number; create: number; update: number; replace: number; delete: number; destructive: number } {
+  let create = 0;
+  let update = 0;
+  let replace = 0;
+  let del = 0;
+  for (const s of report.stacks) {
+    create += s.create;
+    update += s.update;
+    replace += s.replace;
+    del += s.delete;
+  }
+  return {
+    stacksChanged: report.stacks.filter((s) => s.create + s.update + s.replace + s.delete > 0).length,
+    create,
+    update,
+    replace,
+    delete: del,
+    destructive: report.changes.filter((c) => c.destructive).length,
+  };
+}
+

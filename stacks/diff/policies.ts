@@ -1,0 +1,69 @@
+/**
+ * Policy findings introduced and resolved by a change. Findings come from `estate check --format json`
+ * (`{findings: [{policy, enforcement, severity, target, object: {apiVersion, kind, namespace, name}, message}], summary}`)
+ * run on each side, or from any checker with the same shape (`SynthesisChecker`).
+ */
+import * as fs from 'fs';
+import { EstateInputError } from '../estates';
+import { PolicyDelta, PolicyFinding, PolicyFindings } from './model';
+
+/**
+ * The seam for an in-process policy runner: given the folder of one synthesis (`<out>/<estate>`), return its
+ * findings. `estate diff` calls it on both sides when one is given.
+ */
+export type SynthesisChecker = (synthesisDir: string) => PolicyFindings;
+
+/**
+ * A finding's identity across the two sides: the same policy failing on the same object is the same finding even
+ * when its message changes (messages often quote values).
+ */
+export function findingKey(f: PolicyFinding): string {
+  const o = f.object;
+  return [f.policy, f.target, o.apiVersion, o.kind, o.namespace ?? '', o.name].join('\u0000');
+}
+
+/** Findings of the head that the base did not have (introduced) and the other way round (resolved). */
+export function policyDelta(base: PolicyFindings, head: PolicyFindings): PolicyDelta {
+  const baseKeys = new Set(base.findings.map(findingKey));
+  const headKeys = new Set(head.findings.map(findingKey));
+  const order = (a: PolicyFinding, b: PolicyFinding) => (findingKey(a) < findingKey(b) ? -1 : findingKey(a) > findingKey(b) ? 1 : 0);
+  return {
+    introduced: head.findings.filter((f) => !baseKeys.has(findingKey(f))).sort(order),
+    resolved: base.findings.filter((f) => !headKeys.has(findingKey(f))).sort(order),
+    mandatoryAfter: head.findings.filter((f) => f.enforcement === 'mandatory').length,
+    advisoryAfter: head.findings.filter((f) => f.enforcement === 'advisory').length,
+  };
+}
+
+/** Checks that parsed JSON is a findings list; throws an input error naming `where` otherwise. */
+export function parseFindings(value: unknown, where: string): PolicyFindings {
+  const fail = (why: string): never => {
+    throw new EstateInputError(`${where} is not a findings list (${why})`, 'give the JSON that `estate check --format json` prints: {"findings": [...], "summary": ...}');
+  };
+  if (value === null || typeof value !== 'object' || !Array.isArray((value as { findings?: unknown }).findings)) fail('no "findings" array');
+  const findings = (value as { findings: unknown[] }).findings;
+  findings.forEach((f, i) => {
+    const x = f as Partial<PolicyFinding> | null;
+    if (!x || typeof x.policy !== 'string' || typeof x.enforcement !== 'string' || typeof x.target !== 'string' || !x.object || typeof x.object.kind !== 'string' || typeof x.object.name !== 'string') {
+      fail(`finding ${i} lacks policy, enforcement, target or object`);
+    }
+  });
+  return value as PolicyFindings;
+}
+
+/** Reads a findings file. */
+export function readFindingsFile(file: string): PolicyFindings {
+  let text: string;
+  try {
+    text = fs.readFileSync(file, 'utf8');
+  } catch {
+    throw new EstateInputError(`findings file ${file} cannot be read`, 'check the path given to --base-findings / --head-findings');
+  }
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch (e) {
+    throw new EstateInputError(`findings file ${file} is not JSON: ${(e as Error).message}`, 'give the JSON that `estate check --format json` prints');
+  }
+  return parseFindings(parsed, `findings file ${file}`);
+}

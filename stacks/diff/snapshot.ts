@@ -1,0 +1,148 @@
+/**
+ * One side of a diff: a synthesis as its files (`<target>/<namespace>.yaml`, as the writer lays them out) and its
+ * `estate.json` summary. Files keep their text when they have one, so that a file byte-identical on both sides is
+ * known unchanged without parsing it (the writer is deterministic): on a large estate most files are.
+ */
+import * as fs from 'fs';
+import * as path from 'path';
+import * as yaml from 'js-yaml';
+import { KubeObject, OutputFile, SUMMARY_FILE } from '../../constructs';
+import { EstateInputError } from '../estates';
+import { CapacityFigures } from './model';
+
+/** What the diff reads from `estate.json`; every field optional, so older and newer summaries both load. */
+export interface EstateSummaryLike {
+  readonly estate?: string;
+  readonly asOf?: string;
+  readonly promotions?: readonly { readonly name: string; readonly displayName?: string; readonly phase: string; readonly batch?: number; readonly scale?: number }[];
+  readonly clusters?: readonly { readonly cluster: string; readonly group: string; readonly region: string; readonly idc: string; readonly phase?: string; readonly total?: CapacityFigures }[];
+  readonly absentClusters?: readonly { readonly name: string; readonly group: string }[];
+  readonly capacityByGroup?: Readonly<Record<string, CapacityFigures>>;
+  readonly capacityByRegion?: Readonly<Record<string, CapacityFigures>>;
+  readonly total?: CapacityFigures;
+}
+
+/** One file of a side: its text (as written), or already-parsed objects (fixtures built in code). */
+export interface SnapshotFile {
+  /** `<target>/<file>`: the first segment is the target (stack). */
+  readonly path: string;
+  readonly text?: string;
+  readonly objects?: readonly KubeObject[];
+}
+
+/** One side of a diff. */
+export interface Snapshot {
+  readonly estate: string;
+  readonly summary?: EstateSummaryLike;
+  readonly files: readonly SnapshotFile[];
+}
+
+/** The target (stack) a snapshot file belongs to. */
+export function targetOf(file: SnapshotFile): string {
+  const slash = file.path.indexOf('/');
+  return slash < 0 ? file.path : file.path.slice(0, slash);
+}
+
+/** A side with no objects at all: the estate did not exist at the base revision. */
+export function emptySnapshot(estate: string): Snapshot {
+  return { estate, files: [] };
+}
+
+/** A side built from objects (tests, fixtures, other tools): one pseudo-file per target. */
+export function snapshotFromObjects(estate: string, targets: Readonly<Record<string, readonly KubeObject[]>>, summary?: EstateSummaryLike): Snapshot {
+  return {
+    estate,
+    ...(summary ? { summary } : {}),
+    files: Object.keys(targets).sort().map((target) => ({ path: `${target}/*`, objects: targets[target] })),
+  };
+}
+
+/** A side built from the files of a synthesis (`synthesisFiles`), as they would be written. */
+export function snapshotFromFiles(files: readonly OutputFile[], estate?: string): Snapshot {
+  let summary: EstateSummaryLike | undefined;
+  const out: SnapshotFile[] = [];
+  for (const f of files) {
+    if (f.path === SUMMARY_FILE) summary = parseSummary(f.text, SUMMARY_FILE);
+    else if (f.path.endsWith('.yaml')) out.push({ path: f.path, text: f.text });
+  }
+  return { estate: estate ?? summary?.estate ?? 'estate', ...(summary ? { summary } : {}), files: out.sort((a, b) => compare(a.path, b.path)) };
+}
+
+function parseSummary(text: string, where: string): EstateSummaryLike {
+  try {
+    const parsed = JSON.parse(text) as unknown;
+    if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) throw new Error('not a JSON object');
+    return parsed as EstateSummaryLike;
+  } catch (e) {
+    throw new EstateInputError(`${where} is not a synthesis summary: ${(e as Error).message}`, 'point at a folder written by `estate synth`');
+  }
+}
+
+/**
+ * Reads a synthesis from disk: either an estate folder (`<out>/<estate>`, holding `estate.json`) or an output
+ * folder (`<out>`) holding exactly one estate folder, or the one named `estate`.
+ */
+export function loadSnapshotDir(dir: string, estate?: string): Snapshot {
+  if (!fs.existsSync(dir) || !fs.statSync(dir).isDirectory()) {
+    throw new EstateInputError(`synthesis folder ${dir} does not exist`, 'give a folder written by `estate synth` (for example dist/reference)');
+  }
+  let estateDir = dir;
+  if (!fs.existsSync(path.join(dir, SUMMARY_FILE))) {
+    const candidates = fs.readdirSync(dir, { withFileTypes: true })
+      .filter((e) => e.isDirectory() && fs.existsSync(path.join(dir, e.name, SUMMARY_FILE)))
+      .map((e) => e.name)
+      .sort();
+    const chosen = estate && candidates.includes(estate) ? estate : candidates.length === 1 ? candidates[0] : undefined;
+    if (!chosen) {
+      throw new EstateInputError(
+        candidates.length === 0 ? `${dir} holds no synthesis (no ${SUMMARY_FILE} in it or in a folder below it)` : `${dir} holds several estates (${candidates.join(', ')})`,
+        candidates.length === 0 ? 'give the folder `estate synth` wrote (<out>/<estate>)' : 'pick one with --estate NAME, or give <out>/<estate>',
+      );
+    }
+    estateDir = path.join(dir, chosen);
+  }
+  const summary = parseSummary(fs.readFileSync(path.join(estateDir, SUMMARY_FILE), 'utf8'), path.join(estateDir, SUMMARY_FILE));
+  const files: SnapshotFile[] = [];
+  for (const target of fs.readdirSync(estateDir, { withFileTypes: true }).filter((e) => e.isDirectory()).map((e) => e.name).sort()) {
+    for (const file of fs.readdirSync(path.join(estateDir, target)).filter((f) => f.endsWith('.yaml')).sort()) {
+      files.push({ path: `${target}/${file}`, text: fs.readFileSync(path.join(estateDir, target, file), 'utf8') });
+    }
+  }
+  return { estate: summary.estate ?? path.basename(estateDir), summary, files };
+}
+
+/** The objects of one file, parsed when needed. */
+export function fileObjects(file: SnapshotFile): readonly KubeObject[] {
+  if (file.objects) return file.objects;
+  if (file.text === undefined) return [];
+  try {
+    // The core schema (YAML 1.2): the writer quotes every string another type could claim, so nothing is lost, and
+    // skipping the timestamp and merge types makes parsing faster (and never turns a string into a Date).
+    return (yaml.loadAll(file.text, undefined, { schema: yaml.CORE_SCHEMA }) as unknown[]).filter((d): d is KubeObject => d !== null && typeof d === 'object');
+  } catch (e) {
+    throw new EstateInputError(`${file.path} is not valid YAML: ${(e as Error).message.split('\n')[0]}`, 'give folders written by `estate synth`');
+  }
+}
+
+/** The documents of a file's text, as the writer separates them (a bare `---` line), without that line. */
+export function splitDocuments(text: string): string[] {
+  const body = text.startsWith('---\n') ? text.slice(4) : text;
+  if (body.trim() === '') return [];
+  return body.split('\n---\n');
+}
+
+/** Documents in a file's text without parsing it: the writer separates documents with a bare `---` line. */
+export function countDocuments(text: string): number {
+  if (text.trim() === '') return 0;
+  let n = 1;
+  let i = text.indexOf('\n---\n');
+  while (i >= 0) {
+    n++;
+    i = text.indexOf('\n---\n', i + 4);
+  }
+  return text.startsWith('---\n') ? n - 1 : n;
+}
+
+function compare(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}

@@ -1,0 +1,150 @@
+import * as fs from 'fs';
+import * as path from 'path';
+import * as pulumi from '@pulumi/pulumi';
+import { Estate, PromotionStatus, Synthesis, synthesize } from '../../constructs';
+import { loadEstate } from '../estates';
+import { StackConfigError, toRunError } from './errors';
+import { EstateTarget } from './estate-target';
+import { checkClusterPin, kubeconfigIdentity, KubeconfigIdentity } from './kubeconfig';
+import { checkNamesAgainstEstate, CONFIG_KEYS, MANAGEMENT, PROJECT, readStackSettings, StackSettings } from './settings';
+import { AbsentClusterState, ClusterReport, countByKind, Notice, planTarget, TargetPlan } from './target-plan';
+
+/** Where the program prints its notices; tests pass their own. */
+export interface StackLog {
+  info(message: string): void;
+  warn(message: string): void;
+}
+
+export interface EstateStackOptions {
+  /** Synthesizes the estate at as-of. Tests and the bench pass their own to add cluster targets. @default synthesize */
+  readonly synthesize?: (estate: Estate, asOf: Date) => Synthesis;
+  /** Loads the estate by name or path. @default loadEstate, relative to the project root */
+  readonly loadEstate?: (nameOrPath: string) => Estate;
+  /** @default pulumi.log */
+  readonly log?: StackLog;
+  /** The time used when no as-of is configured. @default new Date() */
+  readonly now?: () => Date;
+}
+
+/** The stack's outputs. `kubeconfigs` is a secret; nothing else holds a secret. */
+export interface EstateStackOutputs {
+  readonly estate: string;
+  readonly target: string;
+  readonly asOf: string;
+  readonly promotions: readonly PromotionStatus[];
+  /** Per cluster: API endpoint, group, promotion phase, capacity and whether its guarded objects are protected. */
+  readonly clusters: Readonly<Record<string, ClusterReport>>;
+  readonly absentClusters: readonly AbsentClusterState[];
+  /** Synthesized objects applied by this stack, in total and by kind. */
+  readonly objects: number;
+  readonly objectsByKind: Record<string, number>;
+  /** Resources registered under the target's component, known once all are registered. */
+  readonly resources: pulumi.Output<number>;
+  /** The cluster the kubeconfig points at (not secret): its API server and fingerprint. */
+  readonly kubeconfigServer?: string;
+  readonly clusterFingerprint?: string;
+  /** Management stack: cluster name → Cluster API kubeconfig, a secret. */
+  readonly kubeconfigs?: pulumi.Output<Record<string, string>>;
+  readonly notices: readonly string[];
+}
+
+/** The project root: the nearest folder holding Pulumi.yaml, from the working directory up. */
+export function projectRoot(from: string = process.cwd()): string {
+  let dir = path.resolve(from);
+  for (;;) {
+    if (fs.existsSync(path.join(dir, 'Pulumi.yaml'))) return dir;
+    const parent = path.dirname(dir);
+    if (parent === dir) return path.resolve(from);
+    dir = parent;
+  }
+}
+
+const pulumiLog: StackLog = { info: (m) => pulumi.log.info(m), warn: (m) => pulumi.log.warn(m) };
+
+/** Reads the kubeconfig text the settings point at; a StackReference's value is awaited (it stays a secret downstream). */
+async function readKubeconfig(settings: StackSettings, plan: TargetPlan): Promise<{ text: string; source: string }> {
+  const source = settings.kubeconfig;
+  const k = (name: string) => `${PROJECT}:${name}`;
+  if (!source) {
+    throw new StackConfigError(
+      `no kubeconfig for target ${plan.target}: neither ${k(CONFIG_KEYS.kubeconfig)} nor ${k(CONFIG_KEYS.managementStack)} is set`,
+      plan.kind === 'management'
+        ? `cat <management-cluster-kubeconfig> | pulumi config set --secret ${k(CONFIG_KEYS.kubeconfig)}`
+        : `pulumi config set ${k(CONFIG_KEYS.managementStack)} <org>/${PROJECT}/management (or cat <kubeconfig> | pulumi config set --secret ${k(CONFIG_KEYS.kubeconfig)})`,
+    );
+  }
+  if (source.from === 'config') return { text: source.text(), source: k(CONFIG_KEYS.kubeconfig) };
+  const ref = new pulumi.StackReference(source.stack);
+  const details = await ref.getOutputDetails('kubeconfigs');
+  const all = (details.secretValue ?? details.value) as Record<string, unknown> | undefined;
+  const text = all?.[plan.target];
+  if (typeof text !== 'string' || text === '') {
+    throw new StackConfigError(
+      `the management stack ${source.stack} exports no kubeconfig for ${plan.target} (its output kubeconfigs has ${all ? Object.keys(all).sort().join(', ') || 'none' : 'not been written yet'})`,
+      `once Cluster API has provisioned ${plan.target} (kubectl get cluster -n ${plan.target} ${plan.target}), add it to ${k(CONFIG_KEYS.exportKubeconfigs)} of the management stack and run pulumi up there; or give this stack its own: cat <kubeconfig> | pulumi config set --secret ${k(CONFIG_KEYS.kubeconfig)}`,
+    );
+  }
+  return { text, source: `the ${source.stack} stack's kubeconfigs output` };
+}
+
+/**
+ * The program of one stack: loads the estate, synthesizes it at as-of, plans the target, checks the kubeconfig
+ * against the pinned cluster, and registers the target's resources. Returns the stack outputs. Throws
+ * StackConfigError and the estate's typed errors for anything the user can fix.
+ */
+export async function estateStack(settings: StackSettings, options: EstateStackOptions = {}): Promise<EstateStackOutputs> {
+  const log = options.log ?? pulumiLog;
+  const estate = (options.loadEstate ?? ((n: string) => loadEstate(n, projectRoot())))(settings.estate);
+  checkNamesAgainstEstate(settings, estate.name, estate.clusters.map((c) => c.name));
+  const asOf = settings.asOf ?? (options.now ?? (() => new Date()))();
+  const synthesis = (options.synthesize ?? ((e: Estate, t: Date) => synthesize(e, { asOf: t })))(estate, asOf);
+  const plan = planTarget(synthesis, { target: settings.target, releaseProtection: settings.releaseProtection, exportKubeconfigs: settings.exportKubeconfigs });
+
+  let identity: KubeconfigIdentity | undefined;
+  let kubeconfig: pulumi.Output<string> | undefined;
+  if (plan.exists) {
+    const { text, source } = await readKubeconfig(settings, plan);
+    identity = kubeconfigIdentity(text, source);
+    checkClusterPin({ target: plan.target, identity, pinned: settings.clusterFingerprint, source, expectedEndpoint: plan.expectedEndpoint });
+    kubeconfig = pulumi.secret(text);
+  }
+
+  for (const w of synthesis.warnings) log.warn(`estate warning ${w.rule} at ${w.path}: ${w.message}`);
+  for (const n of plan.notices) (n.level === 'warn' ? log.warn : log.info)(n.message);
+
+  const target = new EstateTarget(settings.target, { plan, kubeconfig, clusterIdentifier: `${plan.estate}/${plan.target}` });
+  return {
+    estate: plan.estate,
+    target: plan.target,
+    asOf: plan.asOf,
+    promotions: plan.promotions,
+    clusters: plan.clusters,
+    absentClusters: plan.absentClusters,
+    objects: plan.objects.length,
+    objectsByKind: countByKind(plan.objects),
+    resources: target.resourceCount,
+    ...(identity ? { kubeconfigServer: identity.server, clusterFingerprint: identity.fingerprint } : {}),
+    ...(plan.kind === MANAGEMENT ? { kubeconfigs: target.kubeconfigs } : {}),
+    notices: plan.notices.map((n: Notice) => `${n.level}: ${n.message}`),
+  };
+}
+
+/** Whether a configuration key is stored as a secret (the SDK's own check, which its typings do not export). */
+function isConfigSecret(fullKey: string): boolean {
+  const check = (pulumi.runtime as unknown as { isConfigSecret?: (k: string) => boolean }).isConfigSecret;
+  return check ? check(fullKey) : true;
+}
+
+/**
+ * The entry point Pulumi runs (stacks/index.ts): reads the stack configuration and runs `estateStack`. Problems the
+ * user can fix (bad configuration, an unknown estate or target, an invalid estate, a kubeconfig pointing at another
+ * cluster) stop it with one message that says how to fix them, never a stack trace.
+ */
+export async function runStackFromConfig(options: EstateStackOptions = {}): Promise<EstateStackOutputs> {
+  try {
+    const settings = readStackSettings(pulumi.runtime.allConfig(), isConfigSecret);
+    return await estateStack(settings, options);
+  } catch (e) {
+    throw toRunError(e);
+  }
+}

@@ -1,0 +1,113 @@
+/**
+ * `estate check`, through its commander registration (the same path `estate` takes once main.ts lists it).
+ */
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { Command, CommanderError } from 'commander';
+import { registerCheckCommand } from '../../../stacks/cli/check-command';
+
+const ROOT = path.resolve(__dirname, '../../..');
+const YAML = path.join(ROOT, 'test/fixtures/yaml');
+
+async function run(args: string[], cwd: string = ROOT) {
+  let out = '';
+  let err = '';
+  let code = 0;
+  const io = { out: (t: string) => (out += `${t}\n`), err: (t: string) => (err += `${t}\n`), cwd };
+  const program = new Command('estate').exitOverride().configureOutput({ writeOut: io.out, writeErr: io.err });
+  registerCheckCommand(program, io, (c) => (code = c));
+  try {
+    await program.parseAsync(args, { from: 'user' });
+  } catch (e) {
+    if (!(e instanceof CommanderError)) throw e;
+    code = e.exitCode === 0 ? 0 : 2;
+  }
+  return { code, out, err };
+}
+
+describe('estate check', () => {
+  test('the reference estate exits 0 with no mandatory finding', async () => {
+    const { code, out } = await run(['check', '--as-of', '2026-11-11T00:00:00+08:00']);
+    expect(code).toBe(0);
+    expect(out).toMatch(/^estate check: estate reference as of 2026-11-10T16:00:00.000Z · \d+ target\(s\) · [\d,]+ object\(s\) · 31 policies/);
+    expect(out).toMatch(/\n0 mandatory, \d+ advisory, 0 suppressed: PASS\n$/);
+  });
+
+  test('the reference estate in JSON: findings and a summary with the estate and as-of', async () => {
+    const { code, out } = await run(['check', '--estate', 'reference', '--as-of', '2026-10-21T00:00:00+08:00', '--format', 'json']);
+    expect(code).toBe(0);
+    const doc = JSON.parse(out);
+    expect(doc.findings.filter((f: { enforcement: string }) => f.enforcement === 'mandatory')).toEqual([]);
+    expect(doc.summary).toMatchObject({ estate: 'reference', asOf: '2026-10-20T16:00:00.000Z', pass: true, mandatory: 0 });
+  });
+
+  test('a privileged, latest-tagged, probe-less Deployment without a disruption budget exits 1 and names each broken rule and the object', async () => {
+    const { code, out } = await run(['check', 'test/fixtures/yaml/bad-deployment.yaml', '--format', 'json']);
+    expect(code).toBe(1);
+    const doc = JSON.parse(out);
+    const broken = new Set(doc.findings.map((f: { policy: string }) => f.policy));
+    for (const policy of ['forbid-privileged-containers', 'require-pinned-image-tags', 'require-distinct-probes', 'require-pod-disruption-budget']) expect(broken).toContain(policy);
+    for (const f of doc.findings) {
+      expect(f.object).toEqual({ apiVersion: 'apps/v1', kind: 'Deployment', namespace: 'billing', name: 'legacy-billing' });
+      expect(f).toMatchObject({ target: 'test/fixtures/yaml/bad-deployment.yaml', source: { file: 'test/fixtures/yaml/bad-deployment.yaml', line: 3 } });
+    }
+    expect(doc.summary).toMatchObject({ files: ['test/fixtures/yaml/bad-deployment.yaml'], pass: false });
+    expect(doc.summary.mandatory).toBeGreaterThanOrEqual(4);
+  });
+
+  test('the same file in text names the rules and the object with file and line', async () => {
+    const { code, out } = await run(['check', path.join(YAML, 'bad-deployment.yaml')], os.tmpdir());
+    expect(code).toBe(1);
+    for (const policy of ['forbid-privileged-containers', 'require-pinned-image-tags', 'require-distinct-probes', 'require-pod-disruption-budget']) {
+      expect(out).toMatch(new RegExp(`MANDATORY  ${policy} \\(\\w+\\) · .*bad-deployment.yaml:3 · Deployment billing/legacy-billing\\n`));
+    }
+    expect(out).toContain('container "billing" runs privileged: it is root on the node');
+    expect(out).toContain('uses the moving tag "latest"');
+    expect(out).toContain('FAIL (mandatory violations)');
+  });
+
+  test('files are checked together: a budget in one file covers a Deployment in another; suppressions are reported', async () => {
+    const { code, out } = await run(['check', 'test/fixtures/yaml/compliant-app.yaml', 'test/fixtures/yaml/suppressed.yaml', '--format', 'json']);
+    expect(code).toBe(1); // the suppression with the reason "n/a" does not count
+    const doc = JSON.parse(out);
+    expect(doc.findings.filter((f: { object: { name: string } }) => f.object.name === 'checkout')).toEqual([]);
+    expect(doc.findings.map((f: { policy: string; suppressed?: unknown }) => [f.policy, f.suppressed !== undefined])).toEqual([['require-min-replicas', true], ['require-pod-disruption-budget', false]]);
+    expect(doc.summary).toMatchObject({ mandatory: 1, suppressed: 1 });
+  });
+
+  test('a policy configuration file changes enforcement', async () => {
+    const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'estate-check-'));
+    try {
+      fs.writeFileSync(path.join(tmp, 'policy.json'), JSON.stringify({ 'require-pod-disruption-budget': 'advisory' }));
+      const { code, out } = await run(['check', path.join(YAML, 'suppressed.yaml'), '--policy-config', path.join(tmp, 'policy.json')]);
+      expect(code).toBe(0);
+      expect(out).toMatch(/ADVISORY   require-pod-disruption-budget/);
+    } finally {
+      fs.rmSync(tmp, { recursive: true, force: true });
+    }
+  });
+
+  test.each([
+    [['check', 'test/fixtures/yaml/malformed.yaml'], /^estate: test\/fixtures\/yaml\/malformed.yaml:14: malformed YAML: /],
+    [['check', 'test/fixtures/yaml/not-kubernetes.yaml'], /^estate: test\/fixtures\/yaml\/not-kubernetes.yaml:7: not a Kubernetes object/],
+    [['check', 'test/fixtures/yaml/missing.yaml'], /^estate: test\/fixtures\/yaml\/missing.yaml: no such file/],
+    [['check', '--estate', 'nope'], /unknown estate "nope"/],
+    [['check', '--estate', 'reference', 'test/fixtures/yaml/compliant-app.yaml'], /give either --estate or YAML files, not both/],
+    [['check', 'test/fixtures/yaml/compliant-app.yaml', '--as-of', '2026-11-11T00:00:00+08:00'], /--as-of applies to an estate/],
+    [['check', '--as-of', 'tomorrow'], /not an ISO-8601 time/],
+    [['check', 'test/fixtures/yaml/compliant-app.yaml', '--policy-config', 'test/fixtures/yaml/compliant-app.yaml'], /compliant-app.yaml: not JSON/],
+    [['check', '--format', 'xml'], /Allowed choices are text, json/],
+  ])('bad input %j exits 2 with a clear message', async (args, message) => {
+    const { code, err } = await run(args as string[]);
+    expect(code).toBe(2);
+    expect(err).toMatch(message);
+    expect(err).not.toMatch(/\n\s+at /);
+  });
+
+  test('bad input in JSON form names the file and line', async () => {
+    const { code, out } = await run(['check', 'test/fixtures/yaml/malformed.yaml', '--format', 'json']);
+    expect(code).toBe(2);
+    expect(JSON.parse(out)).toMatchObject({ ok: false, problems: [{ path: 'test/fixtures/yaml/malformed.yaml', line: 14, rule: 'input', severity: 'error' }] });
+  });
+});

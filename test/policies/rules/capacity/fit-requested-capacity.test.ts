@@ -1,0 +1,56 @@
+import { fitRequestedCapacity } from '../../../../policies/rules';
+import { clusterManagementObjects, contextWithTarget, pick, REFERENCE_TIMES, referenceContext } from '../../fixtures/estate';
+import { judge, messages } from '../../fixtures/judge';
+import { broken, compliantApp, compliantAutoscaler, compliantDeployment, podSpecOf } from '../../fixtures/workloads';
+
+/* eslint-disable @typescript-eslint/no-explicit-any */
+const clusterObject = (name: string, asOf: Date = REFERENCE_TIMES.peak) => pick(clusterManagementObjects(name, asOf), 'Cluster', name);
+
+describe('fit-requested-capacity', () => {
+  test('the reference estate\'s workloads fit every cluster at every phase', () => {
+    for (const asOf of Object.values(REFERENCE_TIMES)) {
+      const context = referenceContext(asOf);
+      for (const plan of context.plan.clusters) {
+        expect(judge(fitRequestedCapacity, clusterObject(plan.name, asOf), { context, targetName: 'management' }).kind).not.toBe('violations');
+      }
+    }
+  });
+
+  test('the compliant app fits trade-hz1', () => {
+    expect(judge(fitRequestedCapacity, clusterObject('trade-hz1'), { context: contextWithTarget('trade-hz1', compliantApp()) })).toEqual({ kind: 'compliant' });
+  });
+
+  test('an HPA floor beyond the general pool\'s autoscaler maximum is a violation', () => {
+    // general on trade-hz1: 3 zones x 18 machines x 32 vCPU x 90% = 1,555 vCPU; 3,000 pods x 0.6 vCPU = 1,800.
+    const objects = [compliantDeployment(), compliantAutoscaler('checkout', 3000, 4000)];
+    expect(messages(judge(fitRequestedCapacity, clusterObject('trade-hz1'), { context: contextWithTarget('trade-hz1', objects) }))).toEqual([
+      '1 workload(s) on pool(s) general request 1,800 vCPU and 1,875 GiB at their replica floor, but 54 machine(s) offer 1,555 vCPU and 6,221 GiB allocatable (90%): CPU over',
+    ]);
+  });
+
+  test('a peak cluster is judged at its size in the phase: what fits at the peak may not fit once the drain starts', () => {
+    // general on peak-bj1: autoscaled up to 30 machines per zone at peak (2,592 vCPU allocatable), 23 in the first
+    // drain batch (1,987 vCPU); 550 pods x 4.1 vCPU = 2,255 vCPU.
+    const objects = [broken(compliantDeployment(), (d) => {
+      d.spec.template.metadata.labels['cluster-estate.io/cluster'] = 'peak-bj1';
+      podSpecOf(d).containers[0].resources = { requests: { cpu: '4', memory: '8Gi' }, limits: { cpu: '4', memory: '8Gi' } };
+    }), compliantAutoscaler('checkout', 550, 600)];
+    const at = (asOf: Date) => judge(fitRequestedCapacity, clusterObject('peak-bj1', asOf), { context: contextWithTarget('peak-bj1', objects, asOf) });
+    expect(at(REFERENCE_TIMES.peak)).toEqual({ kind: 'compliant' });
+    expect(messages(at(REFERENCE_TIMES.drainingFirstBatch))).toEqual([
+      '1 workload(s) on pool(s) general request 2,255 vCPU and 4,469 GiB at their replica floor, but 69 machine(s) in phase draining offer 1,987 vCPU and 7,949 GiB allocatable (90%): CPU over',
+    ]);
+  });
+
+  test('the allocatable share is configurable', () => {
+    const objects = [compliantDeployment(), compliantAutoscaler('checkout', 2500, 4000)];
+    const context = contextWithTarget('trade-hz1', objects);
+    expect(judge(fitRequestedCapacity, clusterObject('trade-hz1'), { context }).kind).toBe('compliant');
+    expect(messages(judge(fitRequestedCapacity, clusterObject('trade-hz1'), { context, config: { allocatablePercent: 50 } }))[0]).toMatch(/allocatable \(50%\): CPU over/);
+  });
+
+  test('without the estate, or for a cluster without workloads, it is not applicable', () => {
+    expect(judge(fitRequestedCapacity, clusterObject('trade-hz1')).kind).toBe('not-applicable');
+    expect(judge(fitRequestedCapacity, clusterObject('ops-nx1'), { context: referenceContext() }).kind).toBe('not-applicable');
+  });
+});
