@@ -5,7 +5,7 @@ import { EstateDefinitionError, uniqueChildId } from '../estate/definition-error
 import { Estate, requireScope } from '../estate/topology';
 import { brandApp, hasAppBrand } from './brand';
 import { AppImage } from './image';
-import { AppPlacementProps, filterPlacement, placementClusters, splitReplicas } from './placement';
+import { AppPlacementProps, ClusterIndex, filterPlacement, placementClusters, splitReplicas } from './placement';
 import { Release } from './release';
 import { Sidecar } from './sidecars';
 import { AppSpec, AppSpecProps, resolveAppSpec } from './spec';
@@ -85,8 +85,8 @@ export class AppTemplate extends Construct {
   }
 
   /** The chosen clusters and the placement's replicas on each; `allClusters` saves walking the tree again. */
-  public resolvePlacement(allClusters?: readonly Cluster[]): ResolvedPlacement {
-    const clusters = allClusters ? filterPlacement(allClusters, this.placement) : this.clusters;
+  public resolvePlacement(allClusters?: readonly Cluster[], index?: ClusterIndex): ResolvedPlacement {
+    const clusters = allClusters ? filterPlacement(allClusters, this.placement, index) : this.clusters;
     const p = this.placement;
     const replicas = p.totalReplicas !== undefined
       ? splitReplicas(p.totalReplicas, clusters.map((c) => ({ name: c.name, idc: c.idc.name })), p.idcWeights)

@@ -7,8 +7,8 @@ import { promotionsOf } from '../estate/validate';
 import type { AppTemplate, ResolvedPlacement } from './app-template';
 import { CapacityPolicy } from './capacity-policy';
 import { commitPercent, nodeAllocatable, poolZoneSize } from './capacity';
-import { planWorkloads, podResources, replicaBounds } from './instance-plan';
-import { addResources, ResourceAmount, scaleResources, ZERO_RESOURCES } from './resources';
+import { podResources, podTotals, replicaBounds } from './replicas';
+import { ResourceAmount, scaleResources } from './resources';
 
 /** A moment at which capacity is judged, and how it is named in problems. */
 export interface CapacityInstant {
@@ -52,33 +52,36 @@ interface Worst {
  */
 export function checkCapacity(estate: Estate, apps: readonly AppTemplate[], placements: ReadonlyMap<AppTemplate, ResolvedPlacement>, allClusters: readonly Cluster[], problems: ProblemCollector): void {
   const policy = CapacityPolicy.of(estate);
-  interface User { readonly spec: AppTemplate['spec']; readonly base: number; readonly perPod: ResourceAmount; readonly memo: Map<string, { min: number; max: number }> }
+  interface User { readonly spec: AppTemplate['spec']; readonly base: number; readonly perPod: ResourceAmount }
   const byCluster = new Map<string, User[]>();
   for (const app of apps) {
     const placement = placements.get(app)!;
     const perPod = podResources(app.spec).requests;
-    // An app with the same base replicas on several clusters sizes the same under the same signature.
-    const memos = new Map<number, Map<string, { min: number; max: number }>>();
     for (const c of placement.clusters) {
-      const base = placement.replicas.get(c.name) ?? 0;
-      let memo = memos.get(base);
-      if (!memo) memos.set(base, (memo = new Map()));
+      const user = { spec: app.spec, base: placement.replicas.get(c.name) ?? 0, perPod };
       const list = byCluster.get(c.name);
-      const user = { spec: app.spec, base, perPod, memo };
       if (list) list.push(user);
       else byCluster.set(c.name, [user]);
     }
   }
   const promotions = promotionsOf(estate);
-  const worstMin = new Map<string, Worst>();
-  const worstMax = new Map<string, Worst>();
-  // Per cluster, the pools its apps use (each with its apps) and the promotions its apps follow: computed once.
+  // Per cluster, the pools its apps use (each with its apps and its worst phases so far) and the promotions its
+  // apps follow: computed once.
   const placed = allClusters.filter((c) => byCluster.has(c.name)).map((cluster) => {
     const users = byCluster.get(cluster.name)!;
-    const pools = cluster.nodePools.map((pool) => ({ pool, key: `${cluster.node.path}\u0000${pool.name}`, users: users.filter((u) => u.spec.nodePool === pool.name), perNode: nodeAllocatable(pool.instance, policy.reserve) }))
-      .filter((p) => p.users.length > 0);
+    const path = cluster.node.path;
+    const pools = cluster.nodePools.map((pool) => ({
+      path,
+      name: pool.name,
+      zoneCount: pool.zones.length,
+      sizing: { replicasPerZone: pool.replicasPerZone, autoscaling: pool.autoscaling },
+      users: users.filter((u) => u.spec.nodePool === pool.name),
+      perNode: nodeAllocatable(pool.instance, policy.reserve),
+      worstMin: undefined as Worst | undefined,
+      worstMax: undefined as Worst | undefined,
+    })).filter((p) => p.users.length > 0);
     const followed = [...new Set(users.map((u) => u.spec.peak?.promotion).filter((p): p is string => p !== undefined))].sort();
-    return { cluster, pools, followed, seen: new Set<string>() };
+    return { cluster, pools, followed, followedKey: `${cluster.group.name}\u0000${followed.join(',')}`, seen: new Set<string>() };
   });
   for (const instant of capacityInstants(estate)) {
     // Each promotion's phase once per instant: a phase is a calendar computation, clusters only look it up.
@@ -87,40 +90,52 @@ export function checkCapacity(estate: Estate, apps: readonly AppTemplate[], plac
       const ph = phases.get(promotion);
       return ph?.phase === PromotionPhase.PEAK ? 1 : ph?.phase === PromotionPhase.PREPARING ? ph.scale : 0;
     };
+    // What sizes a cluster's apps: its group's scale and the ramp of each promotion they follow. Clusters of one
+    // group whose apps follow the same promotions share it; instants with a signature a cluster has seen already
+    // give it the same numbers again, so each is computed once per cluster.
+    const signatures = new Map<string, string>();
     for (const entry of placed) {
       const group = entry.cluster.group;
       const groupPhase = group.kind === ClusterGroupKind.PEAK && group.promotion ? phases.get(group.promotion.name) : undefined;
       if (groupPhase && groupPhase.phase === PromotionPhase.DORMANT) continue;
-      // What sizes the cluster's apps: its group's scale and the ramp of each promotion they follow. Instants with
-      // the same signature give the same numbers, so each is computed once per cluster.
-      const sig = `${groupPhase ? groupPhase.scale : 1}|${groupPhase?.phase === PromotionPhase.PREPARING ? 'p' : ''}|${entry.followed.map((p) => `${p}=${ramp(p)}`).join(',')}`;
+      let sig = signatures.get(entry.followedKey);
+      if (sig === undefined) {
+        sig = `${groupPhase ? groupPhase.scale : 1}|${groupPhase?.phase === PromotionPhase.PREPARING ? 'p' : ''}|${entry.followed.map((p) => `${p}=${ramp(p)}`).join(',')}`;
+        signatures.set(entry.followedKey, sig);
+      }
       if (entry.seen.has(sig)) continue;
       entry.seen.add(sig);
       const facts = { promotion: groupPhase && group.promotion ? { name: group.promotion.name, phase: groupPhase } : undefined };
-      for (const { pool, key, users, perNode } of entry.pools) {
-        let min = ZERO_RESOURCES;
-        let max = ZERO_RESOURCES;
-        for (const u of users) {
-          let pods = u.memo.get(sig);
-          if (!pods) {
-            let podsMin = 0;
-            let podsMax = 0;
-            for (const w of planWorkloads(u.spec, replicaBounds(u.spec, u.base, facts, phases))) {
-              podsMin += w.replicas ?? w.autoscaling!.minReplicas;
-              podsMax += w.replicas ?? w.autoscaling!.maxReplicas;
-            }
-            u.memo.set(sig, (pods = { min: podsMin, max: podsMax }));
-          }
-          min = addResources(min, scaleResources(u.perPod, pods.min));
-          max = addResources(max, scaleResources(u.perPod, pods.max));
+      for (const pool of entry.pools) {
+        let cpuMin = 0;
+        let memMin = 0;
+        let cpuMax = 0;
+        let memMax = 0;
+        for (const u of pool.users) {
+          const pods = podTotals(u.spec, replicaBounds(u.spec, u.base, facts, phases));
+          cpuMin += u.perPod.cpuMillis * pods.min;
+          memMin += u.perPod.memoryMiB * pods.min;
+          cpuMax += u.perPod.cpuMillis * pods.max;
+          memMax += u.perPod.memoryMiB * pods.max;
         }
-        const size = poolZoneSize(pool, groupPhase);
-        const allocatable = scaleResources(perNode, pool.zones.length * (size.autoscaling ? size.autoscaling.maxPerZone : size.replicas ?? 0));
+        const size = poolZoneSize(pool.sizing, groupPhase);
+        const allocatable = scaleResources(pool.perNode, pool.zoneCount * (size.autoscaling ? size.autoscaling.maxPerZone : size.replicas ?? 0));
+        const min = { cpuMillis: cpuMin, memoryMiB: memMin };
+        const max = { cpuMillis: cpuMax, memoryMiB: memMax };
         const pMin = commitPercent(min, allocatable);
         const pMax = commitPercent(max, allocatable);
-        if (!(worstMin.get(key)?.percent! >= pMin)) worstMin.set(key, { percent: pMin, label: instant.label, requests: min, allocatable });
-        if (!(worstMax.get(key)?.percent! >= pMax)) worstMax.set(key, { percent: pMax, label: instant.label, requests: max, allocatable });
+        if (!(pool.worstMin && pool.worstMin.percent >= pMin)) pool.worstMin = { percent: pMin, label: instant.label, requests: min, allocatable };
+        if (!(pool.worstMax && pool.worstMax.percent >= pMax)) pool.worstMax = { percent: pMax, label: instant.label, requests: max, allocatable };
       }
+    }
+  }
+  const worstMin = new Map<string, Worst>();
+  const worstMax = new Map<string, Worst>();
+  for (const { pools } of placed) {
+    for (const pool of pools) {
+      const key = `${pool.path}\u0000${pool.name}`;
+      if (pool.worstMin) worstMin.set(key, pool.worstMin);
+      if (pool.worstMax) worstMax.set(key, pool.worstMax);
     }
   }
   const describe = (w: Worst) => `${cpu(w.requests.cpuMillis)} vCPU and ${gib(w.requests.memoryMiB)} GiB requested of ${cpu(w.allocatable.cpuMillis)} vCPU and ${gib(w.allocatable.memoryMiB)} GiB allocatable`;

@@ -2,7 +2,8 @@ import { PhaseAt, PromotionPhase, scaledReplicas } from '../estate/calendar';
 import { InstanceSpec } from '../estate/instance';
 import type { AutoscalingBounds } from '../estate/node-pool';
 import type { AppInstancePlan, PoolFacts } from './instance-plan';
-import { instancePods, podResources } from './instance-plan';
+import { instancePods } from './instance-plan';
+import { podResources } from './replicas';
 import { addResources, ResourceAmount, scaleResources, ZERO_RESOURCES } from './resources';
 
 /**

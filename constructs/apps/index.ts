@@ -12,6 +12,7 @@ export * from './plan-apps';
 export * from './priority';
 export * from './probes';
 export * from './release';
+export * from './replicas';
 export * from './render';
 export * from './resources';
 export * from './sidecars';

@@ -36,12 +36,34 @@ export function placementClusters(estate: Estate, placement: AppPlacementProps):
  * `placementClusters` over a list of clusters already collected. Clusters, groups and IDCs are matched by name (names
  * are unique in an estate), so a cluster rebuilt under the same name stays chosen.
  */
-export function filterPlacement(all: readonly Cluster[], placement: AppPlacementProps): Cluster[] {
+export function filterPlacement(all: readonly Cluster[], placement: AppPlacementProps, index?: ClusterIndex): Cluster[] {
   const clusters = placement.clusters ? new Set(placement.clusters.map((c) => c?.name)) : undefined;
   const groups = placement.groups ? new Set(placement.groups.map((g) => g?.name)) : undefined;
   const idcs = placement.idcs ? new Set(placement.idcs.map((i) => i?.name)) : undefined;
   if (!clusters && !groups && !idcs) return [];
-  return all.filter((c) => (!clusters || clusters.has(c.name)) && (!groups || groups.has(c.group.name)) && (!idcs || idcs.has(c.idc.name)));
+  const keep = (c: Cluster) => (!groups || groups.has(c.group.name)) && (!idcs || idcs.has(c.idc.name));
+  if (clusters && index) {
+    // Listed clusters: look them up instead of scanning the estate (in estate order all the same).
+    const found: [number, Cluster][] = [];
+    for (const name of clusters) {
+      const at = name === undefined ? undefined : index.get(name);
+      if (at && keep(at.cluster)) found.push([at.position, at.cluster]);
+    }
+    return found.sort((a, b) => a[0] - b[0]).map(([, c]) => c);
+  }
+  return all.filter((c) => (!clusters || clusters.has(c.name)) && keep(c));
+}
+
+/** The estate's clusters by name, with their position in estate order. */
+export type ClusterIndex = ReadonlyMap<string, { readonly cluster: Cluster; readonly position: number }>;
+
+/** Indexes clusters by name (the first of a name wins, as validation reports duplicates). */
+export function indexClusters(all: readonly Cluster[]): ClusterIndex {
+  const index = new Map<string, { cluster: Cluster; position: number }>();
+  all.forEach((cluster, position) => {
+    if (!index.has(cluster.name)) index.set(cluster.name, { cluster, position });
+  });
+  return index;
 }
 
 /** A cluster as the split sees it. */

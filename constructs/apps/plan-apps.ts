@@ -2,6 +2,7 @@ import { PhaseAt } from '../estate/calendar';
 import type { Cluster } from '../estate/cluster';
 import type { AppTemplate } from './app-template';
 import { AppInstancePlan, ClusterFacts, planAppInstance } from './instance-plan';
+import { indexClusters } from './placement';
 
 /** The estate at one as-of time, as the app planner needs it. */
 export interface AppPlanningInput {
@@ -19,9 +20,10 @@ export interface AppPlanningInput {
  */
 export function planAppInstances(apps: readonly AppTemplate[], allClusters: readonly Cluster[], input: AppPlanningInput): AppInstancePlan[] {
   const existing = new Map(input.clusters.map((c) => [c.name, c]));
+  const index = indexClusters(allClusters);
   const out: AppInstancePlan[] = [];
   for (const app of apps) {
-    const placement = app.resolvePlacement(allClusters);
+    const placement = app.resolvePlacement(allClusters, index);
     for (const cluster of placement.clusters) {
       const facts = existing.get(cluster.name);
       if (!facts) continue;

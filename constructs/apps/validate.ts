@@ -1,5 +1,3 @@
-import type { Cluster } from '../estate/cluster';
-import { parseKubernetesVersion } from '../estate/kubernetes-version';
 import { ProblemCollector } from '../estate/problems';
 import { checkDnsLabel, checkLabelKey, checkLabelValue } from '../estate/syntax';
 import { Estate } from '../estate/topology';
@@ -12,7 +10,9 @@ import { checkLifecycle } from './lifecycle';
 import { AppPriority } from './priority';
 import { checkDistinctProbes, checkProbe } from './probes';
 import { checkResources } from './resources';
-import { NATIVE_SIDECAR_MINOR, SidecarMode } from './sidecars';
+import { ClusterIndex, indexClusters } from './placement';
+import { checkObjectNames, checkPlacement } from './validate-placement';
+import { SidecarMode } from './sidecars';
 
 const DNS1035 = /^[a-z]([-a-z0-9]*[a-z0-9])?$/;
 const IANA_SVC_NAME = /^(?=.*[a-z])[a-z0-9]([a-z0-9-]*[a-z0-9])?$/;
@@ -25,11 +25,12 @@ export function validateApps(estate: Estate, problems: ProblemCollector): void {
   const apps = AppTemplate.appsOf(estate);
   if (apps.length === 0) return;
   const clusters = estate.clusters;
-  const placements = new Map(apps.map((app) => [app, app.resolvePlacement(clusters)]));
+  const index = indexClusters(clusters);
+  const placements = new Map(apps.map((app) => [app, app.resolvePlacement(clusters, index)]));
   const valid: AppTemplate[] = [];
   for (const app of apps) {
     const own = new ProblemCollector();
-    checkApp(app, clusters, placements.get(app)!, estate, own);
+    checkApp(app, index, placements.get(app)!, estate, own);
     for (const p of own.problems) problems.add(p);
     if (!own.hasErrors) valid.push(app);
   }
@@ -40,7 +41,7 @@ export function validateApps(estate: Estate, problems: ProblemCollector): void {
 
 registerEstateRule(validateApps);
 
-function checkApp(app: AppTemplate, allClusters: readonly Cluster[], placed: ResolvedPlacement, estate: Estate, problems: ProblemCollector): void {
+function checkApp(app: AppTemplate, index: ClusterIndex, placed: ResolvedPlacement, estate: Estate, problems: ProblemCollector): void {
   const path = app.node.path;
   const s = app.spec;
   if (!DNS1035.test(s.name) || s.name.length > MAX_APP_NAME_LENGTH) {
@@ -120,83 +121,5 @@ function checkApp(app: AppTemplate, allClusters: readonly Cluster[], placed: Res
     if (value !== undefined && (value.length === 0 || checkLabelValue(value))) problems.error(path, 'label-syntax', `${key} must be a valid label value`, 'use at most 63 alphanumeric, "-", "_" or "." characters', value);
   }
 
-  checkPlacement(app, allClusters, placed, estate, problems);
-}
-
-function checkPlacement(app: AppTemplate, allClusters: readonly Cluster[], placed: ResolvedPlacement, estate: Estate, problems: ProblemCollector): void {
-  const path = app.node.path;
-  const p = app.placement;
-  const s = app.spec;
-  if (!p.clusters && !p.groups && !p.idcs) {
-    problems.error(path, 'placement', 'the placement chooses no cluster', 'give placement.clusters, placement.groups or placement.idcs', p);
-    return;
-  }
-  for (const [what, list] of [['cluster', p.clusters], ['group', p.groups], ['IDC', p.idcs]] as const) {
-    for (const c of list ?? []) {
-      if (!c || c.node.root !== estate) problems.error(path, 'placement', `placement names a ${what} of another estate`, `use ${what}s of this estate`, c?.node.path);
-    }
-  }
-  const names = new Set(allClusters.map((c) => c.name));
-  for (const c of p.clusters ?? []) {
-    if (c && c.node.root === estate && !names.has(c.name)) problems.warning(path, 'placement-stale', `placement names cluster ${c.name}, which is no longer part of the estate`, `remove ${c.name} from placement.clusters`, c.name);
-  }
-  if ((p.replicasPerCluster === undefined) === (p.totalReplicas === undefined)) {
-    problems.error(path, 'placement-replicas', 'give exactly one of replicasPerCluster and totalReplicas', 'state replicas per cluster, or a total split by IDC weight', { replicasPerCluster: p.replicasPerCluster, totalReplicas: p.totalReplicas });
-    return;
-  }
-  const count = p.replicasPerCluster ?? p.totalReplicas!;
-  if (!Number.isInteger(count) || count < 1) {
-    problems.error(path, 'placement-replicas', 'replicas must be a whole number, 1 or more', 'state how many replicas the app needs', count);
-    return;
-  }
-  if (placed.clusters.length === 0) {
-    problems.error(path, 'placement', 'the placement matches no cluster: its selectors narrow one another (cluster and group and IDC)', 'check that the listed clusters belong to the listed groups and IDCs', undefined);
-    return;
-  }
-  if (p.idcWeights) {
-    const idcs = new Set(placed.clusters.map((c) => c.idc.name));
-    for (const [idc, w] of Object.entries(p.idcWeights)) {
-      if (!idcs.has(idc)) problems.warning(path, 'placement-replicas', `idcWeights names IDC "${idc}", where the app has no cluster: the weight is ignored`, `weigh only ${[...idcs].sort().join(', ')}`, idc);
-      if (!(Number.isFinite(w) && w >= 0)) problems.error(path, 'placement-replicas', `the weight of IDC ${idc} must be a number, 0 or more`, 'use relative weights such as 1 and 2', w);
-    }
-    if (p.totalReplicas === undefined) problems.error(path, 'placement-replicas', 'idcWeights only split totalReplicas', 'give totalReplicas, or remove idcWeights', p.idcWeights);
-  }
-  const minPerCluster = s.releaseKind === 'canary' ? 2 : 1;
-  for (const cluster of placed.clusters) {
-    const replicas = placed.replicas.get(cluster.name) ?? 0;
-    if (replicas < minPerCluster) {
-      problems.error(path, 'placement-replicas', `cluster ${cluster.name} gets ${replicas} replica(s) from the split; ${s.releaseKind === 'canary' ? 'a canary needs 2 (one stable, one gray)' : 'every chosen cluster needs 1'}`, 'raise totalReplicas, adjust idcWeights, or narrow the placement', replicas);
-    }
-    if (cluster.name === 'management') problems.error(path, 'target-name', 'cluster "management" would write its apps into the management target\'s folder', 'rename the cluster', cluster.name);
-    const pool = cluster.nodePools.find((np) => np.name === s.nodePool);
-    if (!pool) {
-      problems.error(path, 'node-pool-missing', `node pool "${s.nodePool}" does not exist in cluster ${cluster.name} (it has: ${cluster.nodePools.map((np) => np.name).join(', ') || 'none'})`, `add a "${s.nodePool}" pool to ${cluster.name}, choose another nodePool, or leave ${cluster.name} out of the placement`, s.nodePool);
-      continue;
-    }
-    if (s.sidecarMode === SidecarMode.NATIVE && s.sidecars.length > 0) {
-      for (const [what, text] of [['control plane', cluster.kubernetesVersion], [`node pool ${pool.name}`, pool.kubernetesVersion]] as const) {
-        const v = parseKubernetesVersion(text);
-        if (v && v.major === 1 && v.minor < NATIVE_SIDECAR_MINOR) {
-          problems.error(path, 'native-sidecars', `native sidecars need Kubernetes 1.${NATIVE_SIDECAR_MINOR}, but the ${what} of cluster ${cluster.name} runs ${text}`, 'use SidecarMode.AUTO (the documented fallback on older clusters), or upgrade the cluster', text);
-        }
-      }
-    }
-  }
-}
-
-/** Deployments of two apps in one namespace of one cluster must not share a name (`pay-gray` the app and `pay`'s gray). */
-function checkObjectNames(apps: readonly AppTemplate[], placements: ReadonlyMap<AppTemplate, ResolvedPlacement>, problems: ProblemCollector): void {
-  const owners = new Map<string, string>();
-  for (const app of apps) {
-    for (const cluster of placements.get(app)!.clusters) {
-      for (const c of app.spec.channels) {
-        const key = `${cluster.name}/${app.spec.namespace}/${app.spec.name}${c.suffix}`;
-        const previous = owners.get(key);
-        if (previous !== undefined && previous !== app.name) {
-          problems.error(app.node.path, 'unique-names', `apps ${previous} and ${app.name} would both create Deployment "${app.spec.name}${c.suffix}" in namespace ${app.spec.namespace} of cluster ${cluster.name}`, 'rename one app, or give it another namespace', `${app.spec.name}${c.suffix}`);
-        }
-        owners.set(key, app.name);
-      }
-    }
-  }
+  checkPlacement(app, index, placed, estate, problems);
 }

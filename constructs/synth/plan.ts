@@ -8,6 +8,7 @@ import {
   InstanceSpec, PhaseAt, PromotionPhase, SecretsEncryption, Taint,
 } from '../estate';
 import { Cluster } from '../estate/cluster';
+import type { ClusterGroup } from '../estate/cluster-group';
 import { ObjectPatch } from '../estate/cluster';
 import { Estate } from '../estate/topology';
 import { clustersOf, promotionsOf } from '../estate/validate';
@@ -134,9 +135,12 @@ export function planEstate(estate: Estate, asOf: Date): EstatePlan {
   const clusters: ClusterPlan[] = [];
   const absentClusters: AbsentCluster[] = [];
   const allClusters = clustersOf(estate);
+  // A group's phase is a calendar computation: once per group, not once per cluster.
+  const groupPhases = new Map<ClusterGroup, PhaseAt | undefined>();
   for (const cluster of allClusters) {
     const group = cluster.group;
-    const phase = group.phaseAt(asOf);
+    if (!groupPhases.has(group)) groupPhases.set(group, group.phaseAt(asOf));
+    const phase = groupPhases.get(group);
     if (phase && phase.phase === PromotionPhase.DORMANT) {
       absentClusters.push({ name: cluster.name, group: group.name, promotion: group.promotion!.name });
       continue;

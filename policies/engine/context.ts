@@ -1,4 +1,4 @@
-import { ClusterPlan, Estate, EstatePlan, PromotionPhase, Synthesis } from '../../constructs';
+import { CapacityPolicy, ClusterPlan, DEFAULT_SYSTEM_RESERVE, Estate, EstatePlan, PromotionPhase, Synthesis, SystemReserve } from '../../constructs';
 import { TargetView } from './target';
 
 /** What the estate says about one cluster that its synthesized objects do not carry. */
@@ -23,6 +23,8 @@ export interface EstateContext {
   readonly plan: EstatePlan;
   readonly clusters: ReadonlyMap<string, ClusterContext>;
   readonly targets: ReadonlyMap<string, TargetView>;
+  /** How the estate judges capacity (its CapacityPolicy, or the defaults): the same numbers validation uses. */
+  readonly capacity: { readonly maxCommitPercent: number; readonly reserve: SystemReserve };
 }
 
 /** Phases in which a peak group's clusters exist. */
@@ -51,5 +53,6 @@ export function estateContext(synthesis: Synthesis, estate?: Estate, targets?: R
     plan: synthesis.plan,
     clusters,
     targets: targets ?? new Map(synthesis.targets.map((t) => [t.name, new TargetView(t.name, t.objects)])),
+    capacity: estate ? CapacityPolicy.of(estate) : { maxCommitPercent: 100, reserve: DEFAULT_SYSTEM_RESERVE },
   };
 }

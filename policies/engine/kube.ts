@@ -31,6 +31,12 @@ export function asObject(value: unknown): Json | undefined {
   return isObject(value) ? value : undefined;
 }
 
+/**
+ * `asObject`, short, for direct property reads in hot rules: `o(o(sc)?.capabilities)?.drop`. Direct reads at a rule's
+ * own call site stay fast (V8 caches the few object shapes one site sees); `field` serves every shape at one site.
+ */
+export const o = asObject;
+
 export function asArray(value: unknown): unknown[] {
   return Array.isArray(value) ? value : [];
 }
@@ -400,8 +406,9 @@ export function podRequests(spec: Json): { readonly cpu: number; readonly memory
   let sidecarCpu = 0;
   let sidecarMemory = 0;
   for (const ref of containersOf(spec)) {
-    const c = parseQuantity(field(ref.container, 'resources.requests.cpu')) ?? 0;
-    const m = parseQuantity(field(ref.container, 'resources.requests.memory')) ?? 0;
+    const requests = o(o(ref.container.resources)?.requests);
+    const c = parseQuantity(requests?.cpu) ?? 0;
+    const m = parseQuantity(requests?.memory) ?? 0;
     if (ref.role === 'init') {
       // A run-to-completion init container runs next to the sidecars started before it.
       initCpu = Math.max(initCpu, c + sidecarCpu);

@@ -4,7 +4,7 @@
  * let it onto them. Node-local labels that no plan can know (hostname, architecture) are taken as satisfiable.
  */
 import { ClusterPlan, poolNodeLabels, Taint } from '../../constructs';
-import { asArray, asObject, asString, field, isObject, Json, stringMap } from './kube';
+import { asArray, asObject, asString, field, isObject, Json, o, stringMap } from './kube';
 
 /** The nodes of one pool in one zone. */
 export interface PoolNodes {
@@ -135,8 +135,8 @@ export function eligiblePools(spec: Json, plan: ClusterPlan): readonly string[] 
   if (cached && cached.plan === plan) return cached.pools;
   let byKey = eligibleBySelection.get(plan);
   if (!byKey) eligibleBySelection.set(plan, (byKey = new Map()));
-  const selection = selectionOf(spec);
-  const key = JSON.stringify([selection.nodeSelector, selection.terms ?? null, selection.tolerations]);
+  // The raw fields that decide it, as they are: cheaper than reading them when most workloads select alike.
+  const key = JSON.stringify([spec.nodeSelector ?? null, o(o(spec.affinity)?.nodeAffinity)?.requiredDuringSchedulingIgnoredDuringExecution ?? null, spec.tolerations ?? null]);
   let pools = byKey.get(key);
   if (!pools) byKey.set(key, (pools = findEligiblePools(spec, plan)));
   eligibleCache.set(spec, { plan, pools });

@@ -38,12 +38,15 @@ export function environmentOf(template: PodTemplate, context: EstateContext | un
 }
 
 const debugCache = new WeakMap<object, Map<string, string | undefined>>();
+const joined = new WeakMap<readonly string[], string>();
 
 /** Why a pod template is in debug mode (label, annotation or environment variable), or undefined when it is not. */
 export function debugModeOf(template: PodTemplate, key: string, envVars: readonly string[]): string | undefined {
   let cache = debugCache.get(template);
   if (!cache) debugCache.set(template, (cache = new Map()));
-  const cacheKey = `${key}|${envVars.join(',')}`;
+  let vars = joined.get(envVars);
+  if (vars === undefined) joined.set(envVars, (vars = envVars.join(',')));
+  const cacheKey = `${key}|${vars}`;
   if (cache.has(cacheKey)) return cache.get(cacheKey);
   const found = findDebugMode(template, key, envVars);
   cache.set(cacheKey, found);

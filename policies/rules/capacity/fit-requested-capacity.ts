@@ -1,14 +1,11 @@
 import type { KubeObject, PoolPlan } from '../../../constructs';
+import { nodeAllocatable } from '../../../constructs';
 import { isCapiObject } from '../../engine/capi';
 import type { ClusterContext } from '../../engine/context';
 import { podRequests, podTemplateOf, replicaFloor } from '../../engine/kube';
 import { eligiblePools } from '../../engine/scheduling';
 import type { TargetView } from '../../engine/target';
 import { defineRule, notApplicable, violations } from '../../engine/types';
-
-export interface FitRequestedCapacityConfig {
-  readonly allocatablePercent: number;
-}
 
 interface Demand {
   cpu: number;
@@ -17,6 +14,7 @@ interface Demand {
 }
 
 const GIB = 2 ** 30;
+const MIB = 2 ** 20;
 
 /** Machines a pool can have at the as-of time: fixed replicas, or the autoscaler's maximum, over its zones. */
 function poolMachines(pool: PoolPlan): number {
@@ -54,28 +52,27 @@ function demandByPools(clusterTarget: TargetView, facts: ClusterContext): Map<st
 }
 
 /** What a cluster's pods request fits the allocatable capacity of the pools they can run on, at the as-of phase. */
-export const fitRequestedCapacity = defineRule<FitRequestedCapacityConfig>({
+export const fitRequestedCapacity = defineRule({
   id: 'fit-requested-capacity',
   area: 'capacity',
-  description: 'For every cluster, the CPU and memory its workloads request (every container, sidecars included, times the replicas they never go below: spec.replicas or the HPA minimum; DaemonSets on every node they fit) fit the allocatable share of the pools they can be scheduled on, at the cluster\'s size in the as-of phase (autoscaled pools at their maximum).',
-  rationale: 'Requests that exceed what the pools can ever hold leave pods Pending however far the autoscaler scales; for a peak-group cluster the pools shrink batch by batch while draining, so a plan that fits at peak can stop fitting a week later. Run the check at each phase of the promotion (as the reference test does) to cover them all.',
+  description: 'For every cluster, the CPU and memory its workloads request (every container, sidecars included, times the replicas they never go below: spec.replicas or the HPA minimum; DaemonSets on every node they fit) stay within the estate\'s maxCommitPercent of what the pools they can be scheduled on offer pods (each node\'s instance minus the system reserve), at the cluster\'s size in the as-of phase, autoscaled pools at their maximum.',
+  rationale: 'Requests that exceed what the pools can ever hold leave pods Pending however far the autoscaler scales; for a peak-group cluster the pools shrink batch by batch while draining, so a plan that fits at peak can stop fitting a week later. Validation checks the apps it plans; this rule judges the objects themselves (patched, hand-added), at the as-of phase: run it at each phase of a promotion (as the reference test does). The numbers are the estate\'s CapacityPolicy (maxCommitPercent, DaemonSet and eviction reserve), the same validation uses.',
   remediation: 'Raise the pool\'s replicasPerZone or autoscaling.maxPerZone (or add a pool), lower the apps\' requests or replicas, or move apps to another cluster; check every phase with estate check --as-of.',
   severity: 'high',
   enforcement: 'mandatory',
   kinds: ['Cluster'],
   relational: true,
   estateContext: 'required',
-  config: {
-    allocatablePercent: { type: 'integer', description: 'Share of a node\'s vCPU and memory that pods may request (the rest is for the kubelet, the OS and eviction headroom).', default: 90, minimum: 1 },
-  },
-  check({ object, context, config }) {
+  config: {},
+  check({ object, context }) {
     if (!isCapiObject(object)) return notApplicable('not a Cluster API Cluster');
     if (!context) return notApplicable('needs the estate: the pools\' capacity and the cluster\'s workloads live in different targets');
     const facts = context.clusters.get(String(object.metadata.name));
     if (!facts) return notApplicable('the estate does not plan this cluster at the as-of time');
     const clusterTarget = context.targets.get(facts.plan.name);
     if (!clusterTarget) return notApplicable('the cluster has no target of its own (no workloads synthesized)');
-    const share = config.allocatablePercent / 100;
+    const share = context.capacity.maxCommitPercent / 100;
+    const reserve = context.capacity.reserve;
     const pools = new Map(facts.plan.pools.map((p) => [p.name, p]));
     const phase = facts.plan.promotion ? ` in phase ${facts.plan.promotion.phase.phase}` : '';
     const messages: string[] = [];
@@ -87,14 +84,15 @@ export const fitRequestedCapacity = defineRule<FitRequestedCapacityConfig>({
         const pool = pools.get(name);
         if (!pool) continue;
         const n = poolMachines(pool);
+        const allocatable = nodeAllocatable(pool.instance, reserve);
         machines += n;
-        cpu += n * pool.instance.vcpu * share;
-        memory += n * pool.instance.memoryGiB * GIB * share;
+        cpu += ((n * allocatable.cpuMillis) / 1000) * share;
+        memory += n * allocatable.memoryMiB * MIB * share;
       }
       const cpuOver = demand.cpu > cpu + 1e-9;
       const memoryOver = demand.memory > memory + 1e-9;
       if (cpuOver || memoryOver) {
-        messages.push(`${demand.workloads} workload(s) on pool(s) ${key} request ${format(demand.cpu)} vCPU and ${format(demand.memory / GIB)} GiB at their replica floor, but ${machines} machine(s)${phase} offer ${format(cpu)} vCPU and ${format(memory / GIB)} GiB allocatable (${config.allocatablePercent}%): ${[cpuOver ? 'CPU' : '', memoryOver ? 'memory' : ''].filter((x) => x).join(' and ')} over`);
+        messages.push(`${demand.workloads} workload(s) on pool(s) ${key} request ${format(demand.cpu)} vCPU and ${format(demand.memory / GIB)} GiB at their replica floor, but ${machines} machine(s)${phase} offer pods ${format(cpu)} vCPU and ${format(memory / GIB)} GiB (${context.capacity.maxCommitPercent}% of allocatable): ${[cpuOver ? 'CPU' : '', memoryOver ? 'memory' : ''].filter((x) => x).join(' and ')} over`);
       }
     }
     return violations(messages);

@@ -1,4 +1,4 @@
-import { asArray, containersOf, describeContainer, field, podTemplateOf, WORKLOAD_KINDS } from '../../engine/kube';
+import { asArray, containersOf, describeContainer, o, podTemplateOf, WORKLOAD_KINDS } from '../../engine/kube';
 import { defineRule, notApplicable, violations } from '../../engine/types';
 
 /** No container runs privileged or with every capability. */
@@ -19,11 +19,13 @@ export const forbidPrivilegedContainers = defineRule({
     if (!template) return notApplicable('no pod template');
     const messages: string[] = [];
     for (const ref of containersOf(template.spec)) {
-      const sc = ref.container.securityContext;
-      if (field(sc, 'privileged') === true) messages.push(`${describeContainer(ref)} runs privileged: it is root on the node`);
-      const added = asArray(field(sc, 'capabilities.add')).map(String).filter((c) => c === 'SYS_ADMIN' || c === 'ALL' || c === 'CAP_SYS_ADMIN');
+      const sc = o(ref.container.securityContext);
+      if (!sc) continue;
+      if (sc.privileged === true) messages.push(`${describeContainer(ref)} runs privileged: it is root on the node`);
+      const add = o(sc.capabilities)?.add;
+      const added = add === undefined ? [] : asArray(add).map(String).filter((c) => c === 'SYS_ADMIN' || c === 'ALL' || c === 'CAP_SYS_ADMIN');
       if (added.length > 0) messages.push(`${describeContainer(ref)} adds ${added.join(', ')}: nearly privileged`);
-      if (field(sc, 'procMount') === 'Unmasked') messages.push(`${describeContainer(ref)} uses an unmasked /proc`);
+      if (sc.procMount === 'Unmasked') messages.push(`${describeContainer(ref)} uses an unmasked /proc`);
     }
     return violations(messages);
   },

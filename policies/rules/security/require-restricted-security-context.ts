@@ -1,4 +1,4 @@
-import { asArray, asInteger, containersOf, describeContainer, field, podTemplateOf, WORKLOAD_KINDS } from '../../engine/kube';
+import { asArray, asInteger, containersOf, describeContainer, o, podTemplateOf, WORKLOAD_KINDS } from '../../engine/kube';
 import { defineRule, notApplicable, violations } from '../../engine/types';
 
 export interface RequireRestrictedSecurityContextConfig {
@@ -25,27 +25,28 @@ export const requireRestrictedSecurityContext = defineRule<RequireRestrictedSecu
   check({ object, config }) {
     const template = podTemplateOf(object);
     if (!template) return notApplicable('no pod template');
-    const pod = template.spec.securityContext;
-    const podNonRoot = field(pod, 'runAsNonRoot');
-    const podUser = asInteger(field(pod, 'runAsUser'));
-    const podSeccomp = field(pod, 'seccompProfile.type');
+    const pod = o(template.spec.securityContext);
+    const podNonRoot = pod?.runAsNonRoot;
+    const podUser = asInteger(pod?.runAsUser);
+    const podSeccomp = o(pod?.seccompProfile)?.type;
     const messages: string[] = [];
     if (podSeccomp === 'Unconfined') messages.push('the pod\'s seccomp profile is Unconfined');
     if (podUser === 0) messages.push('the pod runs as UID 0 (root)');
     for (const ref of containersOf(template.spec)) {
-      const sc = ref.container.securityContext;
+      const sc = o(ref.container.securityContext);
+      const capabilities = o(sc?.capabilities);
       const problems: string[] = [];
-      const nonRoot = field(sc, 'runAsNonRoot') ?? podNonRoot;
+      const nonRoot = sc?.runAsNonRoot ?? podNonRoot;
       if (nonRoot !== true) problems.push('runAsNonRoot is not true');
-      if (asInteger(field(sc, 'runAsUser')) === 0) problems.push('runs as UID 0');
-      if (field(sc, 'allowPrivilegeEscalation') !== false) problems.push('allowPrivilegeEscalation is not false');
-      const drop = asArray(field(sc, 'capabilities.drop')).map(String);
+      if (asInteger(sc?.runAsUser) === 0) problems.push('runs as UID 0');
+      if (sc?.allowPrivilegeEscalation !== false) problems.push('allowPrivilegeEscalation is not false');
+      const drop = asArray(capabilities?.drop);
       if (!drop.includes('ALL')) problems.push('capabilities are not dropped (drop: [ALL])');
-      const added = asArray(field(sc, 'capabilities.add')).map(String).filter((c) => !config.allowedCapabilities.includes(c));
+      const added = asArray(capabilities?.add).map(String).filter((c) => !config.allowedCapabilities.includes(c));
       if (added.length > 0) problems.push(`adds capabilities ${added.join(', ')}`);
-      const seccomp = field(sc, 'seccompProfile.type') ?? podSeccomp;
+      const seccomp = o(sc?.seccompProfile)?.type ?? podSeccomp;
       if (seccomp !== 'RuntimeDefault' && seccomp !== 'Localhost') problems.push(`seccomp profile is ${seccomp === undefined ? 'not set' : String(seccomp)} (RuntimeDefault or Localhost)`);
-      if (config.requireReadOnlyRootFilesystem && field(sc, 'readOnlyRootFilesystem') !== true) problems.push('root filesystem is writable');
+      if (config.requireReadOnlyRootFilesystem && sc?.readOnlyRootFilesystem !== true) problems.push('root filesystem is writable');
       if (problems.length > 0) messages.push(`${describeContainer(ref)}: ${problems.join('; ')}`);
     }
     return violations(messages);

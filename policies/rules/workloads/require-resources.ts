@@ -1,4 +1,4 @@
-import { containersOf, describeContainer, field, parseQuantity, podTemplateOf, WORKLOAD_KINDS } from '../../engine/kube';
+import { containersOf, describeContainer, o, parseQuantity, podTemplateOf, WORKLOAD_KINDS } from '../../engine/kube';
 import { defineRule, notApplicable, violations } from '../../engine/types';
 
 export interface RequireResourcesConfig {
@@ -29,9 +29,11 @@ export const requireResources = defineRule<RequireResourcesConfig>({
     for (const ref of containersOf(template.spec)) {
       const missing: string[] = [];
       const values: Record<string, number | undefined> = {};
+      const resources = o(ref.container.resources);
       for (const kind of ['requests', 'limits'] as const) {
+        const given = o(resources?.[kind]);
         for (const resource of ['cpu', 'memory'] as const) {
-          const raw = field(ref.container, `resources.${kind}.${resource}`);
+          const raw = given?.[resource];
           const value = parseQuantity(raw);
           values[`${kind}.${resource}`] = value;
           const required = kind === 'requests' || (resource === 'cpu' ? config.requireCpuLimit : config.requireMemoryLimit);

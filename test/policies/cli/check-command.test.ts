@@ -1,6 +1,7 @@
 /**
  * `estate check`, through its commander registration (the same path `estate` takes once main.ts lists it).
  */
+import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
@@ -109,5 +110,19 @@ describe('estate check', () => {
     const { code, out } = await run(['check', 'test/fixtures/yaml/malformed.yaml', '--format', 'json']);
     expect(code).toBe(2);
     expect(JSON.parse(out)).toMatchObject({ ok: false, problems: [{ path: 'test/fixtures/yaml/malformed.yaml', line: 14, rule: 'input', severity: 'error' }] });
+  });
+});
+
+describe('estate check as a process (the installed command)', () => {
+  const bin = path.join(ROOT, 'bin/estate.js');
+  const built = fs.existsSync(path.join(ROOT, 'lib/stacks/cli/check-command.js'));
+  (built ? test : test.skip).each([
+    [['check', path.join(YAML, 'compliant-app.yaml')], 0, /PASS/],
+    [['check', path.join(YAML, 'bad-deployment.yaml')], 1, /forbid-privileged-containers/],
+    [['check', path.join(YAML, 'malformed.yaml')], 2, /malformed.yaml:14: malformed YAML/],
+  ])('%j exits %d', (args, status, output) => {
+    const result = spawnSync(process.execPath, [bin, ...(args as string[])], { cwd: os.tmpdir(), encoding: 'utf8' });
+    expect(result.status).toBe(status);
+    expect(`${result.stdout}${result.stderr}`).toMatch(output as RegExp);
   });
 });
