@@ -72,7 +72,7 @@ export class AppTemplate extends Construct {
     this.image = props.image;
     this.release = props.release ?? Release.stable();
     this.sidecars = props.sidecars ?? [];
-    this.spec = resolveAppSpec(id, props, props.peak ? { promotion: props.peak.promotion.name, factor: props.peak.factor } : undefined);
+    this.spec = resolveAppSpec(id, props, props.peak ? { promotion: props.peak.promotion?.name ?? '', factor: props.peak.factor } : undefined);
   }
 
   public get estate(): Estate {

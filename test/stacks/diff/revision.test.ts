@@ -62,7 +62,7 @@ function projectRepo(dir: string, extraFirstCommit?: (dir: string) => void, befo
   fs.mkdirSync(dir, { recursive: true });
   git(dir, 'init', '-q', '-b', 'main');
   if (extraFirstCommit) extraFirstCommit(dir);
-  const archive = execFileSync('git', ['-C', ROOT, 'archive', '--format=tar', 'HEAD', 'constructs', 'stacks', 'package.json', 'package-lock.json', 'tsconfig.json']);
+  const archive = execFileSync('git', ['-C', ROOT, 'archive', '--format=tar', 'HEAD', 'constructs', 'stacks', 'policies', 'package.json', 'package-lock.json', 'tsconfig.json']);
   execFileSync('tar', ['-x', '-C', dir], { input: archive });
   fs.writeFileSync(path.join(dir, '.gitignore'), 'node_modules\ndist/\n');
   fs.symlinkSync(path.join(ROOT, 'node_modules'), path.join(dir, 'node_modules'), 'dir');
