@@ -54,7 +54,8 @@ export class YamlEmitter {
   }
 
   private scalar(value: string | number | boolean | null): string {
-    const key = typeof value === 'string' ? `s${value}` : `${typeof value}:${String(value)}`;
+    // String(-0) is "0", but js-yaml writes -0 as -0.0: the key keeps them apart.
+    const key = typeof value === 'string' ? `s${value}` : Object.is(value, -0) ? 'number:-0' : `${typeof value}:${String(value)}`;
     let out = this.scalars.get(key);
     if (out === undefined) {
       if (typeof value === 'string' && (value.includes('\n') || value.length > 1024)) throw new NeedsJsYaml();

@@ -33,6 +33,13 @@ describe('the writer\'s YAML emitter writes what js-yaml writes', () => {
     map: fc.dictionary(text, tie('tree'), { maxKeys: 5 }),
   }));
 
+  test('0 and -0 in one document are written as js-yaml writes each (found by the random test)', () => {
+    const doc = { a: 0, b: -0, c: [0, -0] };
+    const emitter = new YamlEmitter();
+    expect(emitter.document(doc)).toBe(yaml.dump(doc, OPTIONS));
+    expect(emitter.document(doc)).toContain('b: -0.0');
+  });
+
   test('random documents', () => {
     fc.assert(fc.property(fc.dictionary(text, tree, { minKeys: 1, maxKeys: 6 }), (doc) => {
       expect(new YamlEmitter().document(doc)).toBe(yaml.dump(doc, OPTIONS));
