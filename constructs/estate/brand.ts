@@ -4,7 +4,9 @@
  * whose clusters are not recognized would synthesize to nothing. Each construct class stamps its instances with a
  * global symbol instead, and the checks read the stamp.
  */
-export type BrandName = 'Estate' | 'Region' | 'Idc' | 'Zone' | 'Promotion' | 'ClusterGroup' | 'Cluster' | 'ControlPlane' | 'EtcdCluster' | 'NodePool';
+export type BrandName =
+  | 'Estate' | 'Region' | 'Idc' | 'Zone' | 'Promotion' | 'ClusterGroup' | 'Cluster' | 'ControlPlane' | 'EtcdCluster' | 'NodePool'
+  | 'AppTemplate' | 'CapacityPolicy';
 
 const symbols = new Map<BrandName, symbol>();
 
