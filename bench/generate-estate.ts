@@ -8,9 +8,10 @@
  */
 import {
   Cluster, ClusterGroup, ClusterGroupKind, ClusterPlan, DEFAULT_CONTROL_PLANE_INSTANCE, DEFAULT_ETCD_INSTANCE,
-  DiskType, EtcdCompactionMode, EtcdMemberPlan, Estate, IdcKind, InfrastructureProvider, InstanceSpec, PoolPlan,
+  EtcdCompactionMode, EtcdMemberPlan, Estate, IdcKind, InfrastructureProvider, InstanceSpec, PoolPlan,
   Promotion, PromotionCalendar, PromotionPhase, SecretsEncryption, Taint, TaintEffect, phaseAt, timeoutsForRtt,
 } from '../constructs';
+import { INSTANCE_TYPES } from '../stacks/estates/instance-types';
 
 /** Clusters that share one IDC (several clusters per IDC avoid one scheduler carrying a whole data center). */
 const CLUSTERS_PER_IDC = 5;
@@ -24,17 +25,7 @@ const CLOUD_EVERY = 3;
 const KUBERNETES_VERSION = 'v1.31.4';
 const OLDER_POOL_VERSION = 'v1.30.8';
 
-const INGRESS: InstanceSpec = { model: 'c7.4xlarge', vcpu: 16, memoryGiB: 32, networkPps: 2_000_000 };
-const GENERAL: InstanceSpec = { model: 'g7.8xlarge', vcpu: 32, memoryGiB: 128 };
-const MIDDLEWARE: InstanceSpec = {
-  model: 'r7.8xlarge',
-  vcpu: 32,
-  memoryGiB: 256,
-  disks: [
-    { name: 'system', sizeGiB: 100, type: DiskType.SSD },
-    { name: 'data', sizeGiB: 1800, type: DiskType.NVME },
-  ],
-};
+const { ingress: INGRESS, general: GENERAL, middleware: MIDDLEWARE } = INSTANCE_TYPES;
 
 /** Address pools the per-cluster blocks are carved from, one block per cluster index, never overlapping. */
 const POD_POOL = { base: ipv4(10, 0, 0, 0), prefix: 8 };

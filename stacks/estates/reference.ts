@@ -1,7 +1,8 @@
 import {
-  AppImage, AppPriority, AppTemplate, Cluster, ClusterGroup, ClusterGroupKind, DiskType, Estate, Idc, IdcKind,
-  InfrastructureProvider, InstanceSpec, NodePoolProps, Promotion, Release, ReleaseChannel, Sidecar, TaintEffect,
+  AppImage, AppPriority, AppTemplate, Cluster, ClusterGroup, ClusterGroupKind, Estate, Idc, IdcKind,
+  InfrastructureProvider, NodePoolProps, Promotion, Release, ReleaseChannel, Sidecar, TaintEffect,
 } from '../../constructs';
+import { INSTANCE_TYPES } from './instance-types';
 
 /**
  * The reference estate, the embedded default: modelled on how a large platform runs Kubernetes. Five resource
@@ -175,18 +176,7 @@ function addApps(estate: Estate, c: { trade: Cluster[]; charging: Cluster; daily
   });
 }
 
-const GENERAL: InstanceSpec = { model: 'g7.8xlarge', vcpu: 32, memoryGiB: 128 };
-const INGRESS: InstanceSpec = { model: 'c7.4xlarge', vcpu: 16, memoryGiB: 32, networkPps: 2_000_000 };
-const MIDDLEWARE: InstanceSpec = {
-  model: 'r7.8xlarge',
-  vcpu: 32,
-  memoryGiB: 256,
-  disks: [
-    { name: 'system', sizeGiB: 100, type: DiskType.SSD },
-    { name: 'data', sizeGiB: 1800, type: DiskType.NVME },
-  ],
-};
-const GATEWAY: InstanceSpec = { model: 'c7.8xlarge', vcpu: 32, memoryGiB: 64, networkPps: 4_000_000 };
+const { general: GENERAL, ingress: INGRESS, middleware: MIDDLEWARE, gateway: GATEWAY } = INSTANCE_TYPES;
 
 /** Address plan: cluster k gets pods 10.(16+4k).0.0/14, services 10.200.(16k).0/20, etcd 10.250.k.0/27. */
 function network(k: number): { pods: string; services: string; etcd: string } {
