@@ -1,29 +1,46 @@
 /**
- * Profiling helper for the estate-synthesis stage (not part of `npm run bench`):
+ * Profiling helper for the bench's stages (not part of `npm run bench`):
  *
- *   npm run build --silent && node --cpu-prof --cpu-prof-dir=/tmp/estate-prof lib/bench/profile.js --size 100 --runs 5 --pipeline ours
+ *   npm run build --silent && node --cpu-prof --cpu-prof-dir=/tmp/estate-prof lib/bench/profile.js \
+ *     --stage estate-synthesis|apps --size 100 --runs 5 --pipeline ours|baseline
  *   node lib/bench/tools/cpuprofile-summary.js /tmp/estate-prof/<file>.cpuprofile
  *
  * Runs one pipeline repeatedly (after one warm-up run) at one size and prints each phase's median time, so a CPU
- * profile of the process shows where a pipeline's time goes.
+ * profile of the process shows where a pipeline's time goes. For "apps", the baseline is (b): plain objects.
  */
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { estateSpec } from './generate-estate';
+import { Pipeline } from './harness/comparison';
 import { collectGarbage, median, RunRecorder } from './harness/measure';
-import { baselinePipeline, estateSynthesis, oursPipeline } from './stages/estate-synthesis';
+import { appsInput, oursPipeline as appsOurs, plainPipeline as appsPlain } from './stages/apps';
+import { baselinePipeline, oursPipeline } from './stages/estate-synthesis';
 
 function arg(name: string, fallback: string): string {
   const i = process.argv.indexOf(`--${name}`);
   return i >= 0 && process.argv[i + 1] ? process.argv[i + 1] : fallback;
 }
 
+interface Profiled<I> { prepare(size: number): I; ours: Pipeline<I>; baseline: Pipeline<I> }
+/** Forgets a stage's input type: each pipeline only ever gets what its own `prepare` made. */
+const erase = <I>(p: Profiled<I>): Profiled<unknown> => p as unknown as Profiled<unknown>;
+const PROFILED: Record<string, Profiled<unknown>> = {
+  'estate-synthesis': erase({ prepare: estateSpec, ours: oursPipeline, baseline: baselinePipeline }),
+  apps: erase({ prepare: appsInput, ours: appsOurs, baseline: appsPlain }),
+};
+
+const stage = arg('stage', 'estate-synthesis');
 const size = Number(arg('size', '100'));
 const runs = Number(arg('runs', '5'));
 const which = arg('pipeline', 'ours');
-const pipeline = which === 'baseline' ? baselinePipeline : oursPipeline;
-const spec = estateSpec(size);
+const profiled = PROFILED[stage];
+if (!profiled) {
+  process.stderr.write(`unknown --stage ${stage}; one of ${Object.keys(PROFILED).join(', ')}\n`);
+  process.exit(2);
+}
+const pipeline = which === 'baseline' ? profiled.baseline : profiled.ours;
+const input = profiled.prepare(size);
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'cluster-estate-profile-'));
 const phases: Record<string, number[]> = {};
 try {
@@ -31,7 +48,7 @@ try {
     collectGarbage();
     const recorder = new RunRecorder();
     const dir = path.join(tmp, String(i));
-    pipeline(spec, recorder, dir);
+    pipeline(input, recorder, dir);
     const m = recorder.finish();
     fs.rmSync(dir, { recursive: true, force: true });
     if (i === 0) continue; // warm-up
@@ -41,5 +58,5 @@ try {
 } finally {
   fs.rmSync(tmp, { recursive: true, force: true });
 }
-process.stdout.write(`${estateSynthesis.name} ${which} at ${size} clusters, median of ${runs} run(s):\n`);
+process.stdout.write(`${stage} ${which} at ${size} clusters, median of ${runs} run(s):\n`);
 for (const [k, v] of Object.entries(phases)) process.stdout.write(`  ${k.padEnd(12)} ${median(v).toFixed(1)} ms\n`);

@@ -30,12 +30,18 @@ export interface ComparisonDefinition<I> {
   readonly oursOnlyFiles: readonly string[];
 }
 
+/** Runs of both pipelines at the smallest size before anything is measured. */
+export const WARM_UP_RUNS = 3;
+
 /**
- * Budget: three runs (median) up to 100 clusters; at larger sizes three while a run of both pipelines takes at most
- * 15 s, two up to 40 s, else one, so the whole bench stays within about three minutes on a small machine.
+ * Budget: small sizes are cheap and noisy (a run of 100 ms moves by 20% when the other core is busy or V8 is still
+ * optimizing), so they get more runs: seven up to 10 clusters, five up to 100; at larger sizes three while a run of
+ * both pipelines takes at most 15 s, two up to 40 s, else one, so the whole bench stays within about three minutes
+ * on a small machine.
  */
 export function plannedRuns(size: number, firstPairMs: number): number {
-  if (size <= 100) return 3;
+  if (size <= 10) return 7;
+  if (size <= 100) return 5;
   return firstPairMs <= 15_000 ? 3 : firstPairMs <= 40_000 ? 2 : 1;
 }
 
@@ -68,15 +74,19 @@ export function runComparison<I>(def: ComparisonDefinition<I>, context: StageCon
     for (const d of dirs) fs.rmSync(d, { recursive: true, force: true });
   };
 
-  // Warm-up on the smallest size: JIT and module-level caches, and a first check that the outputs agree.
+  // Warm-up on the smallest size: module-level caches and JIT (V8 needs a few runs of a code path before it settles
+  // on optimized code, and a single run left the first measured size 20-40% off), and a first check that the
+  // outputs agree.
   const warmSize = context.sizes[0];
   {
     const input = def.prepare(warmSize);
-    const a = once('ours', input, warmSize);
-    const b = once('baseline', input, warmSize);
-    verify(a.dir, b.dir, warmSize);
-    clean(a.dir, b.dir);
-    log(`${def.name}: warm-up at ${warmSize} clusters done (ours ${a.m.ms.toFixed(0)} ms, baseline ${b.m.ms.toFixed(0)} ms), outputs identical`);
+    for (let i = 0; i < WARM_UP_RUNS; i++) {
+      const a = once('ours', input, warmSize);
+      const b = once('baseline', input, warmSize);
+      if (i === 0) verify(a.dir, b.dir, warmSize);
+      clean(a.dir, b.dir);
+      if (i === WARM_UP_RUNS - 1) log(`${def.name}: warm-up at ${warmSize} clusters done (${WARM_UP_RUNS} runs; last: ours ${a.m.ms.toFixed(0)} ms, baseline ${b.m.ms.toFixed(0)} ms), outputs identical`);
+    }
   }
 
   const sizes: SizeResult[] = [];
@@ -88,9 +98,13 @@ export function runComparison<I>(def: ComparisonDefinition<I>, context: StageCon
     let baselineOut: PipelineOutput | undefined;
     let runs = Infinity;
     for (let i = 0; i < runs; i++) {
-      // Interleaved, so drift (thermal, page cache) weighs on both pipelines alike.
-      const a = once('ours', input, size);
-      const b = once('baseline', input, size);
+      // Interleaved and alternating which goes first, so drift (thermal, page cache, the disk still discarding the
+      // previous run's files) weighs on both pipelines alike.
+      const oursFirst = i % 2 === 0;
+      const first = once(oursFirst ? 'ours' : 'baseline', input, size);
+      const second = once(oursFirst ? 'baseline' : 'ours', input, size);
+      const a = oursFirst ? first : second;
+      const b = oursFirst ? second : first;
       if (i === 0) {
         verify(a.dir, b.dir, size);
         runs = plannedRuns(size, a.m.ms + b.m.ms);

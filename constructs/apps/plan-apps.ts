@@ -41,8 +41,16 @@ export function planAppInstances(apps: readonly AppTemplate[], allClusters: read
   return sortInstances(out);
 }
 
-/** Sorts instances by cluster, namespace and app: the order of the cluster targets. */
+/**
+ * Sorts instances by cluster, namespace and app: the order of the cluster targets.
+ * @internal
+ */
 export function sortInstances(instances: AppInstancePlan[]): AppInstancePlan[] {
-  const key = (i: AppInstancePlan) => `${i.cluster}\u0000${i.namespace}\u0000${i.app}`;
-  return instances.sort((a, b) => (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0));
+  // Keys built once, not twice per comparison: 10,000 instances take ~140,000 comparisons.
+  const keys = new Map(instances.map((i) => [i, `${i.cluster}\u0000${i.namespace}\u0000${i.app}`]));
+  return instances.sort((a, b) => {
+    const ka = keys.get(a)!;
+    const kb = keys.get(b)!;
+    return ka < kb ? -1 : ka > kb ? 1 : 0;
+  });
 }

@@ -1,6 +1,9 @@
 import * as ipaddr from 'ipaddr.js';
 
-/** An address block, parsed. Addresses are kept as bigint so IPv4 and IPv6 share one code path. */
+/**
+ * An address block, parsed. Addresses are kept as bigint so IPv4 and IPv6 share one code path.
+ * @internal
+ */
 export interface CidrBlock {
   readonly text: string;
   readonly family: 'ipv4' | 'ipv6';
@@ -16,8 +19,31 @@ const OCTET = '(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9][0-9]|[0-9])';
 const IPV4_CIDR = new RegExp(`^${OCTET}(\\.${OCTET}){3}/(3[0-2]|[12][0-9]|[0-9])$`);
 const IPV6_CIDR = /^(?=[^/]*:)[0-9A-Fa-f:.]+\/(12[0-8]|1[01][0-9]|[1-9][0-9]|[0-9])$/;
 
+// Validation, planning and rendering read the same few blocks of every cluster again and again, and bigint maths is
+// slow: each text is parsed once. Blocks are frozen, so sharing them is safe; the cache is bounded so a long-running
+// process that sees many estates (the property tests) keeps its memory.
+const parsedBlocks = new Map<string, CidrBlock | Error>();
+const MAX_CACHED_BLOCKS = 50_000;
+
 /** Parses `a.b.c.d/n` or an IPv6 CIDR. Throws a plain Error whose message says what is wrong. */
 export function parseCidr(text: string): CidrBlock {
+  if (typeof text !== 'string') return parseCidrUncached(text);
+  let result = parsedBlocks.get(text);
+  if (result === undefined) {
+    try {
+      result = Object.freeze(parseCidrUncached(text));
+    } catch (e) {
+      result = e instanceof Error ? e : new Error(String(e));
+    }
+    if (parsedBlocks.size >= MAX_CACHED_BLOCKS) parsedBlocks.clear();
+    parsedBlocks.set(text, result);
+  }
+  // A fresh Error each time: callers may decorate the message, and the stack should be the caller's.
+  if (result instanceof Error) throw new Error(result.message);
+  return result;
+}
+
+function parseCidrUncached(text: string): CidrBlock {
   if (typeof text !== 'string' || !(IPV4_CIDR.test(text) || IPV6_CIDR.test(text))) {
     throw new Error(`"${text}" is not a CIDR block such as 10.0.0.0/16 (dotted decimal without leading zeros, or IPv6, with a prefix length)`);
   }
