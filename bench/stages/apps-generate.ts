@@ -33,6 +33,17 @@ export interface GeneratedApp {
   readonly peakFactor?: number;
 }
 
+/**
+ * A total to split over the clusters by IDC (equal weights) that leaves every cluster at least 2 replicas, as a team
+ * would choose it (validation warns below 2: placement-single-replica): 3 per cluster, or more when one IDC holds
+ * many of the clusters, since each IDC gets an equal share.
+ */
+function splitTotal(spec: EstateSpec, clusters: readonly number[]): number {
+  const perIdc = new Map<string, number>();
+  for (const i of clusters) perIdc.set(spec.clusters[i].idc.name, (perIdc.get(spec.clusters[i].idc.name) ?? 0) + 1);
+  return Math.max(3 * clusters.length, 2 * perIdc.size * Math.max(...perIdc.values()));
+}
+
 /** The apps of an estate of `spec.clusters.length` clusters. Pure: the same spec gives the same apps. */
 export function generateApps(spec: EstateSpec): GeneratedApp[] {
   const n = spec.clusters.length;
@@ -71,7 +82,7 @@ export function generateApps(spec: EstateSpec): GeneratedApp[] {
       name,
       props,
       clusters,
-      ...(j % 6 === 4 ? { totalReplicas: 3 * clusters.length } : { replicasPerCluster: 2 + (j % 4) }),
+      ...(j % 6 === 4 ? { totalReplicas: splitTotal(spec, clusters) } : { replicasPerCluster: 2 + (j % 4) }),
       ...(j % 4 === 1 ? { peakFactor: 2 } : {}),
     });
   }

@@ -8,7 +8,9 @@ import { ESTATE_DOMAIN, LABEL_CLUSTER, LABEL_IDC } from '../estate/well-known-la
  */
 
 export const LABEL_APP = `${ESTATE_DOMAIN}/app`;
+/** Label: the estate's environment (`production`, `staging`, …) on every pod. */
 export const LABEL_ENV = `${ESTATE_DOMAIN}/env`;
+/** Label: the release channel of a pod (`stable`, `gray`, `blue`, `green`). */
 export const LABEL_CHANNEL = `${ESTATE_DOMAIN}/channel`;
 /**
  * `"true"` on every pod, and in every selector (Deployment, Service, disruption budget, spread). Relabelling one pod
@@ -18,7 +20,9 @@ export const LABEL_CHANNEL = `${ESTATE_DOMAIN}/channel`;
 export const LABEL_SERVING = `${ESTATE_DOMAIN}/serving`;
 export { LABEL_CLUSTER, LABEL_IDC };
 
+/** The value of `LABEL_SERVING` on a pod that serves. */
 export const SERVING = 'true';
+/** The value of `LABEL_SERVING` that quarantines a pod (see `quarantineCommand`). */
 export const QUARANTINED = 'false';
 
 export const APP_NAME = 'app.kubernetes.io/name';
@@ -26,15 +30,30 @@ export const APP_INSTANCE = 'app.kubernetes.io/instance';
 export const APP_VERSION = 'app.kubernetes.io/version';
 export const APP_COMPONENT = 'app.kubernetes.io/component';
 export const APP_PART_OF = 'app.kubernetes.io/part-of';
+/** @internal */
 export const APP_MANAGED_BY = 'app.kubernetes.io/managed-by';
+/** @internal */
 export const MANAGED_BY = 'cluster-estate';
 
+/** Annotation: the written reason of an app running in debug mode, on its pods. */
 export const ANNOTATION_DEBUG = `${ESTATE_DOMAIN}/debug`;
+/**
+ * Prefix of the annotation that suppresses one policy rule on an object; the value is the written reason. The
+ * policy pack reads the same key (policies: suppressions).
+ */
+export const SUPPRESS_POLICY_PREFIX = 'suppress.policy.cluster-estate.io/';
+/** The rule that refuses debug mode in production; an acknowledged debug mode suppresses it with its reason. */
+export const DEBUG_POLICY_RULE = 'forbid-debug-mode-in-production';
 export const ANNOTATION_IMAGE_STACK = `${ESTATE_DOMAIN}/image-stack`;
 export const ANNOTATION_IMAGE_RUNTIME = `${ESTATE_DOMAIN}/image-runtime`;
+/** @internal */
 export const ANNOTATION_DEFAULT_CONTAINER = 'kubectl.kubernetes.io/default-container';
-/** Topology-aware routing: `topology-mode: Auto` from Kubernetes 1.27, `topology-aware-hints: auto` before. */
+/**
+ * Topology-aware routing: `topology-mode: Auto` from Kubernetes 1.27, `topology-aware-hints: auto` before.
+ * @internal
+ */
 export const ANNOTATION_TOPOLOGY_MODE = 'service.kubernetes.io/topology-mode';
+/** @internal */
 export const ANNOTATION_TOPOLOGY_HINTS = 'service.kubernetes.io/topology-aware-hints';
 
 /** Label keys the estate sets on application objects: an app's own `labels` may not override them. */
@@ -54,12 +73,18 @@ export enum ReleaseChannel {
   GREEN = 'green',
 }
 
-/** The labels a Deployment selects its pods by: stable for its whole life. */
+/**
+ * The labels a Deployment selects its pods by: stable for its whole life.
+ * @internal
+ */
 export function workloadSelector(app: string, channel: ReleaseChannel): Record<string, string> {
   return { [LABEL_APP]: app, [LABEL_CHANNEL]: channel, [LABEL_SERVING]: SERVING };
 }
 
-/** The labels the Service selects by: every serving pod of the app, or of the live colour of a blue/green release. */
+/**
+ * The labels the Service selects by: every serving pod of the app, or of the live colour of a blue/green release.
+ * @internal
+ */
 export function serviceSelector(app: string, channel?: ReleaseChannel): Record<string, string> {
   return channel === undefined ? { [LABEL_APP]: app, [LABEL_SERVING]: SERVING } : { [LABEL_APP]: app, [LABEL_CHANNEL]: channel, [LABEL_SERVING]: SERVING };
 }

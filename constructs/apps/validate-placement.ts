@@ -5,6 +5,9 @@ import type { AppTemplate, ResolvedPlacement } from './app-template';
 import { ClusterIndex } from './placement';
 import { NATIVE_SIDECAR_MINOR, SidecarMode } from './sidecars';
 
+/** Replicas per cluster below which an app cannot survive a node drain (the policy require-min-replicas agrees). */
+const HA_REPLICAS_PER_CLUSTER = 2;
+
 /** Rules of an app's placement: what it chooses, the replicas each cluster gets, and what each cluster must offer. */
 export function checkPlacement(app: AppTemplate, index: ClusterIndex, placed: ResolvedPlacement, estate: Estate, problems: ProblemCollector): void {
   const path = app.node.path;
@@ -48,6 +51,13 @@ export function checkPlacement(app: AppTemplate, index: ClusterIndex, placed: Re
     const replicas = placed.replicas.get(cluster.name) ?? 0;
     if (replicas < minPerCluster) {
       problems.error(path, 'placement-replicas', `cluster ${cluster.name} gets ${replicas} replica(s) from the split; ${s.releaseKind === 'canary' ? 'a canary needs 2 (one stable, one gray)' : 'every chosen cluster needs 1'}`, 'raise totalReplicas, adjust idcWeights, or narrow the placement', replicas);
+    } else if (replicas < HA_REPLICAS_PER_CLUSTER) {
+      // Synthesizes, but one pod per cluster means a node drain or a rollout leaves the cluster without a ready pod:
+      // said here, at the app's path, before the policy gate (require-min-replicas, mandatory) refuses the rollout.
+      const fix = p.totalReplicas !== undefined
+        ? `raise totalReplicas to at least ${HA_REPLICAS_PER_CLUSTER * placed.clusters.length} (${HA_REPLICAS_PER_CLUSTER} on each of the ${placed.clusters.length} chosen clusters), adjust idcWeights, or narrow the placement`
+        : `set replicasPerCluster to ${HA_REPLICAS_PER_CLUSTER} or more`;
+      problems.warning(path, 'placement-single-replica', `cluster ${cluster.name} gets ${replicas} replica: a node drain or a rollout leaves the app without a ready pod there, and the policy require-min-replicas refuses it`, fix, replicas);
     }
     if (cluster.name === 'management') problems.error(path, 'target-name', 'cluster "management" would write its apps into the management target\'s folder', 'rename the cluster', cluster.name);
     const pool = cluster.nodePools.find((np) => np.name === s.nodePool);

@@ -4,17 +4,25 @@ import type { KubeObject } from '../../synth/kube-object';
 import { toManifest } from './wire';
 import { AppInstancePlan, WorkloadPlan } from '../instance-plan';
 import {
-  ANNOTATION_DEBUG, ANNOTATION_DEFAULT_CONTAINER, APP_INSTANCE, APP_VERSION, LABEL_CHANNEL, LABEL_SERVING, SERVING, workloadSelector,
+  ANNOTATION_DEBUG, ANNOTATION_DEFAULT_CONTAINER, APP_INSTANCE, APP_VERSION, DEBUG_POLICY_RULE, LABEL_CHANNEL, LABEL_SERVING, SERVING,
+  SUPPRESS_POLICY_PREFIX, workloadSelector,
 } from '../labels';
+import { MIN_DEBUG_REASON_LENGTH } from '../debug';
 import { terminationGracePeriodSeconds } from '../lifecycle';
 import { APP_LOG_VOLUME, APP_LOG_DIR, SidecarKind, VolumeMountSpec } from '../sidecars';
 import { mainContainer, sidecarContainer } from './containers';
 
-/** Keys of node and pod topology. */
+/**
+ * Keys of node and pod topology.
+ * @internal
+ */
 export const TOPOLOGY_ZONE = 'topology.kubernetes.io/zone';
 export const TOPOLOGY_HOST = 'kubernetes.io/hostname';
 
-/** Labels of one Deployment and its pods. */
+/**
+ * Labels of one Deployment and its pods.
+ * @internal
+ */
 export function workloadLabels(plan: AppInstancePlan, workload: WorkloadPlan): Record<string, string> {
   const version = plan.spec.version ?? workload.image.version;
   return { ...plan.labels, [LABEL_CHANNEL]: workload.channel, [APP_INSTANCE]: workload.name, ...(version !== undefined ? { [APP_VERSION]: version } : {}) };
@@ -108,8 +116,13 @@ export function deploymentProps(plan: AppInstancePlan, workload: WorkloadPlan): 
   const labels = workloadLabels(plan, workload);
   const annotations: Record<string, string> = { [ANNOTATION_DEFAULT_CONTAINER]: spec.name, ...workload.image.annotations };
   if (spec.debug) annotations[ANNOTATION_DEBUG] = spec.debug.reason ?? 'debug mode';
+  // Debug mode acknowledged with a written reason (validation demands one in production) is a decision, not an
+  // accident: the Deployment carries it as the policy suppression, so `estate check` and the policy pack report the
+  // finding as suppressed with that reason instead of blocking the rollout.
+  const reason = spec.debug?.reason?.trim();
+  const acknowledged = reason !== undefined && reason.length >= MIN_DEBUG_REASON_LENGTH ? { [`${SUPPRESS_POLICY_PREFIX}${DEBUG_POLICY_RULE}`]: reason } : undefined;
   const props: k8s.KubeDeploymentProps = {
-    metadata: { name: workload.name, namespace: plan.namespace, labels },
+    metadata: { name: workload.name, namespace: plan.namespace, labels, ...(acknowledged ? { annotations: acknowledged } : {}) },
     spec: {
       ...(workload.replicas !== undefined ? { replicas: workload.replicas } : {}),
       minReadySeconds: 0,

@@ -1,4 +1,6 @@
 import { EstateValidationError, synthesize } from '../../../constructs';
+import { estateContext, RULES, runChecks, suppressionKey } from '../../../policies/api';
+import { forbidDebugModeInProduction } from '../../../policies/rules';
 import { theObject } from '../../helpers/objects';
 import { Json, podSpecOf, shopObjects, TIMES, withShop } from './app-fixtures';
 
@@ -33,5 +35,26 @@ describe('debug mode', () => {
     const d = theObject(shopObjects(() => ({ debug: {} }), 'new-k8s', TIMES.normal, { environment: 'staging' }), 'Deployment', 'shop') as Json;
     expect(podSpecOf(d).containers[0].livenessProbe).toBeUndefined();
     expect(d.spec.template.metadata.labels['cluster-estate.io/env']).toBe('staging');
+  });
+});
+
+describe('debug mode acknowledged in production', () => {
+  const reason = 'INC-4411: heap dump of a crash-looping pod';
+
+  test('the Deployment carries the reason as the suppression of forbid-debug-mode-in-production, and the policy gate reports it suppressed', () => {
+    const shop = withShop(() => ({ debug: { reason: `  ${reason} ` } }));
+    const synthesis = synthesize(shop.estate, { asOf: TIMES.normal });
+    const deployment = synthesis.targets.flatMap((t) => t.objects).find((o) => o.kind === 'Deployment' && o.metadata.name === 'shop') as Json;
+    expect(deployment.metadata.annotations).toEqual({ [suppressionKey(forbidDebugModeInProduction.id)]: reason });
+
+    const result = runChecks(synthesis.targets, { rules: RULES, context: estateContext(synthesis, shop.estate) });
+    const debugFindings = result.findings.filter((f) => f.policy === forbidDebugModeInProduction.id);
+    expect(debugFindings).toEqual([expect.objectContaining({ enforcement: 'mandatory', object: expect.objectContaining({ kind: 'Deployment', name: 'shop' }), suppressed: { reason } })]);
+    expect(result.findings.filter((f) => f.enforcement === 'mandatory' && !f.suppressed)).toEqual([]);
+  });
+
+  test('without debug mode the Deployment suppresses nothing', () => {
+    const deployment = theObject(shopObjects(), 'Deployment', 'shop') as Json;
+    expect(deployment.metadata.annotations).toBeUndefined();
   });
 });

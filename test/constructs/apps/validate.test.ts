@@ -39,6 +39,20 @@ describe('app validation', () => {
     expect(found[0]).toMatchObject({ path: 'shopfloor/shop', severity: ProblemSeverity.ERROR, value: '"gpu"' });
   });
 
+  test('one replica on a cluster is a warning that names the cluster and the total that would give every cluster two', () => {
+    const split = problemsWith((f) => ({ placement: { clusters: [f.newK8s, f.oldK8s, f.peak1], totalReplicas: 5 } }));
+    const found = only(split, 'placement-single-replica');
+    // 5 over three clusters of one IDC: 2, 2, 1 (the first by name get one more): peak-1 gets one.
+    expect(found).toEqual([expect.objectContaining({ severity: ProblemSeverity.WARNING, path: 'shopfloor/shop', value: '1' })]);
+    expect(found[0].message).toMatch(/^cluster peak-1 gets 1 replica: .*require-min-replicas/);
+    expect(found[0].fix).toMatch(/totalReplicas to at least 6 \(2 on each of the 3 chosen clusters\)/);
+    expect(split.filter((p) => p.severity === ProblemSeverity.ERROR)).toEqual([]);
+
+    const perCluster = only(problemsWith((f) => ({ placement: { clusters: [f.newK8s], replicasPerCluster: 1 } })), 'placement-single-replica');
+    expect(perCluster[0].fix).toMatch(/replicasPerCluster to 2 or more/);
+    expect(problemsWith((f) => ({ placement: { clusters: [f.newK8s, f.oldK8s, f.peak1], totalReplicas: 6 } })).filter((p) => p.rule === 'placement-single-replica')).toEqual([]);
+  });
+
   test('every problem at once, each with the app\'s path', () => {
     const problems = problemsWith((f) => ({
       image: AppImage.pinned('registry.example.internal/shop/web:latest'),
