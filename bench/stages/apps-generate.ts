@@ -11,7 +11,7 @@
 import {
   AppImage, AppInstancePlan, AppPriority, AppSpecProps, AppTemplate, ClusterPlan, Estate, phaseAt, planAppInstance,
   PromotionPhase, Release, ReleaseChannel, resolveAppSpec, Sidecar, sortInstances, splitReplicas,
-} from '../../constructs';
+} from '../../constructs/internal';
 import { EstateSpec } from '../generate-estate';
 
 /** Apps per cluster: 2, each on 5 clusters, make 10 instances per cluster. */

@@ -18,7 +18,7 @@
 import { createHash } from 'crypto';
 import * as k8s from '@pulumi/kubernetes';
 import * as pulumi from '@pulumi/pulumi';
-import { Estate, KubeObject, synthesize, Synthesis } from '../../constructs';
+import { Estate, KubeObject, synthesize, Synthesis } from '../../constructs/internal';
 import { referenceEstate } from '../../stacks/estates';
 import { estateStack, kubeconfigIdentity, logicalName, StackSettings } from '../../stacks/pulumi';
 import { generateAppObjects } from './pulumi-apps';

@@ -43,6 +43,7 @@ export interface ResolvedPlacement {
  * is placed on and that exists at the as-of time, its objects into that cluster's target (`dist/<estate>/<cluster>/`).
  */
 export class AppTemplate extends Construct {
+  /** True when `x` is an AppTemplate (also across two copies of the library). */
   public static isAppTemplate(x: unknown): x is AppTemplate {
     return hasAppBrand(x, 'AppTemplate');
   }
@@ -84,7 +85,10 @@ export class AppTemplate extends Construct {
     return placementClusters(this.estate, this.placement);
   }
 
-  /** The chosen clusters and the placement's replicas on each; `allClusters` saves walking the tree again. */
+  /**
+   * The chosen clusters and the placement's replicas on each; `allClusters` saves walking the tree again.
+   * @internal
+   */
   public resolvePlacement(allClusters?: readonly Cluster[], index?: ClusterIndex): ResolvedPlacement {
     const clusters = allClusters ? filterPlacement(allClusters, this.placement, index) : this.clusters;
     const p = this.placement;

@@ -25,6 +25,7 @@ export interface CapacityPolicyProps {
  * estate without one uses the defaults.
  */
 export class CapacityPolicy extends Construct {
+  /** True when `x` is a CapacityPolicy (also across two copies of the library). */
   public static isCapacityPolicy(x: unknown): x is CapacityPolicy {
     return hasAppBrand(x, 'CapacityPolicy');
   }

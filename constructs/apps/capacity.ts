@@ -25,6 +25,7 @@ export interface SystemReserve {
   readonly evictionMemoryMiB: number;
 }
 
+/** The system reserve when the estate has no `CapacityPolicy`: DaemonSets 300m CPU and 768 MiB per node, eviction at 100 MiB. */
 export const DEFAULT_SYSTEM_RESERVE: SystemReserve = { daemonSetCpuMillis: 300, daemonSetMemoryMiB: 768, evictionMemoryMiB: 100 };
 
 function tiered(amount: number, tiers: readonly [number, number][], rest: number): number {

@@ -37,6 +37,7 @@ export interface ResolvedImage {
   readonly annotations: Readonly<Record<string, string>>;
 }
 
+/** The registry of images composed from layers when `ImageLayersProps.registry` is not given. */
 export const DEFAULT_IMAGE_REGISTRY = 'registry.estate.internal/apps';
 
 const APP_YAML_KEYS = ['stack', 'runtime', 'entrypoint', 'version'];
@@ -153,7 +154,10 @@ export class AppImage {
     };
   }
 
-  /** Reports every problem of the image: unpinned references, bad layers, a malformed app.yaml. */
+  /**
+   * Reports every problem of the image: unpinned references, bad layers, a malformed app.yaml.
+   * @internal
+   */
   public collectProblems(path: string, what: string, problems: ProblemCollector): void {
     const d = this.definition;
     if (d.kind === 'pinned') {

@@ -12,7 +12,10 @@ import { planWorkloads, replicaBounds } from './replicas';
 import { nativeSidecars } from './sidecars';
 import { AppSpec } from './spec';
 
-/** What an app instance needs to know about its cluster at the as-of time. The synthesis's ClusterPlan is one. */
+/**
+ * What an app instance needs to know about its cluster at the as-of time. The synthesis's ClusterPlan is one.
+ * @internal
+ */
 export interface ClusterFacts {
   readonly name: string;
   readonly group: string;
@@ -24,7 +27,10 @@ export interface ClusterFacts {
   readonly pools: readonly PoolFacts[];
 }
 
-/** A node pool at the as-of time. */
+/**
+ * A node pool at the as-of time.
+ * @internal
+ */
 export interface PoolFacts {
   readonly name: string;
   readonly kubernetesVersion: string;
@@ -33,7 +39,10 @@ export interface PoolFacts {
   readonly zones: readonly { readonly zone: string; readonly replicas?: number; readonly autoscaling?: AutoscalingBounds }[];
 }
 
-/** Where and when an app instance is planned. */
+/**
+ * Where and when an app instance is planned.
+ * @internal
+ */
 export interface InstanceContext {
   readonly estate: string;
   readonly environment: string;
@@ -48,7 +57,9 @@ export interface InstanceContext {
   readonly patches?: readonly ObjectPatch[];
 }
 
-/** One Deployment of an instance. Exactly one of `replicas` and `autoscaling` is set. */
+/**
+ * One Deployment of an instance. Exactly one of `replicas` and `autoscaling` is set.
+ */
 export interface WorkloadPlan {
   readonly name: string;
   readonly channel: ReleaseChannel;
@@ -57,7 +68,9 @@ export interface WorkloadPlan {
   readonly autoscaling?: { readonly minReplicas: number; readonly maxReplicas: number };
 }
 
-/** How the Service keeps traffic in the caller's zone, by what the cluster's version supports. */
+/**
+ * How the Service keeps traffic in the caller's zone, by what the cluster's version supports.
+ */
 export enum ZoneRouting {
   /** `spec.trafficDistribution: PreferClose` (Kubernetes 1.31+, beta and on by default). */
   TRAFFIC_DISTRIBUTION = 'traffic-distribution',
@@ -67,7 +80,9 @@ export enum ZoneRouting {
   TOPOLOGY_HINTS = 'topology-hints',
 }
 
-/** One app on one cluster at one as-of time: every decision made, ready to render. Plain data. */
+/**
+ * One app on one cluster at one as-of time: every decision made, ready to render. Plain data.
+ */
 export interface AppInstancePlan {
   readonly app: string;
   readonly path: string;
@@ -91,7 +106,10 @@ function atLeast(v: KubernetesVersion | undefined, minor: number): boolean {
   return v !== undefined && (v.major > 1 || v.minor >= minor);
 }
 
-/** Plans one app on one cluster. Pure. The pool must exist in the cluster (validation checks it first). */
+/**
+ * Plans one app on one cluster. Pure. The pool must exist in the cluster (validation checks it first).
+ * @internal
+ */
 export function planAppInstance(spec: AppSpec, context: InstanceContext): AppInstancePlan {
   const cluster = context.cluster;
   const pool = cluster.pools.find((p) => p.name === spec.nodePool);

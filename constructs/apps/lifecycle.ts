@@ -52,22 +52,34 @@ export function lifecycleSpec(props: LifecycleProps = {}): LifecycleSpec {
   };
 }
 
-/** The time preStop may take: the drain plus the offline and stop steps. */
+/**
+ * The time preStop may take: the drain plus the offline and stop steps.
+ * @internal
+ */
 export function preStopBudgetSeconds(l: LifecycleSpec): number {
   return l.drainSeconds + l.stepsSeconds;
 }
 
-/** terminationGracePeriodSeconds: the preStop budget plus the time to exit after SIGTERM. */
+/**
+ * terminationGracePeriodSeconds: the preStop budget plus the time to exit after SIGTERM.
+ * @internal
+ */
 export function terminationGracePeriodSeconds(l: LifecycleSpec): number {
   return preStopBudgetSeconds(l) + l.shutdownSeconds;
 }
 
-/** postStart: `sh -c 'preload && online'`. */
+/**
+ * postStart: `sh -c 'preload && online'`.
+ * @internal
+ */
 export function postStartCommand(l: LifecycleSpec): string[] {
   return ['/bin/sh', '-c', `${shellCommand(l.preload)} && ${shellCommand(l.online)}`];
 }
 
-/** preStop: offline, the drain, then stop; stop runs even when offline failed, so the pod never skips its shutdown. */
+/**
+ * preStop: offline, the drain, then stop; stop runs even when offline failed, so the pod never skips its shutdown.
+ * @internal
+ */
 export function preStopCommand(l: LifecycleSpec): string[] {
   return ['/bin/sh', '-c', `${shellCommand(l.offline)}; sleep ${l.drainSeconds}; ${shellCommand(l.stop)}`];
 }

@@ -54,7 +54,10 @@ export function filterPlacement(all: readonly Cluster[], placement: AppPlacement
   return all.filter((c) => (!clusters || clusters.has(c.name)) && keep(c));
 }
 
-/** The estate's clusters by name, with their position in estate order. */
+/**
+ * The estate's clusters by name, with their position in estate order.
+ * @internal
+ */
 export type ClusterIndex = ReadonlyMap<string, { readonly cluster: Cluster; readonly position: number }>;
 
 /** Indexes clusters by name (the first of a name wins, as validation reports duplicates). */
@@ -66,7 +69,10 @@ export function indexClusters(all: readonly Cluster[]): ClusterIndex {
   return index;
 }
 
-/** A cluster as the split sees it. */
+/**
+ * A cluster as the split sees it.
+ * @internal
+ */
 export interface SplitCluster {
   readonly name: string;
   readonly idc: string;
@@ -75,6 +81,7 @@ export interface SplitCluster {
 /**
  * Splits `total` replicas over clusters: first over their IDCs by weight (largest remainder; ties go to the IDC that
  * sorts first), then evenly over the clusters of each IDC (the first by name get one more). Pure and deterministic.
+ * @internal
  */
 export function splitReplicas(total: number, clusters: readonly SplitCluster[], weights: Readonly<Record<string, number>> = {}): Map<string, number> {
   const byIdc = new Map<string, string[]>();

@@ -10,7 +10,10 @@ export enum AppPriority {
   BATCH = 'estate-batch',
 }
 
-/** A priority class as every cluster target carries it. */
+/**
+ * A priority class as every cluster target carries it.
+ * @internal
+ */
 export interface PriorityClassSpec {
   readonly name: AppPriority;
   readonly value: number;
@@ -18,7 +21,10 @@ export interface PriorityClassSpec {
   readonly description: string;
 }
 
-/** The estate's priority classes, highest first. Values stay below the system classes (2,000,000,000). */
+/**
+ * The estate's priority classes, highest first. Values stay below the system classes (2,000,000,000).
+ * @internal
+ */
 export const PRIORITY_CLASSES: readonly PriorityClassSpec[] = [
   { name: AppPriority.CRITICAL, value: 1_000_000, preemptionPolicy: 'PreemptLowerPriority', description: 'payment and gateway services: preempt everything else' },
   { name: AppPriority.HIGH, value: 100_000, preemptionPolicy: 'PreemptLowerPriority', description: 'customer-facing online services' },

@@ -76,7 +76,10 @@ export class Release {
     public readonly activeChannel?: ReleaseChannel,
   ) {}
 
-  /** Reports what is wrong with the release. */
+  /**
+   * Reports what is wrong with the release.
+   * @internal
+   */
   public collectProblems(path: string, problems: ProblemCollector): void {
     if (this.kind === 'canary') {
       const p = this.grayPercent;

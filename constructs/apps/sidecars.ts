@@ -84,8 +84,12 @@ export interface SidecarSpec {
   readonly fallbackPostStart?: readonly string[];
 }
 
-/** The volume the main container writes its log files to and the log shipper reads. */
+/**
+ * The volume the main container writes its log files to and the log shipper reads.
+ * @internal
+ */
 export const APP_LOG_VOLUME = 'app-logs';
+/** @internal */
 export const APP_LOG_DIR = '/var/log/app';
 
 /** Properties of the log shipper. */
@@ -120,10 +124,15 @@ export interface MeshProxyProps {
 
 /** Properties of a custom sidecar: everything stated, probes and resources included. */
 export interface CustomSidecarProps {
+  /** The container's name, unique in the pod. */
   readonly name: string;
+  /** The image, pinned by digest or tag. */
   readonly image: string;
+  /** Requests and limits (every container states both). */
   readonly resources: ContainerResources;
+  /** The readiness probe. */
   readonly readiness: ProbeSpec;
+  /** The liveness probe, distinct from readiness. */
   readonly liveness: ProbeSpec;
   /** @default - none */
   readonly startup?: ProbeSpec;
@@ -232,7 +241,10 @@ export class Sidecar {
 
   private constructor(public readonly spec: SidecarSpec, private readonly kafka?: { brokers: string[]; topic: string }) {}
 
-  /** Reports every problem of this sidecar. */
+  /**
+   * Reports every problem of this sidecar.
+   * @internal
+   */
   public collectProblems(path: string, problems: ProblemCollector): void {
     const s = this.spec;
     const what = `sidecar ${s.name}`;

@@ -114,10 +114,15 @@ export interface AppSpec {
   readonly labels: Readonly<Record<string, string>>;
 }
 
+/** The app's ports when `AppSpecProps.ports` is not given: `http` on 8080. */
 export const DEFAULT_PORTS: readonly ContainerPortSpec[] = [{ name: 'http', port: 8080 }];
+/** The node pool an app runs on when `AppSpecProps.nodePool` is not given. */
 export const DEFAULT_NODE_POOL = 'general';
 
-/** Applies every default. Pure: the same name and props always give the same spec. */
+/**
+ * Applies every default. Pure: the same name and props always give the same spec.
+ * @internal
+ */
 export function resolveAppSpec(name: string, props: AppSpecProps, peak?: { promotion: string; factor?: number }): AppSpec {
   const ports = props.ports ?? DEFAULT_PORTS;
   const firstPort = ports[0]?.port ?? 8080;

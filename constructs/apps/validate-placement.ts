@@ -17,11 +17,20 @@ export function checkPlacement(app: AppTemplate, index: ClusterIndex, placed: Re
     problems.error(path, 'placement', 'the placement chooses no cluster', 'give placement.clusters, placement.groups or placement.idcs', p);
     return;
   }
-  for (const [what, list] of [['cluster', p.clusters], ['group', p.groups], ['IDC', p.idcs]] as const) {
-    for (const c of list ?? []) {
-      if (!c || c.node.root !== estate) problems.error(path, 'placement', `placement names a ${what} of another estate`, `use ${what}s of this estate`, c?.node.path);
-    }
+  // A team looks clusters up by name in the platform's estate: a name that is not there arrives here as undefined.
+  const known = { cluster: () => [...index.keys()], group: () => [...new Set(estate.clusters.map((c) => c.group.name))], IDC: () => estate.idcs.map((i) => i.name) };
+  let unknown = false;
+  for (const [what, field, list] of [['cluster', 'clusters', p.clusters], ['group', 'groups', p.groups], ['IDC', 'idcs', p.idcs]] as const) {
+    (list ?? []).forEach((c, i) => {
+      if (!c) {
+        unknown = true;
+        problems.error(path, 'placement-unknown', `placement.${field}[${i}] is ${c === null ? 'null' : 'undefined'}: no such ${what} in estate ${estate.name} (a lookup by name found nothing)`, `use one of estate ${estate.name}'s ${what}s: ${known[what]().join(', ') || 'none'}`, c);
+      } else if (c.node.root !== estate) {
+        problems.error(path, 'placement', `placement.${field}[${i}] is ${what} ${c.name} of another estate object`, `take the ${what} from the estate the app is added to (${estate.name}), not from a second copy of it`, c.node.path);
+      }
+    });
   }
+  if (unknown) return;
   for (const c of p.clusters ?? []) {
     if (c && c.node.root === estate && !index.has(c.name)) problems.warning(path, 'placement-stale', `placement names cluster ${c.name}, which is no longer part of the estate`, `remove ${c.name} from placement.clusters`, c.name);
   }

@@ -27,6 +27,7 @@ export interface PromotionProps {
 
 /** A promotion (a shopping festival): a calendar that decides when its peak cluster groups exist and at what size. */
 export class Promotion extends Construct {
+  /** True when `x` is a Promotion (also across two copies of the library). */
   public static isPromotion(x: unknown): x is Promotion {
     return hasBrand(x, 'Promotion');
   }
@@ -67,6 +68,7 @@ export enum ClusterGroupKind {
 
 /** Properties of a cluster group. */
 export interface ClusterGroupProps {
+  /** `DAILY` (always runs) or `PEAK` (exists only around its promotion). */
   readonly kind: ClusterGroupKind;
   /** The promotion a peak group belongs to. Required for peak groups, refused for daily ones. @default - none */
   readonly promotion?: Promotion;
@@ -74,6 +76,7 @@ export interface ClusterGroupProps {
 
 /** A group of clusters that share a lifecycle: the daily group, or a promotion's peak group. */
 export class ClusterGroup extends Construct {
+  /** True when `x` is a ClusterGroup (also across two copies of the library). */
   public static isClusterGroup(x: unknown): x is ClusterGroup {
     return hasBrand(x, 'ClusterGroup');
   }

@@ -47,6 +47,7 @@ export interface ObjectPatch {
 
 /** A Kubernetes cluster: HA control plane, dedicated etcd and labelled node pools, in one IDC. */
 export class Cluster extends Construct {
+  /** True when `x` is a Cluster (also across two copies of the library). */
   public static isCluster(x: unknown): x is Cluster {
     return hasBrand(x, 'Cluster');
   }
@@ -110,7 +111,10 @@ export class Cluster extends Construct {
     return this.patches;
   }
 
-  /** The pod and service blocks, parsed; a block that does not parse is left out (validation reports it). */
+  /**
+   * The pod and service blocks, parsed; a block that does not parse is left out (validation reports it).
+   * @internal
+   */
   public networkBlocks(): { what: string; block: CidrBlock }[] {
     const blocks: { what: string; block: CidrBlock }[] = [];
     for (const [what, text] of [['podCidr', this.podCidr], ['serviceCidr', this.serviceCidr], ['etcd.memberSubnet', this.etcd.memberSubnet]] as const) {

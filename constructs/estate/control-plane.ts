@@ -67,6 +67,7 @@ export interface ControlPlaneProps {
   readonly extraApiServerArgs?: Record<string, string>;
 }
 
+/** The control-plane machines when `ControlPlaneProps.instance` is not given: 16 vCPU, 64 GiB. */
 export const DEFAULT_CONTROL_PLANE_INSTANCE: InstanceSpec = { model: 'control-plane-standard', vcpu: 16, memoryGiB: 64 };
 
 /** The HA control plane of a cluster: kube-apiservers behind one endpoint, leader-elected controllers. */

@@ -50,6 +50,7 @@ export interface EtcdClusterProps {
   readonly peerPort?: number;
 }
 
+/** The etcd machines when `EtcdClusterProps.instance` is not given: 8 vCPU, 32 GiB, an NVMe data disk of 200 GiB. */
 export const DEFAULT_ETCD_INSTANCE: InstanceSpec = {
   model: 'etcd-standard',
   vcpu: 8,
@@ -155,7 +156,10 @@ export class EtcdCluster extends Construct {
     return { heartbeatIntervalMs, electionTimeoutMs };
   }
 
-  /** The member subnet, parsed; undefined when it does not parse (validation reports it). */
+  /**
+   * The member subnet, parsed; undefined when it does not parse (validation reports it).
+   * @internal
+   */
   public tryMemberSubnet(): CidrBlock | undefined {
     try {
       return parseCidr(this.memberSubnet);

@@ -145,10 +145,12 @@ export class InfrastructureProvider {
     return `${this.apiGroup}/${this.apiVersion}`;
   }
 
+  /** The `spec` of the provider's cluster object (for example Metal3Cluster) of one cluster. */
   public renderClusterSpec(context: InfrastructureClusterContext): Record<string, unknown> {
     return this.props.clusterSpec(context);
   }
 
+  /** The `spec` of the provider's machine object (or machine template) of one machine or node pool. */
   public renderMachineSpec(context: MachineContext): Record<string, unknown> {
     return this.props.machineSpec(context);
   }

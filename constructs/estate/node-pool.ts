@@ -48,6 +48,7 @@ export interface HealthCheckProps {
 export interface NodePoolProps {
   /** Pool role (`ingress`, `general`, `middleware`, `gateway`): the `node-role.kubernetes.io/<role>` label. */
   readonly role: string;
+  /** The machine every node of the pool runs on (model, vCPU, memory, disks). */
   readonly instance: InstanceSpec;
   /** Zones the pool spreads over, one MachineDeployment each. @default - every zone of the cluster's IDC */
   readonly zones?: string[];
@@ -67,6 +68,7 @@ export interface NodePoolProps {
 
 /** A labelled pool of worker machines of one instance spec, spread over zones. */
 export class NodePool extends Construct {
+  /** True when `x` is a NodePool (also across two copies of the library). */
   public static isNodePool(x: unknown): x is NodePool {
     return hasBrand(x, 'NodePool');
   }

@@ -51,7 +51,10 @@ export class EstateValidationError extends Error {
   }
 }
 
-/** Collects problems while the rules run. */
+/**
+ * Collects problems while the rules run.
+ * @internal
+ */
 export class ProblemCollector {
   private readonly found: Problem[] = [];
 

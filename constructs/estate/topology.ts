@@ -84,6 +84,7 @@ export interface RegionProps {
 
 /** A geographic region: holds IDCs. Its id becomes the `topology.kubernetes.io/region` label. */
 export class Region extends Construct {
+  /** True when `x` is a Region (also across two copies of the library). */
   public static isRegion(x: unknown): x is Region {
     return hasBrand(x, 'Region');
   }
@@ -123,6 +124,7 @@ export interface ZoneRtt {
 
 /** Properties of an IDC. */
 export interface IdcProps {
+  /** Self-built data center, or a public cloud's resource unit. */
   readonly kind: IdcKind;
   /** Zone (failure domain) names, unique across the estate, for example `['hz1-a', 'hz1-b', 'hz1-c']`. */
   readonly zones: string[];
@@ -139,6 +141,7 @@ export interface IdcProps {
  * one IDC (to avoid a single cluster's scheduling bottleneck).
  */
 export class Idc extends Construct {
+  /** True when `x` is an Idc (also across two copies of the library). */
   public static isIdc(x: unknown): x is Idc {
     return hasBrand(x, 'Idc');
   }
@@ -193,6 +196,7 @@ export interface ZoneProps {
 
 /** A zone: one failure domain of an IDC. */
 export class Zone extends Construct {
+  /** True when `x` is a Zone (also across two copies of the library). */
   public static isZone(x: unknown): x is Zone {
     return hasBrand(x, 'Zone');
   }

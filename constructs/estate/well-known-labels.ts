@@ -3,21 +3,36 @@
 /** This project's own label domain. */
 export const ESTATE_DOMAIN = 'cluster-estate.io';
 
+/** Label: the estate an object belongs to. */
 export const LABEL_ESTATE = `${ESTATE_DOMAIN}/estate`;
+/** Label: the region of a cluster, machine or node. */
 export const LABEL_REGION = `${ESTATE_DOMAIN}/region`;
+/** Label: the IDC (data center or cloud resource unit) of a cluster, machine, node or pod. */
 export const LABEL_IDC = `${ESTATE_DOMAIN}/idc`;
+/** Label: the zone (failure domain) of a machine or node. */
 export const LABEL_ZONE = `${ESTATE_DOMAIN}/zone`;
+/** Label: the cluster an object belongs to or runs in. */
 export const LABEL_CLUSTER = `${ESTATE_DOMAIN}/cluster`;
+/** Label: the cluster group (`daily`, or a promotion's peak group) of a cluster. */
 export const LABEL_GROUP = `${ESTATE_DOMAIN}/group`;
+/** Label: the kind of a cluster's group (`daily` or `peak`). */
 export const LABEL_GROUP_KIND = `${ESTATE_DOMAIN}/group-kind`;
+/** Label: what a machine is for (control plane, etcd member, worker). */
 export const LABEL_ROLE = `${ESTATE_DOMAIN}/machine-role`;
+/** Label: the role of the node pool a node belongs to. */
 export const LABEL_POOL_ROLE = `${ESTATE_DOMAIN}/pool-role`;
+/** Label: the instance model of a machine or node. */
 export const LABEL_MACHINE_MODEL = `${ESTATE_DOMAIN}/machine-model`;
+/** Label: the name of the etcd member a machine runs. */
 export const LABEL_ETCD_MEMBER = `${ESTATE_DOMAIN}/etcd-member`;
 
+/** Annotation: the promotion a peak cluster exists for. */
 export const ANNOTATION_PROMOTION = `${ESTATE_DOMAIN}/promotion`;
+/** Annotation: the promotion's phase at the as-of time of the synthesis. */
 export const ANNOTATION_PHASE = `${ESTATE_DOMAIN}/promotion-phase`;
+/** Annotation: what a cluster is for, from `ClusterProps.purpose`. */
 export const ANNOTATION_PURPOSE = `${ESTATE_DOMAIN}/purpose`;
+/** Annotation: the zones a control plane spreads over, comma-separated. */
 export const ANNOTATION_ZONES = `${ESTATE_DOMAIN}/zones`;
 export const ANNOTATION_ETCD_SECRETS = `${ESTATE_DOMAIN}/etcd-client-secrets`;
 export const ANNOTATION_ETCD_PLACEMENT = `${ESTATE_DOMAIN}/etcd-placement`;

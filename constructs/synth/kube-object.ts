@@ -6,6 +6,7 @@ export interface KubeObject {
   readonly [field: string]: unknown;
 }
 
+/** The metadata every synthesized object has. */
 export interface ObjectMeta {
   readonly name: string;
   readonly namespace?: string;

@@ -65,6 +65,7 @@ rules:
  * Every management-cluster object of one cluster: its namespace, the Cluster API v1beta2 Cluster and
  * KubeadmControlPlane, the provider's objects, the etcd members (Machine, provider machine, bootstrap Secret), one
  * MachineDeployment with its templates per pool and zone, and MachineHealthChecks. Plain objects, in a fixed order.
+ * @internal
  */
 export function renderClusterManagementObjects(plan: ClusterPlan, estate: string): KubeObject[] {
   const ns = plan.name;

@@ -27,12 +27,17 @@ export interface EstatePlan {
   readonly clusters: ClusterPlan[];
   /** Clusters of dormant peak groups, sorted by name. */
   readonly absentClusters: AbsentCluster[];
-  /** Every app on every cluster that exists at as-of, sorted by cluster, namespace and app. */
+  /**
+   * Every app on every cluster that exists at as-of, sorted by cluster, namespace and app. Its shape follows the
+   * renderers and may change in any release: read the synthesized objects instead.
+   * @internal
+   */
   readonly apps: AppInstancePlan[];
   /** How capacity is judged (the estate's CapacityPolicy, or its defaults). */
   readonly capacity: { readonly maxCommitPercent: number; readonly reserve: SystemReserve };
 }
 
+/** A promotion at the as-of time: its calendar, phase, batch and scale. */
 export interface PromotionStatus {
   readonly name: string;
   readonly displayName: string;
@@ -46,12 +51,14 @@ export interface PromotionStatus {
   readonly scale: number;
 }
 
+/** A cluster of a peak group that does not exist at the as-of time (its promotion is dormant). */
 export interface AbsentCluster {
   readonly name: string;
   readonly group: string;
   readonly promotion: string;
 }
 
+/** A cluster that exists at the as-of time, with every default applied: what its Cluster API objects are built from. */
 export interface ClusterPlan {
   readonly name: string;
   /** Construct path, for error messages. */
@@ -75,6 +82,7 @@ export interface ClusterPlan {
   readonly patches: readonly ObjectPatch[];
 }
 
+/** A cluster's control plane with every default applied. */
 export interface ControlPlanePlan {
   readonly replicas: number;
   readonly endpoint: { readonly host: string; readonly port: number };
@@ -94,6 +102,7 @@ export interface EtcdMemberPlan extends EtcdMember {
   readonly failureDomain: string;
 }
 
+/** A cluster's dedicated etcd with every default applied, its members placed in zones. */
 export interface EtcdPlan {
   readonly members: EtcdMemberPlan[];
   readonly instance: InstanceSpec;
@@ -107,6 +116,7 @@ export interface EtcdPlan {
   readonly peerPort: number;
 }
 
+/** A node pool with every default applied, one entry per zone. */
 export interface PoolPlan {
   readonly name: string;
   readonly role: string;

@@ -32,6 +32,7 @@ export class RenderedObject extends ApiObject {
 /**
  * The object as cdk8s writes it: `apiVersion`, `kind` and `metadata` first, then the other fields; keys sorted at
  * every level below the top; null and undefined values dropped; in `metadata`, empty maps and lists dropped too.
+ * @internal
  */
 export function canonicalObject(object: KubeObject, metadata?: KubeObject['metadata']): KubeObject {
   const { apiVersion, kind, metadata: ownMetadata, ...rest } = object;

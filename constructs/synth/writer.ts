@@ -101,6 +101,7 @@ export class YamlEmitter {
 /**
  * Groups a target's objects into files, one per namespace (`<namespace>.yaml`, `_cluster.yaml` for cluster-scoped
  * objects), keeping the objects' order inside each file. Files are sorted by name.
+ * @internal
  */
 export function targetFiles(target: string, objects: readonly KubeObject[]): OutputFile[] {
   const byFile = new Map<string, string[]>();
@@ -117,6 +118,7 @@ export function targetFiles(target: string, objects: readonly KubeObject[]): Out
 /**
  * Writes files under `dir` (`<out>/<estate>`), replacing what an earlier run wrote there. Refuses to clear a
  * folder that it did not write (no summary file in it), so a mistyped --out never deletes someone's files.
+ * @internal
  */
 export function writeFiles(dir: string, files: readonly OutputFile[]): void {
   if (fs.existsSync(dir)) {

@@ -8,11 +8,12 @@ export const BUILT_IN_ESTATES: Readonly<Record<string, () => Estate>> = {
   reference: referenceEstate,
 };
 
+/** The built-in estate used when none is named: `reference`. */
 export const DEFAULT_ESTATE = 'reference';
 
 /** Bad input from the user (an unknown estate, a module that exports none, a malformed date): exit code 2. */
 export class EstateInputError extends Error {
-  constructor(message: string, public readonly fix: string) {
+  constructor(message: string, /** How to fix the input. */ public readonly fix: string) {
     super(`${message}. Fix: ${fix}`);
     this.name = 'EstateInputError';
   }

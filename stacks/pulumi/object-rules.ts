@@ -1,4 +1,4 @@
-import { CAPI_AUTOSCALER_MAX, CAPI_AUTOSCALER_MIN, KubeObject, LABEL_ROLE, MachineRole } from '../../constructs';
+import { CAPI_AUTOSCALER_MAX, CAPI_AUTOSCALER_MIN, KubeObject, LABEL_ROLE, MachineRole } from '../../constructs/internal';
 
 /**
  * How each synthesized object becomes a Pulumi resource: its type token and logical name, whether it is guarded

@@ -1,7 +1,7 @@
 import {
   AbsentCluster, Capacity, ClusterGroupKind, ClusterPlan, clusterCapacity, KubeObject, LABEL_CLUSTER, MachineRole,
   parseCalendarDate, PromotionPhase, PromotionStatus, Synthesis,
-} from '../../constructs';
+} from '../../constructs/internal';
 import { apiGroup, Guard, indexTarget, logicalName, objectKey, ObjectRules, objectRules, resourceType } from './object-rules';
 import { CONFIG_KEYS, MANAGEMENT, PROJECT } from './settings';
 

@@ -20,7 +20,7 @@ import * as net from 'net';
 import * as os from 'os';
 import * as path from 'path';
 import * as yaml from 'js-yaml';
-import { ClusterPlan, CONTROL_PLANE_PATHS, ETCD_METRICS_PORT, ETCD_PATHS, etcdMemberConfig, EtcdMember } from '../../constructs';
+import { ClusterPlan, CONTROL_PLANE_PATHS, ETCD_METRICS_PORT, ETCD_PATHS, etcdMemberConfig, EtcdMember } from '../../constructs/internal';
 import { CertificateAuthority, CertificateFiles, createCertificateAuthority, issueCertificate } from './pki';
 import { ManagedProcess, ProcessTracker } from './processes';
 

@@ -11,7 +11,7 @@ import { promises as fs } from 'fs';
 import {
   Cluster, ClusterGroup, ClusterGroupKind, ClusterPlan, Estate, IdcKind, InfrastructureProvider, ProblemSeverity,
   quorum, synthesize, validateEstate, zonesWhoseLossBreaksQuorum,
-} from '../../constructs';
+} from '../../constructs/internal';
 import { describeWithEngines } from '../helpers/engines';
 import { ADAPTED_KEYS, allStrings, EtcdHarness, HarnessMember } from '../helpers/etcd-harness';
 import { pidAlive, ProcessTracker, waitFor } from '../helpers/processes';

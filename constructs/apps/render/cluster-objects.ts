@@ -21,7 +21,10 @@ export function renderPriorityClasses(estate: string, cluster: string): KubeObje
   });
 }
 
-/** A namespace of applications: Pod Security Admission enforces the restricted profile, pinned to the cluster's minor. */
+/**
+ * A namespace of applications: Pod Security Admission enforces the restricted profile, pinned to the cluster's minor.
+ * @internal
+ */
 export function renderNamespace(estate: string, cluster: string, kubernetesVersion: string, name: string): KubeObject {
   const v = parseKubernetesVersion(kubernetesVersion);
   const version = v ? `v${v.major}.${v.minor}` : 'latest';

@@ -14,7 +14,10 @@ export * from './disruption';
 export * from './service';
 export * from './wire';
 
-/** Every object of one app instance, in a fixed order: service account, Deployments, autoscalers, Service, budget. */
+/**
+ * Every object of one app instance, in a fixed order: service account, Deployments, autoscalers, Service, budget.
+ * @internal
+ */
 export function renderAppInstance(plan: AppInstancePlan): KubeObject[] {
   const objects: KubeObject[] = [renderServiceAccount(plan)];
   for (const w of plan.workloads) objects.push(renderDeployment(plan, w));
@@ -23,7 +26,10 @@ export function renderAppInstance(plan: AppInstancePlan): KubeObject[] {
   return objects;
 }
 
-/** A cluster target's shared objects: the priority classes, then one Namespace per namespace its apps use (sorted). */
+/**
+ * A cluster target's shared objects: the priority classes, then one Namespace per namespace its apps use (sorted).
+ * @internal
+ */
 export function renderClusterObjects(estate: string, cluster: { name: string; kubernetesVersion: string }, instances: readonly AppInstancePlan[]): KubeObject[] {
   const namespaces = [...new Set(instances.map((i) => i.namespace))].sort();
   return [...renderPriorityClasses(estate, cluster.name), ...namespaces.map((ns) => renderNamespace(estate, cluster.name, cluster.kubernetesVersion, ns))];

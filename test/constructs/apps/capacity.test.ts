@@ -1,7 +1,7 @@
 import {
   AppTemplate, CapacityPolicy, capacityInstants, nodeAllocatable, nodeReserve, podResources, summarize, synthesize,
   validateEstate,
-} from '../../../constructs';
+} from '../../../constructs/internal';
 import { fixtureEstate, shopProps, TIMES, withShop } from './app-fixtures';
 
 describe('the allocatable model', () => {

@@ -1,4 +1,4 @@
-import { AppImage, checkPinnedImage, composedImageTag, parseImageReference, ProblemCollector } from '../../../constructs';
+import { AppImage, checkPinnedImage, composedImageTag, parseImageReference, ProblemCollector } from '../../../constructs/internal';
 import { theObject } from '../../helpers/objects';
 import { Json, podSpecOf, shopObjects } from './app-fixtures';
 

@@ -1,7 +1,7 @@
 import {
   AppImage, ClusterFacts, nativeSidecars, parseKubernetesVersion, planAppInstance, planWorkloads, podTotals, PromotionPhase,
   Release, ReleaseChannel, replicaBounds, resolveAppSpec, Sidecar, SidecarMode, ZoneRouting,
-} from '../../../constructs';
+} from '../../../constructs/internal';
 
 /** Pure planning over plain data: no constructs. */
 const spec = resolveAppSpec('web', {

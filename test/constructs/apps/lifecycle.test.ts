@@ -1,6 +1,6 @@
 import {
   lifecycleSpec, postStartCommand, preStopBudgetSeconds, preStopCommand, shellCommand, terminationGracePeriodSeconds,
-} from '../../../constructs';
+} from '../../../constructs/internal';
 import { theObject } from '../../helpers/objects';
 import { Json, podSpecOf, shopObjects } from './app-fixtures';
 

@@ -1,4 +1,4 @@
-import { AppTemplate, splitReplicas, synthesize } from '../../../constructs';
+import { AppTemplate, splitReplicas, synthesize } from '../../../constructs/internal';
 import { ofKind, theObject } from '../../helpers/objects';
 import { fixtureEstate, Json, shopProps, targetObjects, TIMES } from './app-fixtures';
 

@@ -1,6 +1,6 @@
 import {
   AppImage, LABEL_APP, LABEL_CHANNEL, LABEL_SERVING, quarantineCommand, Release, ReleaseChannel, splitByPercent,
-} from '../../../constructs';
+} from '../../../constructs/internal';
 import { ofKind, theObject } from '../../helpers/objects';
 import { Json, podSpecOf, shopObjects } from './app-fixtures';
 

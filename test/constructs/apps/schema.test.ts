@@ -1,4 +1,4 @@
-import { KubeObject, MANAGEMENT_TARGET, objectId } from '../../../constructs';
+import { KubeObject, MANAGEMENT_TARGET, objectId } from '../../../constructs/internal';
 import { REFERENCE_TIMES, referenceSynthesis } from '../../helpers/reference';
 import { validateWithKubernetesModels } from './schema/kubernetes-models';
 import { StrictFields } from './schema/strict-fields';

@@ -1,4 +1,4 @@
-import { checkPinnedImage, ProblemCollector, sameProbe, Sidecar, SidecarKind } from '../../../constructs';
+import { checkPinnedImage, ProblemCollector, sameProbe, Sidecar, SidecarKind } from '../../../constructs/internal';
 
 describe('sidecar factories', () => {
   const factories = [

@@ -1,6 +1,6 @@
 import * as fc from 'fast-check';
 import * as yaml from 'js-yaml';
-import { KubeObject, objectToYaml, YamlEmitter } from '../../../constructs';
+import { KubeObject, objectToYaml, YamlEmitter } from '../../../constructs/internal';
 import { REFERENCE_TIMES, referenceSynthesis } from '../../helpers/reference';
 
 /**

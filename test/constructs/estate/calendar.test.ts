@@ -2,7 +2,7 @@ import * as fc from 'fast-check';
 import {
   calendarInstants, isKnownTimeZone, parseAsOf, parseCalendarDate, phaseAt, PromotionCalendar, PromotionPhase,
   scaledReplicas,
-} from '../../../constructs';
+} from '../../../constructs/internal';
 
 /** Double 11 in Asia/Shanghai (UTC+8, no daylight saving time): every local time is 8 h ahead of UTC. */
 const DOUBLE_11: PromotionCalendar = {

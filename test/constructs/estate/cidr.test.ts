@@ -1,5 +1,5 @@
 import * as fc from 'fast-check';
-import { addressAt, blockSize, cidrContains, cidrsOverlap, parseCidr } from '../../../constructs';
+import { addressAt, blockSize, cidrContains, cidrsOverlap, parseCidr } from '../../../constructs/internal';
 
 describe('parseCidr', () => {
   test('IPv4: first and last address, family, prefix', () => {

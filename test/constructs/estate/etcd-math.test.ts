@@ -2,7 +2,7 @@ import * as fc from 'fast-check';
 import {
   ETCD_DEFAULT_ELECTION_MS, ETCD_DEFAULT_HEARTBEAT_MS, ETCD_MAX_ELECTION_MS, faultTolerance, membersPerZone, quorum,
   spreadMembers, timeoutsForRtt, zonesWhoseLossBreaksQuorum,
-} from '../../../constructs';
+} from '../../../constructs/internal';
 
 describe('quorum and fault tolerance', () => {
   test.each([

@@ -2,7 +2,7 @@ import * as fc from 'fast-check';
 import {
   checkDnsLabel, checkDnsSubdomain, checkLabelKey, checkLabelValue, minorsBehind, nodeLabelRoute, NodeLabelRoute,
   parseKubernetesVersion,
-} from '../../../constructs';
+} from '../../../constructs/internal';
 
 /** The patterns the upstream Cluster API CRDs use for label keys and values (KubeadmControlPlane, Machine...). */
 const CRD_LABEL_KEY = /^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*\/)?(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])$/;

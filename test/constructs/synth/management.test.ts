@@ -1,5 +1,5 @@
 import * as yaml from 'js-yaml';
-import { ETCD_PATHS, KubeObject, MANAGEMENT_TARGET, nodeLabelRoute, NodeLabelRoute, quorum } from '../../../constructs';
+import { ETCD_PATHS, KubeObject, MANAGEMENT_TARGET, nodeLabelRoute, NodeLabelRoute, quorum } from '../../../constructs/internal';
 import { argMap, cloudInitFiles, field, ofKind, theObject } from '../../helpers/objects';
 import { referenceSynthesis } from '../../helpers/reference';
 

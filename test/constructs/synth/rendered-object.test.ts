@@ -1,5 +1,5 @@
 import { ApiObject, App, Chart, JsonPatch } from 'cdk8s';
-import { MANAGEMENT_TARGET, RenderedObject, renderClusterManagementObjects } from '../../../constructs';
+import { MANAGEMENT_TARGET, RenderedObject, renderClusterManagementObjects } from '../../../constructs/internal';
 import { referenceSynthesis } from '../../helpers/reference';
 
 describe('RenderedObject', () => {

@@ -114,7 +114,7 @@ describe('estate check', () => {
 });
 
 describe('estate check as a process (the installed command)', () => {
-  const bin = path.join(ROOT, 'bin/estate.js');
+  const bin = path.join(ROOT, 'lib/stacks/cli/main.js');
   const built = fs.existsSync(path.join(ROOT, 'lib/stacks/cli/check-command.js'));
   (built ? test : test.skip).each([
     [['check', path.join(YAML, 'compliant-app.yaml')], 0, /PASS/],

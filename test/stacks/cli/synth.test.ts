@@ -88,7 +88,7 @@ describe('estate synth', () => {
 
 describe('the estate command as a process', () => {
   test('the installed command (compiled CLI) loads a TypeScript estate and reports every problem', () => {
-    const result = spawnSync(process.execPath, [path.join(ROOT, 'bin/estate.js'), 'synth', '--estate', path.join(FIXTURES, 'invalid.ts'), '--format', 'json'], { cwd: os.tmpdir(), encoding: 'utf8' });
+    const result = spawnSync(process.execPath, [path.join(ROOT, 'lib/stacks/cli/main.js'), 'synth', '--estate', path.join(FIXTURES, 'invalid.ts'), '--format', 'json'], { cwd: os.tmpdir(), encoding: 'utf8' });
     expect(result.status).toBe(2);
     const rules = JSON.parse(result.stdout).problems.map((p: { rule: string }) => p.rule).sort();
     expect(rules).toEqual(['cidr-overlap', 'control-plane-replicas', 'etcd-odd-member-count', 'etcd-zone-survivability', 'version-skew']);

@@ -1,4 +1,4 @@
-import { ClusterGroupKind, IdcKind, phaseAt, PromotionPhase, validateEstate } from '../../../constructs';
+import { ClusterGroupKind, IdcKind, phaseAt, PromotionPhase, validateEstate } from '../../../constructs/internal';
 import { referenceEstate } from '../../../stacks/estates';
 
 const estate = referenceEstate();

@@ -3,7 +3,7 @@ import { k8s } from 'cdk8s-plus-28';
 import {
   autoscalerProps, canonicalObject, deploymentProps, disruptionBudgetProps, KubeObject, serviceProps, toManifest,
   WIRE_NAMES,
-} from '../../../../constructs';
+} from '../../../../constructs/internal';
 import { REFERENCE_TIMES, referenceSynthesis } from '../../../helpers/reference';
 
 /**
@@ -53,7 +53,7 @@ describe('a cluster target without patches skips the chart: its objects are what
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     const { App, Chart } = require('cdk8s') as typeof import('cdk8s');
     // eslint-disable-next-line @typescript-eslint/no-require-imports
-    const { RenderedObject } = require('../../../../constructs') as typeof import('../../../../constructs');
+    const { RenderedObject } = require('../../../../constructs/internal') as typeof import('../../../../constructs/internal');
     const targets = referenceSynthesis(REFERENCE_TIMES[time]).targets.filter((t) => t.name !== 'management');
     expect(targets.length).toBeGreaterThan(3);
     for (const target of targets) {
