@@ -5,7 +5,7 @@
  * YAML (v1beta2, and the v1beta1 map form of extraArgs).
  */
 import * as yaml from 'js-yaml';
-import { CAPI_CLUSTER_NAME, CAPI_CONTROL_PLANE, KubeObject, LABEL_ROLE } from '../../constructs';
+import { CAPI_CLUSTER_NAME, CAPI_CONTROL_PLANE, KubeObject, LABEL_ROLE } from '../../constructs/internal';
 import { asArray, asObject, asString, field, isObject, Json, labelOf, nameOf, namespaceOf, stringMap } from './kube';
 import type { TargetView } from './target';
 
@@ -168,19 +168,24 @@ function literalEtcdConfig(text: string): EtcdMemberConfig | undefined {
     let j = i + 1;
     for (; j < lines.length; j++) {
       const next = lines[j];
-      if (next.trim() === '') continue;
-      const own = next.length - next.trimStart().length;
+      const own = leadingSpace(next);
+      if (own === next.length) continue; // blank
       if (indent < 0) indent = own;
       if (own < indent || own <= parentIndent) break;
     }
     if (indent < 0) continue;
-    const block = lines.slice(i + 1, j).map((l) => l.slice(indent));
-    // Only the etcd file: its first key is one of etcd's (the unit file starts with [Unit]).
-    if (!block.some((l) => ETCD_KEYS.test(l))) continue;
-    const simple = simpleYaml(block);
+    // Only the etcd file: its first key is one of etcd's (the unit file starts with [Unit]). The lines of the block
+    // are read in place, `indent` characters in (every line of it that is not blank is indented at least so).
+    let etcd = false;
+    for (let k = i + 1; k < j && !etcd; k++) {
+      const l = lines[k];
+      etcd = (l.includes('initial-cluster:') || l.includes('listen-peer-urls:')) && ETCD_KEYS.test(l.slice(indent));
+    }
+    if (!etcd) continue;
+    const simple = simpleYaml(lines, i + 1, j, indent);
     if (simple) return { path: pathNear(lines, i, j), config: simple };
     try {
-      const config = yaml.load(block.join('\n'));
+      const config = yaml.load(lines.slice(i + 1, j).map((l) => l.slice(indent)).join('\n'));
       return isObject(config) ? { path: pathNear(lines, i, j), config } : undefined;
     } catch {
       return undefined;
@@ -188,6 +193,20 @@ function literalEtcdConfig(text: string): EtcdMemberConfig | undefined {
   }
   return undefined;
 }
+
+/** `line.length - line.trimStart().length`, without the copy. */
+function leadingSpace(line: string): number {
+  let i = 0;
+  for (; i < line.length; i++) {
+    const c = line.charCodeAt(i);
+    if (c === 0x20 || (c >= 0x09 && c <= 0x0d)) continue;
+    if (c < 0x80 || !WHITESPACE.test(line[i])) break;
+  }
+  return i;
+}
+
+/** What trim() removes: JavaScript's white space and line terminators. */
+const WHITESPACE = /^\s$/;
 
 /** The `path` of the write_files item whose `content` block spans lines i..j: before the block, or after it. */
 function pathNear(lines: readonly string[], i: number, j: number): string {
@@ -204,66 +223,103 @@ function pathNear(lines: readonly string[], i: number, j: number): string {
 }
 
 /**
- * The YAML subset an etcd configuration file is written in: `key: scalar` lines, `key:` followed by one level of
+ * The YAML subset an etcd configuration file is written in (lines[from..to), `baseIndent` characters in): `key: scalar` lines, `key:` followed by one level of
  * indented `key: scalar` lines or `- scalar` items; scalars plain, single- or double-quoted (without escapes),
  * read as YAML 1.2 core (true/false, null, integers). Anything else returns undefined and js-yaml parses the block.
  * Thirty times faster than js-yaml on these files, which matters when checking thousands of members.
  */
-function simpleYaml(lines: readonly string[]): Json | undefined {
+function simpleYaml(lines: readonly string[], from: number, to: number, baseIndent: number): Json | undefined {
   const out: Json = {};
   let parent: { key: string; indent: number; value: Json | unknown[] | undefined } | undefined;
-  for (const raw of lines) {
-    if (raw.trim() === '') continue;
-    const indent = raw.length - raw.trimStart().length;
+  for (let n = from; n < to; n++) {
+    const raw = lines[n];
     const line = raw.trim();
-    if (line.startsWith('#')) continue;
+    if (line === '') continue;
+    const indent = leadingSpace(raw) - baseIndent;
+    if (line.charCodeAt(0) === 0x23 /* # */) continue;
+    // Keys and values are cut by hand, as the patterns in the comments would (no match arrays: thousands of files).
     if (indent === 0) {
       parent = undefined;
-      const match = /^([A-Za-z0-9_.-]+):(?: (.*))?$/.exec(line);
-      if (!match) return undefined;
-      if (match[2] === undefined || match[2] === '') {
-        parent = { key: match[1], indent: -1, value: undefined };
-        out[match[1]] = null;
+      // /^([A-Za-z0-9_.-]+):(?: (.*))?$/
+      const colon = keyEnd(line);
+      if (colon < 0) return undefined;
+      const key = line.slice(0, colon);
+      if (colon + 1 === line.length) {
+        parent = { key, indent: -1, value: undefined };
+        out[key] = null;
         continue;
       }
-      const value = simpleScalar(match[2]);
+      if (line.charCodeAt(colon + 1) !== 0x20) return undefined;
+      const text = line.slice(colon + 2);
+      if (LINE_TERMINATOR.test(text)) return undefined;
+      if (text === '') {
+        parent = { key, indent: -1, value: undefined };
+        out[key] = null;
+        continue;
+      }
+      const value = simpleScalar(text);
       if (value === UNSUPPORTED) return undefined;
-      out[match[1]] = value;
+      out[key] = value;
       continue;
     }
     if (!parent || (parent.indent >= 0 && indent !== parent.indent)) return undefined;
     parent.indent = indent;
-    const item = /^- (.*)$/.exec(line);
-    if (item) {
+    if (line.charCodeAt(0) === 0x2d /* - */ && line.charCodeAt(1) === 0x20) {
+      // /^- (.*)$/ (a line that starts so but fails it matches no key either)
+      const text = line.slice(2);
+      if (LINE_TERMINATOR.test(text)) return undefined;
       if (parent.value === undefined) parent.value = [];
       if (!Array.isArray(parent.value)) return undefined;
-      const value = simpleScalar(item[1]);
+      const value = simpleScalar(text);
       if (value === UNSUPPORTED) return undefined;
       parent.value.push(value);
     } else {
-      const match = /^([A-Za-z0-9_.-]+): (.*)$/.exec(line);
-      if (!match) return undefined;
+      // /^([A-Za-z0-9_.-]+): (.*)$/
+      const colon = keyEnd(line);
+      if (colon < 0 || line.charCodeAt(colon + 1) !== 0x20) return undefined;
+      const text = line.slice(colon + 2);
+      if (LINE_TERMINATOR.test(text)) return undefined;
       if (parent.value === undefined) parent.value = {};
       if (Array.isArray(parent.value)) return undefined;
-      const value = simpleScalar(match[2]);
+      const value = simpleScalar(text);
       if (value === UNSUPPORTED) return undefined;
-      (parent.value as Json)[match[1]] = value;
+      (parent.value as Json)[line.slice(0, colon)] = value;
     }
     out[parent.key] = parent.value;
   }
   return out;
 }
 
+/** Characters `.` does not match in a JavaScript pattern. */
+const LINE_TERMINATOR = /[\n\r\u2028\u2029]/;
+
+/** The index of the `:` after a leading key of `[A-Za-z0-9_.-]+`, or -1. */
+function keyEnd(line: string): number {
+  let i = 0;
+  for (; i < line.length; i++) {
+    const c = line.charCodeAt(i);
+    if ((c >= 0x61 && c <= 0x7a) || (c >= 0x41 && c <= 0x5a) || (c >= 0x30 && c <= 0x39) || c === 0x5f || c === 0x2e || c === 0x2d) continue;
+    break;
+  }
+  return i > 0 && line.charCodeAt(i) === 0x3a ? i : -1;
+}
+
 const UNSUPPORTED = Symbol('unsupported');
+
+/** YAML indicators a plain scalar may not start with here (as the character class `[#{}[\]&*!|>%@`]`). */
+const INDICATORS = new Set([...'#{}[]&*!|>%@`'].map((c) => c.charCodeAt(0)));
 
 function simpleScalar(text: string): unknown {
   const t = text.trim();
-  if (t.startsWith("'")) return /^'[^']*'$/.test(t) ? t.slice(1, -1) : UNSUPPORTED;
-  if (t.startsWith('"')) return /^"[^"\\]*"$/.test(t) ? t.slice(1, -1) : UNSUPPORTED;
-  if (/[#{}[\]&*!|>%@`]/.test(t[0] ?? '') || / #/.test(t) || /: /.test(t) || t.endsWith(':')) return UNSUPPORTED;
+  const first = t.charCodeAt(0); // NaN when empty
+  if (first === 0x27 /* ' */) return /^'[^']*'$/.test(t) ? t.slice(1, -1) : UNSUPPORTED;
+  if (first === 0x22 /* " */) return /^"[^"\\]*"$/.test(t) ? t.slice(1, -1) : UNSUPPORTED;
+  if (INDICATORS.has(first) || t.includes(' #') || t.includes(': ') || t.endsWith(':')) return UNSUPPORTED;
   if (t === 'true') return true;
   if (t === 'false') return false;
   if (t === 'null' || t === '~') return null;
+  // A plain scalar that starts with a letter or a slash is neither an integer nor one of the forms below: a string.
+  if ((first >= 0x61 && first <= 0x7a) || (first >= 0x41 && first <= 0x5a) || first === 0x2f) return t;
   if (/^[-+]?\d+$/.test(t)) return Number(t);
   // Floats, other number bases, infinities and timestamps: leave them to js-yaml.
   if (/^[-+]?(\d+\.\d*|\.\d+)([eE][-+]?\d+)?$/.test(t) || /^[-+]?0[xob]/i.test(t) || /^[-+]?\.(inf|nan)$/i.test(t) || /^\d{4}-\d\d-\d\d/.test(t)) return UNSUPPORTED;

@@ -19,21 +19,24 @@ export interface CheckTarget {
   readonly findingTarget?: (index: number) => string;
 }
 
+/** Options of `runChecks`. */
 export interface CheckOptions {
   /** @default - every rule of the pack (RULES) */
   readonly rules: readonly AnyRule[];
   /** Enforcement overrides and thresholds. @default - the rules' own */
   readonly config?: PolicyConfig;
-  /** The estate the targets were synthesized from, when there is one. */
+  /** The estate the targets were synthesized from, when there is one. @default - none: rules that need the estate are not applicable */
   readonly context?: EstateContext;
 }
 
+/** Findings of one policy, by outcome. */
 export interface PolicyCounts {
   readonly mandatory: number;
   readonly advisory: number;
   readonly suppressed: number;
 }
 
+/** Totals of one check run: the verdict first, then counts. */
 export interface CheckSummary {
   /** True when no unsuppressed mandatory finding remains: `estate check` exits 0. */
   readonly pass: boolean;
@@ -48,6 +51,7 @@ export interface CheckSummary {
   readonly byPolicy: Readonly<Record<string, PolicyCounts>>;
 }
 
+/** What `runChecks` returns: every finding, and their summary. */
 export interface CheckResult {
   readonly findings: Finding[];
   readonly summary: CheckSummary;
@@ -80,7 +84,7 @@ export function runChecks(targets: readonly CheckTarget[], options: CheckOptions
 
   const findings: Finding[] = [];
   let objectCount = 0;
-  for (const target of targets) {
+  for (const target of evaluationOrder(targets, options.context)) {
     const shared = options.context?.targets.get(target.name);
     const view = shared && shared.objects === target.objects ? shared : new TargetView(target.name, target.objects);
     const objects = target.objects;
@@ -113,6 +117,16 @@ export function runChecks(targets: readonly CheckTarget[], options: CheckOptions
   }
   findings.sort(compareFindings);
   return { findings, summary: summarize(findings, targets.length, objectCount, active.length, disabled) };
+}
+
+/**
+ * The order targets are judged in; findings are sorted afterwards, so it changes nothing in the result. With an
+ * estate, the clusters' own targets go first and the others (management) last: rules judging management objects
+ * read the clusters' workloads (capacity), and by then what the workload rules read from them is already known.
+ */
+function evaluationOrder(targets: readonly CheckTarget[], context: EstateContext | undefined): readonly CheckTarget[] {
+  if (!context) return targets;
+  return [...targets.filter((t) => context.clusters.has(t.name)), ...targets.filter((t) => !context.clusters.has(t.name))];
 }
 
 function judgeOne(rule: AnyRule, input: RuleInput<object>): Verdict {

@@ -11,7 +11,9 @@
  */
 import { AnyRule, ConfigProperty, Enforcement } from './types';
 
+/** One policy's configuration: its enforcement level, or an object with the level and the rule's thresholds. */
 export type PolicyConfigEntry = Enforcement | ({ readonly enforcementLevel?: Enforcement } & { readonly [key: string]: unknown });
+/** Policy configuration in the Pulumi policy-pack config format, by policy name (`all` sets every level). */
 export type PolicyConfig = { readonly [policy: string]: PolicyConfigEntry };
 
 const LEVELS: readonly string[] = ['advisory', 'mandatory', 'disabled'];

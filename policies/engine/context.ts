@@ -1,4 +1,4 @@
-import { CapacityPolicy, ClusterPlan, DEFAULT_SYSTEM_RESERVE, Estate, EstatePlan, PromotionPhase, Synthesis, SystemReserve } from '../../constructs';
+import { CapacityPolicy, ClusterPlan, DEFAULT_SYSTEM_RESERVE, Estate, EstatePlan, PromotionPhase, Synthesis, SystemReserve } from '../../constructs/internal';
 import { TargetView } from './target';
 
 /** What the estate says about one cluster that its synthesized objects do not carry. */

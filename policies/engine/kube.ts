@@ -56,7 +56,11 @@ export function asInteger(value: unknown): number | undefined {
 export function stringMap(value: unknown): Record<string, string> {
   const out: Record<string, string> = {};
   if (!isObject(value)) return out;
-  for (const [k, v] of Object.entries(value)) if (typeof v === 'string') out[k] = v;
+  for (const k in value) {
+    if (!Object.prototype.hasOwnProperty.call(value, k)) continue;
+    const v = value[k];
+    if (typeof v === 'string') out[k] = v;
+  }
   return out;
 }
 
@@ -116,12 +120,19 @@ const templates = new WeakMap<object, PodTemplate | null>();
 
 /** The pod template of a workload (or the pod itself); undefined for other kinds or a template without a spec. */
 export function podTemplateOf(object: KubeObject): PodTemplate | undefined {
+  // The checker asks every rule about one object in turn: the last answer saves the WeakMap lookup (which is not
+  // cheap on a large heap) for all rules but the first.
+  if (object === lastTemplateOf.object) return lastTemplateOf.template;
+  let found: PodTemplate | undefined;
   const cached = templates.get(object);
-  if (cached !== undefined) return cached ?? undefined;
-  const found = findPodTemplate(object);
-  templates.set(object, found ?? null);
+  if (cached !== undefined) found = cached ?? undefined;
+  else templates.set(object, (found = findPodTemplate(object)) ?? null);
+  lastTemplateOf.object = object;
+  lastTemplateOf.template = found;
   return found;
 }
+
+const lastTemplateOf: { object: object | undefined; template: PodTemplate | undefined } = { object: undefined, template: undefined };
 
 function findPodTemplate(object: KubeObject): PodTemplate | undefined {
   let template: unknown;
@@ -144,13 +155,30 @@ function findPodTemplate(object: KubeObject): PodTemplate | undefined {
   }
   const spec = field(template, 'spec');
   if (!isObject(spec)) return undefined;
-  return { metadata: asObject(field(template, 'metadata')) ?? {}, spec };
+  return new ReadTemplate(asObject(field(template, 'metadata')) ?? {}, spec);
+}
+
+/**
+ * A pod template as podTemplateOf returns it, with room for what rules read from it (labels, annotations, debug
+ * mode): kept on the template itself rather than in one more WeakMap per reading, since every workload rule asks.
+ * Templates built elsewhere (plain `{metadata, spec}` objects) are never written to: they take the WeakMap path.
+ */
+export class ReadTemplate implements PodTemplate {
+  /** @internal podLabels */
+  public labels: Record<string, string> | undefined = undefined;
+  /** @internal podAnnotations */
+  public annotations: Record<string, string> | undefined = undefined;
+  /** @internal debugModeOf (workload-labels.ts) */
+  public debug: unknown[] | undefined = undefined;
+
+  constructor(public readonly metadata: Json, public readonly spec: Json) {}
 }
 
 const podLabelCache = new WeakMap<object, Record<string, string>>();
 
 /** The pod template's labels (read-only: shared between callers). */
 export function podLabels(template: PodTemplate): Record<string, string> {
+  if (template instanceof ReadTemplate) return (template.labels ??= stringMap(template.metadata.labels));
   let labels = podLabelCache.get(template);
   if (!labels) podLabelCache.set(template, (labels = stringMap(template.metadata.labels)));
   return labels;
@@ -160,6 +188,7 @@ const podAnnotationCache = new WeakMap<object, Record<string, string>>();
 
 /** The pod template's annotations (read-only: shared between callers). */
 export function podAnnotations(template: PodTemplate): Record<string, string> {
+  if (template instanceof ReadTemplate) return (template.annotations ??= stringMap(template.metadata.annotations));
   let annotations = podAnnotationCache.get(template);
   if (!annotations) podAnnotationCache.set(template, (annotations = stringMap(template.metadata.annotations)));
   return annotations;
@@ -184,10 +213,16 @@ const containerCache = new WeakMap<object, ContainerRef[]>();
 
 /** Every container of a pod spec: init containers (and native sidecars) first, in order, then the main ones. */
 export function containersOf(spec: Json): readonly ContainerRef[] {
+  if (spec === lastContainersOf.spec) return lastContainersOf.refs;
   let refs = containerCache.get(spec);
   if (!refs) containerCache.set(spec, (refs = listContainers(spec)));
+  lastContainersOf.spec = spec;
+  lastContainersOf.refs = refs;
   return refs;
 }
+
+/** The last answer of containersOf (as podTemplateOf's). */
+const lastContainersOf: { spec: object | undefined; refs: readonly ContainerRef[] } = { spec: undefined, refs: [] };
 
 function listContainers(spec: Json): ContainerRef[] {
   const out: ContainerRef[] = [];
@@ -211,29 +246,47 @@ export function describeContainer(ref: ContainerRef): string {
 /** True when a LabelSelector (`matchLabels` and `matchExpressions`) selects `labels`. An empty selector selects all. */
 export function selectorMatches(selector: unknown, labels: Record<string, string>): boolean {
   if (!isObject(selector)) return false;
-  const matchLabels = stringMap(selector.matchLabels);
-  for (const [k, v] of Object.entries(matchLabels)) if (labels[k] !== v) return false;
-  for (const expression of asArray(selector.matchExpressions)) {
-    if (!isObject(expression) || !expressionMatches(expression, labels)) return false;
+  // Read in place (no copy of matchLabels): this runs for every Deployment against every budget of its namespace.
+  const matchLabels = selector.matchLabels;
+  if (isObject(matchLabels)) {
+    for (const k in matchLabels) {
+      if (!hasOwn(matchLabels, k)) continue;
+      const v = matchLabels[k];
+      // As stringMap: values of other types are dropped, and `__proto__` is no label.
+      if (typeof v === 'string' && k !== '__proto__' && labels[k] !== v) return false;
+    }
+  }
+  const expressions = selector.matchExpressions;
+  if (Array.isArray(expressions)) {
+    for (let i = 0; i < expressions.length; i++) {
+      const expression = expressions[i];
+      if (!isObject(expression) || !expressionMatches(expression, labels)) return false;
+    }
   }
   return true;
 }
 
 /** A plain `{key: value}` Service-style selector; an empty one selects nothing (Kubernetes: no endpoints managed). */
 export function mapSelectorMatches(selector: Record<string, string>, labels: Record<string, string>): boolean {
-  const entries = Object.entries(selector);
-  return entries.length > 0 && entries.every(([k, v]) => labels[k] === v);
+  let empty = true;
+  for (const k in selector) {
+    if (!hasOwn(selector, k)) continue;
+    empty = false;
+    if (labels[k] !== selector[k]) return false;
+  }
+  return !empty;
 }
+
+const hasOwn = (object: object, key: string): boolean => Object.prototype.hasOwnProperty.call(object, key);
 
 function expressionMatches(expression: Json, labels: Record<string, string>): boolean {
   const key = String(expression.key ?? '');
-  const values = asArray(expression.values).map(String);
-  const has = Object.prototype.hasOwnProperty.call(labels, key);
+  const has = hasOwn(labels, key);
   switch (expression.operator) {
     case 'In':
-      return has && values.includes(labels[key]);
+      return has && includesAsString(expression.values, labels[key]);
     case 'NotIn':
-      return !has || !values.includes(labels[key]);
+      return !has || !includesAsString(expression.values, labels[key]);
     case 'Exists':
       return has;
     case 'DoesNotExist':
@@ -241,6 +294,13 @@ function expressionMatches(expression: Json, labels: Record<string, string>): bo
     default:
       return false;
   }
+}
+
+/** `asArray(values).map(String).includes(value)`, without the copy. */
+function includesAsString(values: unknown, value: string): boolean {
+  if (!Array.isArray(values)) return false;
+  for (let i = 0; i < values.length; i++) if (String(values[i]) === value) return true;
+  return false;
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -288,6 +348,14 @@ export interface ReplicaFloor {
 }
 
 export function replicaFloor(target: TargetView, workload: KubeObject): ReplicaFloor {
+  // Asked for each workload by several rules (capacity, disruption budgets, replicas): read once per target.
+  const cache = target.memo('replica-floors', () => new Map<KubeObject, ReplicaFloor>());
+  let floor = cache.get(workload);
+  if (!floor) cache.set(workload, (floor = readReplicaFloor(target, workload)));
+  return floor;
+}
+
+function readReplicaFloor(target: TargetView, workload: KubeObject): ReplicaFloor {
   const hpas = autoscalersOf(target, workload);
   if (hpas.length > 0) return { replicas: Math.min(...hpas.map(hpaMinReplicas)), source: 'hpa', hpa: hpas[0] };
   const replicas = asInteger(field(workload, 'spec.replicas'));
@@ -296,16 +364,21 @@ export function replicaFloor(target: TargetView, workload: KubeObject): ReplicaF
 
 /** Pod templates of the target's workloads in one namespace, with their workloads (for Service and PDB lookups). */
 export function podTemplatesIn(target: TargetView, namespace: string | undefined): { workload: KubeObject; template: PodTemplate; labels: Record<string, string> }[] {
-  return target.memo(`pods:${namespace ?? ''}`, () => {
-    const out: { workload: KubeObject; template: PodTemplate; labels: Record<string, string> }[] = [];
+  // One map per target, keyed by namespace: no key string built per call.
+  const byNamespace = target.memo('pods-by-namespace', () => new Map<string, { workload: KubeObject; template: PodTemplate; labels: Record<string, string> }[]>());
+  const ns = namespace ?? '';
+  let out = byNamespace.get(ns);
+  if (!out) {
+    out = [];
     for (const kind of WORKLOAD_KINDS) {
       for (const workload of target.inNamespace(kind, namespace)) {
         const template = podTemplateOf(workload);
         if (template) out.push({ workload, template, labels: podLabels(template) });
       }
     }
-    return out;
-  });
+    byNamespace.set(ns, out);
+  }
+  return out;
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -381,12 +454,21 @@ export function jsonEqual(a: unknown, b: unknown): boolean {
   if (a === b) return true;
   if (Array.isArray(a) || Array.isArray(b)) {
     if (!Array.isArray(a) || !Array.isArray(b) || a.length !== b.length) return false;
-    return a.every((x, i) => jsonEqual(x, b[i]));
+    for (let i = 0; i < a.length; i++) if (i in a && !jsonEqual(a[i], b[i])) return false;
+    return true;
   }
   if (isObject(a) && isObject(b)) {
-    const ka = Object.keys(a).filter((k) => a[k] !== undefined);
-    const kb = Object.keys(b).filter((k) => b[k] !== undefined);
-    return ka.length === kb.length && ka.every((k) => jsonEqual(a[k], b[k]));
+    // Keys whose value is undefined count as absent; compared in place, without listing the keys.
+    let defined = 0;
+    for (const k in a) {
+      if (!Object.prototype.hasOwnProperty.call(a, k) || a[k] === undefined) continue;
+      defined++;
+      if (!jsonEqual(a[k], b[k])) return false;
+    }
+    for (const k in b) {
+      if (Object.prototype.hasOwnProperty.call(b, k) && b[k] !== undefined) defined--;
+    }
+    return defined === 0;
   }
   return false;
 }

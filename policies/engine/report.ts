@@ -11,6 +11,7 @@ export interface CheckInputDescription {
   readonly files?: readonly string[];
 }
 
+/** The JSON document `estate check --format json` prints: findings, and the summary with what was checked. */
 export interface CheckDocument {
   readonly findings: readonly Finding[];
   readonly summary: CheckSummary & CheckInputDescription;

@@ -3,8 +3,8 @@
  * exactly as synthesis writes them), and whether a pod's node selector, required node affinity and tolerations
  * let it onto them. Node-local labels that no plan can know (hostname, architecture) are taken as satisfiable.
  */
-import { ClusterPlan, poolNodeLabels, Taint } from '../../constructs';
-import { asArray, asObject, asString, field, isObject, Json, o, stringMap } from './kube';
+import { ClusterPlan, poolNodeLabels, Taint } from '../../constructs/internal';
+import { asArray, asObject, asString, field, isObject, Json, stringMap } from './kube';
 
 /** The nodes of one pool in one zone. */
 export interface PoolNodes {
@@ -50,7 +50,17 @@ const NEVER: Expression = { key: '', operator: undefined, values: [] };
 
 const selections = new WeakMap<object, Selection>();
 
+/** The last answer of selectionOf: rules ask about one pod spec in turn. */
+let lastSelection: { spec: object; selection: Selection } | undefined;
+
 function selectionOf(spec: Json): Selection {
+  if (lastSelection?.spec === spec) return lastSelection.selection;
+  const selection = readSelectionOf(spec);
+  lastSelection = { spec, selection };
+  return selection;
+}
+
+function readSelectionOf(spec: Json): Selection {
   let selection = selections.get(spec);
   if (!selection) {
     const terms = field(spec, 'affinity.nodeAffinity.requiredDuringSchedulingIgnoredDuringExecution.nodeSelectorTerms');
@@ -73,7 +83,14 @@ function selectionOf(spec: Json): Selection {
 
 /** True when the pod spec states any node selection (nodeSelector or required node affinity). */
 export function selectsNodes(spec: Json): boolean {
-  return Object.keys(stringMap(spec.nodeSelector)).length > 0 || selectionOf(spec).terms !== undefined;
+  return hasStringValue(spec.nodeSelector) || selectionOf(spec).terms !== undefined;
+}
+
+/** `Object.keys(stringMap(value)).length > 0`, without the copy. */
+function hasStringValue(value: unknown): boolean {
+  if (!isObject(value)) return false;
+  for (const k in value) if (Object.prototype.hasOwnProperty.call(value, k) && typeof value[k] === 'string' && k !== '__proto__') return true;
+  return false;
 }
 
 /** True when a node with `labels` satisfies the pod's nodeSelector and required node affinity. */
@@ -82,7 +99,14 @@ export function nodeSelectionMatches(spec: Json, labels: Readonly<Record<string,
   for (const [k, v] of selection.nodeSelector) if (labels[k] !== v) return false;
   if (!selection.terms) return true;
   // Terms are ORed; the expressions of one term are ANDed.
-  return selection.terms.some((term) => term.every((e) => expressionMatches(e, labels)));
+  const terms = selection.terms;
+  for (let t = 0; t < terms.length; t++) {
+    const term = terms[t];
+    let all = true;
+    for (let e = 0; e < term.length && all; e++) all = expressionMatches(term[e], labels);
+    if (all) return true;
+  }
+  return false;
 }
 
 function expressionMatches(expression: Expression, labels: Readonly<Record<string, string>>): boolean {
@@ -126,27 +150,36 @@ function tolerates(toleration: Json, taint: Taint): boolean {
 }
 
 const eligibleCache = new WeakMap<object, { plan: ClusterPlan; pools: readonly string[] }>();
-/** Pods of many workloads select nodes alike: pools by plan and by selection (JSON of selector, terms, tolerations). */
-const eligibleBySelection = new WeakMap<ClusterPlan, Map<string, readonly string[]>>();
+/** Pods of many workloads can run on the same pools: one shared list per plan and set of pools. */
+const sharedPools = new WeakMap<ClusterPlan, Map<string, readonly string[]>>();
+
+/** The last answer of eligiblePools (as selectionOf's). */
+let lastEligible: { spec: object; plan: ClusterPlan; pools: readonly string[] } | undefined;
 
 /** The pools (by name) a pod can be scheduled on: some zone's nodes match its selection and it tolerates their taints. */
 export function eligiblePools(spec: Json, plan: ClusterPlan): readonly string[] {
+  if (lastEligible?.spec === spec && lastEligible.plan === plan) return lastEligible.pools;
   const cached = eligibleCache.get(spec);
-  if (cached && cached.plan === plan) return cached.pools;
-  let byKey = eligibleBySelection.get(plan);
-  if (!byKey) eligibleBySelection.set(plan, (byKey = new Map()));
-  // The raw fields that decide it, as they are: cheaper than reading them when most workloads select alike.
-  const key = JSON.stringify([spec.nodeSelector ?? null, o(o(spec.affinity)?.nodeAffinity)?.requiredDuringSchedulingIgnoredDuringExecution ?? null, spec.tolerations ?? null]);
-  let pools = byKey.get(key);
-  if (!pools) byKey.set(key, (pools = findEligiblePools(spec, plan)));
+  if (cached && cached.plan === plan) {
+    lastEligible = { spec, plan, pools: cached.pools };
+    return cached.pools;
+  }
+  let byPools = sharedPools.get(plan);
+  if (!byPools) sharedPools.set(plan, (byPools = new Map()));
+  // Found for each pod spec (its selection is read once anyway), then shared: callers remember things per list.
+  const found = findEligiblePools(spec, plan);
+  const key = JSON.stringify(found);
+  let pools = byPools.get(key);
+  if (!pools) byPools.set(key, (pools = found));
   eligibleCache.set(spec, { plan, pools });
+  lastEligible = { spec, plan, pools };
   return pools;
 }
 
 function findEligiblePools(spec: Json, plan: ClusterPlan): string[] {
-  const pools = new Set<string>();
+  const pools: string[] = [];
   for (const nodes of poolNodesOf(plan)) {
-    if (!pools.has(nodes.pool) && nodeSelectionMatches(spec, nodes.labels) && untoleratedTaints(spec, nodes.taints).length === 0) pools.add(nodes.pool);
+    if (!pools.includes(nodes.pool) && nodeSelectionMatches(spec, nodes.labels) && untoleratedTaints(spec, nodes.taints).length === 0) pools.push(nodes.pool);
   }
-  return [...pools].sort();
+  return pools.sort();
 }

@@ -12,7 +12,9 @@
 import type { KubeObject } from '../../constructs';
 import { annotationsOf } from './kube';
 
+/** The prefix of a suppression annotation; the rule id follows, the value is the reason. */
 export const SUPPRESSION_PREFIX = 'suppress.policy.cluster-estate.io/';
+/** The shortest reason a suppression accepts, in characters. */
 export const MIN_REASON_LENGTH = 10;
 
 /** The annotation key that suppresses `ruleId`. */
@@ -20,6 +22,7 @@ export function suppressionKey(ruleId: string): string {
   return `${SUPPRESSION_PREFIX}${ruleId}`;
 }
 
+/** Whether an object suppresses a rule: not at all, with a valid reason, or with a reason too short to count. */
 export type Suppression =
   | { readonly kind: 'none' }
   | { readonly kind: 'valid'; readonly reason: string }

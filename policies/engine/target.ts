@@ -7,7 +7,7 @@ import type { KubeObject } from '../../constructs';
  */
 export class TargetView {
   private byKindIndex?: Map<string, KubeObject[]>;
-  private byKeyIndex?: Map<string, Map<string, Map<string, KubeObject>>>;
+  private readonly byKeyIndex = new Map<string, Map<string, Map<string, KubeObject>>>();
   private readonly byNamespaceIndex = new Map<string, Map<string, KubeObject[]>>();
   private readonly memos = new Map<string, unknown>();
 
@@ -47,22 +47,22 @@ export class TargetView {
     return index.get(namespace ?? '') ?? [];
   }
 
-  /** The object of a kind, namespace and name, if the target has it. */
+  /** The object of a kind, namespace and name, if the target has it (the first, when it has several). */
   public find(kind: string, namespace: string | undefined, name: string): KubeObject | undefined {
-    if (!this.byKeyIndex) {
-      const index = new Map<string, Map<string, Map<string, KubeObject>>>();
-      for (const o of this.objects) {
-        let byNamespace = index.get(o.kind);
-        if (!byNamespace) index.set(o.kind, (byNamespace = new Map()));
+    // Indexed per kind on first use: a cluster's HPAs look up Deployments without indexing every other kind.
+    let byNamespace = this.byKeyIndex.get(kind);
+    if (!byNamespace) {
+      byNamespace = new Map();
+      for (const o of this.ofKind(kind)) {
         const ns = o.metadata?.namespace ?? '';
         let byName = byNamespace.get(ns);
         if (!byName) byNamespace.set(ns, (byName = new Map()));
         const objectName = String(o.metadata?.name ?? '');
         if (!byName.has(objectName)) byName.set(objectName, o);
       }
-      this.byKeyIndex = index;
+      this.byKeyIndex.set(kind, byNamespace);
     }
-    return this.byKeyIndex.get(kind)?.get(namespace ?? '')?.get(name);
+    return byNamespace.get(namespace ?? '')?.get(name);
   }
 
   /**

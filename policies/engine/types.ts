@@ -31,6 +31,7 @@ export type Verdict =
   | { readonly kind: 'not-applicable'; readonly reason: string }
   | { readonly kind: 'violations'; readonly messages: readonly string[] };
 
+/** The verdict of a rule that finds nothing wrong. */
 export const COMPLIANT: Verdict = Object.freeze({ kind: 'compliant' });
 
 /** The rule does not apply to this object (the reason is shown by Pulumi and in tests). */

@@ -4,7 +4,7 @@
  */
 import { ESTATE_DOMAIN, LABEL_CLUSTER, LABEL_IDC } from '../../constructs';
 import type { EstateContext } from './context';
-import { isTruthy, podAnnotations, podLabels, PodTemplate, asArray, isObject, field } from './kube';
+import { isTruthy, podAnnotations, podLabels, PodTemplate, ReadTemplate, asArray, isObject, field } from './kube';
 
 /** The five standard pod labels: app, cluster, env, IDC and release channel. */
 export const POD_LABEL_KEYS = {
@@ -37,19 +37,33 @@ export function environmentOf(template: PodTemplate, context: EstateContext | un
   return { source: 'unknown' };
 }
 
-const debugCache = new WeakMap<object, Map<string, string | undefined>>();
-const joined = new WeakMap<readonly string[], string>();
+interface DebugVerdict {
+  readonly key: string;
+  readonly envVars: readonly string[];
+  readonly found: string | undefined;
+}
+
+/** Per pod template, the verdicts asked for so far (rules ask with one or two key/variable lists). */
+const debugCache = new WeakMap<object, DebugVerdict[]>();
+
+function sameList(a: readonly string[], b: readonly string[]): boolean {
+  if (a === b) return true;
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
 
 /** Why a pod template is in debug mode (label, annotation or environment variable), or undefined when it is not. */
 export function debugModeOf(template: PodTemplate, key: string, envVars: readonly string[]): string | undefined {
-  let cache = debugCache.get(template);
-  if (!cache) debugCache.set(template, (cache = new Map()));
-  let vars = joined.get(envVars);
-  if (vars === undefined) joined.set(envVars, (vars = envVars.join(',')));
-  const cacheKey = `${key}|${vars}`;
-  if (cache.has(cacheKey)) return cache.get(cacheKey);
+  let cache: DebugVerdict[] | undefined;
+  if (template instanceof ReadTemplate) cache = (template.debug ??= []) as DebugVerdict[];
+  else if (!(cache = debugCache.get(template))) debugCache.set(template, (cache = []));
+  for (let i = 0; i < cache.length; i++) {
+    const entry = cache[i];
+    if (entry.key === key && sameList(entry.envVars, envVars)) return entry.found;
+  }
   const found = findDebugMode(template, key, envVars);
-  cache.set(cacheKey, found);
+  cache.push({ key, envVars, found });
   return found;
 }
 

@@ -21,6 +21,7 @@ export class ManifestInputError extends Error {
   }
 }
 
+/** One object read from a manifest file, with where it came from. */
 export interface ManifestObject {
   readonly object: KubeObject;
   readonly source: ObjectSource;

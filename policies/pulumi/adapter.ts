@@ -24,6 +24,7 @@ import { TargetView } from '../engine/target';
 import { AnyRule, ConfigProperty, RuleInput, Verdict } from '../engine/types';
 import { RULES } from '../rules';
 
+/** Options of `pulumiPolicies`: which rules become Pulumi policies, with which configuration and estate context. */
 export interface PulumiPolicyOptions {
   /** @default RULES */
   readonly rules?: readonly AnyRule[];

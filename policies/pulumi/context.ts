@@ -13,6 +13,7 @@ import { parseAsOf, synthesize } from '../../constructs';
 import { loadEstate } from '../../stacks/estates';
 import { estateContext, EstateContext } from '../engine/context';
 
+/** What the policy pack reads from its environment (`ESTATE_POLICY_ESTATE`, `ESTATE_POLICY_AS_OF`, …). */
 export interface PackEnvironment {
   readonly estate?: string;
   readonly asOf?: Date;

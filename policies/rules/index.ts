@@ -32,6 +32,7 @@ import { requirePrestopHook } from './workloads/require-prestop-hook';
 import { requireResources } from './workloads/require-resources';
 import { startSidecarsFirst } from './workloads/start-sidecars-first';
 
+/** The rules that judge the estate's Cluster API objects (etcd, control planes, node pools, networks, promotions, capacity). */
 export const ESTATE_RULES: readonly AnyRule[] = [
   requireOddEtcdMembers,
   requireDedicatedEtcdMachines,
@@ -49,6 +50,7 @@ export const ESTATE_RULES: readonly AnyRule[] = [
   fitRequestedCapacity,
 ];
 
+/** The rules that judge workloads (labels, probes, hooks, budgets, spread, security, services). */
 export const WORKLOAD_RULES: readonly AnyRule[] = [
   requirePodLabels,
   requirePrestopHook,

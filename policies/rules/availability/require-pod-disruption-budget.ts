@@ -1,5 +1,6 @@
 import type { KubeObject } from '../../../constructs';
 import { asInteger, field, nameOf, namespaceOf, podLabels, podTemplateOf, podTemplatesIn, REPLICATED_KINDS, replicaFloor, selectorMatches, WORKLOAD_KINDS } from '../../engine/kube';
+import type { TargetView } from '../../engine/target';
 import { defineRule, notApplicable, violations } from '../../engine/types';
 
 /** An IntOrString of a PDB scaled to `replicas` (percentages round up, as the disruption controller does). */
@@ -22,6 +23,36 @@ export function allowedDisruptions(pdb: KubeObject, replicas: number): number | 
   return undefined;
 }
 
+interface Coverage {
+  /** The replica floors of the replicated workloads the budget selects, summed. */
+  readonly replicas: number;
+  /** Whether an HPA's minimum sets one of those floors. */
+  readonly viaHpa: boolean;
+  /** How many workloads it covers. */
+  readonly covered: number;
+}
+
+/** What a budget covers in its target, computed once per budget (every workload it selects asks the same). */
+function coverageOf(target: TargetView, pdb: KubeObject): Coverage {
+  const cache = target.memo('pdb-coverage', () => new Map<KubeObject, Coverage>());
+  let coverage = cache.get(pdb);
+  if (!coverage) {
+    const selector = field(pdb, 'spec.selector');
+    let replicas = 0;
+    let viaHpa = false;
+    let covered = 0;
+    for (const p of podTemplatesIn(target, namespaceOf(pdb))) {
+      if (!(REPLICATED_KINDS as readonly string[]).includes(p.workload.kind) || !selectorMatches(selector, p.labels)) continue;
+      const floor = replicaFloor(target, p.workload);
+      replicas += floor.replicas;
+      viaHpa ||= floor.source === 'hpa';
+      covered++;
+    }
+    cache.set(pdb, (coverage = { replicas, viaHpa, covered }));
+  }
+  return coverage;
+}
+
 /** Every replicated workload has exactly one disruption budget, and it lets a node drain evict a pod. */
 export const requirePodDisruptionBudget = defineRule({
   id: 'require-pod-disruption-budget',
@@ -40,19 +71,26 @@ export const requirePodDisruptionBudget = defineRule({
     const template = podTemplateOf(object);
     if (!template) return notApplicable('no pod template');
     const labels = podLabels(template);
-    const budgets = target.inNamespace('PodDisruptionBudget', namespaceOf(object)).filter((pdb) => selectorMatches(field(pdb, 'spec.selector'), labels));
-    if (budgets.length === 0) return violations(['no PodDisruptionBudget selects its pods: a node drain may evict every replica at once']);
-    if (budgets.length > 1) return violations([`${budgets.length} PodDisruptionBudgets select its pods (${budgets.map(nameOf).join(', ')}): the eviction API refuses to evict pods covered by more than one`]);
-    const pdb = budgets[0];
+    const inNamespace = target.inNamespace('PodDisruptionBudget', namespaceOf(object));
+    let pdb: KubeObject | undefined;
+    let count = 0;
+    for (let i = 0; i < inNamespace.length; i++) {
+      if (!selectorMatches(field(inNamespace[i], 'spec.selector'), labels)) continue;
+      if (count++ === 0) pdb = inNamespace[i];
+    }
+    if (pdb === undefined) return violations(['no PodDisruptionBudget selects its pods: a node drain may evict every replica at once']);
+    if (count > 1) {
+      const budgets = inNamespace.filter((b) => selectorMatches(field(b, 'spec.selector'), labels));
+      return violations([`${budgets.length} PodDisruptionBudgets select its pods (${budgets.map(nameOf).join(', ')}): the eviction API refuses to evict pods covered by more than one`]);
+    }
     // The budget counts every pod it selects: the floors of all workloads it covers (stable and gray channels, say).
-    const covered = podTemplatesIn(target, namespaceOf(object)).filter((p) => (REPLICATED_KINDS as readonly string[]).includes(p.workload.kind) && selectorMatches(field(pdb, 'spec.selector'), p.labels));
-    const floors = covered.map((p) => replicaFloor(target, p.workload));
-    const replicas = floors.reduce((n, f) => n + f.replicas, 0);
+    const { replicas, viaHpa, covered } = coverageOf(target, pdb);
     const allowed = allowedDisruptions(pdb, replicas);
-    const viaHpa = floors.some((f) => f.source === 'hpa');
-    const at = `${replicas} pod(s)${viaHpa ? ' (HPA minimum)' : ''}${covered.length > 1 ? ` over ${covered.length} workloads` : ''}`;
     if (allowed === undefined) return violations([`PodDisruptionBudget ${nameOf(pdb)} states neither a usable minAvailable nor maxUnavailable`]);
-    if (allowed < 1) return violations([`PodDisruptionBudget ${nameOf(pdb)} allows no eviction at ${at}: node drains would block`]);
+    if (allowed < 1) {
+      const at = `${replicas} pod(s)${viaHpa ? ' (HPA minimum)' : ''}${covered > 1 ? ` over ${covered} workloads` : ''}`;
+      return violations([`PodDisruptionBudget ${nameOf(pdb)} allows no eviction at ${at}: node drains would block`]);
+    }
     return violations([]);
   },
 });

@@ -1,6 +1,8 @@
-import { NODE_ZONE } from '../../../constructs';
-import { asArray, asInteger, field, isObject, Json, podLabels, podTemplateOf, REPLICATED_KINDS, selectorMatches } from '../../engine/kube';
+import { NODE_ZONE } from '../../../constructs/internal';
+import { asArray, asInteger, field, isObject, o, podLabels, podTemplateOf, REPLICATED_KINDS, selectorMatches } from '../../engine/kube';
 import { defineRule, notApplicable, violations } from '../../engine/types';
+
+const ANTI_AFFINITY_KEYS = ['requiredDuringSchedulingIgnoredDuringExecution', 'preferredDuringSchedulingIgnoredDuringExecution'] as const;
 
 export interface SpreadOverZonesAndHostsConfig {
   readonly zoneKey: string;
@@ -32,22 +34,44 @@ export const spreadOverZonesAndHosts = defineRule<SpreadOverZonesAndHostsConfig>
     if (!template) return notApplicable('no pod template');
     if (asInteger(field(object, 'spec.replicas')) === 0) return notApplicable('scaled to zero');
     const labels = podLabels(template);
-    const constraints = asArray(template.spec.topologySpreadConstraints).filter(isObject);
-    const own = (c: Json) => selectorMatches(c.labelSelector, labels);
+    const constraints = asArray(template.spec.topologySpreadConstraints);
     const messages: string[] = [];
-    const zone = constraints.filter((c) => c.topologyKey === config.zoneKey);
-    if (zone.length === 0) messages.push(`no topology spread constraint on ${config.zoneKey}: all replicas may land in one zone`);
-    else if (!zone.some(own)) messages.push(`the ${config.zoneKey} spread constraint's labelSelector does not match the pod's labels: it spreads nothing`);
-    else {
-      const skew = Math.min(...zone.filter(own).map((c) => asInteger(c.maxSkew) ?? Infinity));
-      if (skew > config.maxZoneSkew) messages.push(`the zone spread allows a skew of ${skew}; at most ${config.maxZoneSkew}`);
+    // One pass over the constraints: those on the zone key (any, and those that select the pod's own labels).
+    let zones = 0;
+    let ownZones = 0;
+    let skew = Infinity;
+    for (let i = 0; i < constraints.length; i++) {
+      const c = constraints[i];
+      if (!isObject(c) || c.topologyKey !== config.zoneKey) continue;
+      zones++;
+      if (selectorMatches(c.labelSelector, labels)) {
+        ownZones++;
+        skew = Math.min(skew, asInteger(c.maxSkew) ?? Infinity);
+      }
     }
+    if (zones === 0) messages.push(`no topology spread constraint on ${config.zoneKey}: all replicas may land in one zone`);
+    else if (ownZones === 0) messages.push(`the ${config.zoneKey} spread constraint's labelSelector does not match the pod's labels: it spreads nothing`);
+    else if (skew > config.maxZoneSkew) messages.push(`the zone spread allows a skew of ${skew}; at most ${config.maxZoneSkew}`);
     if (config.requireHostAntiAffinity) {
-      const antiAffinity = ['requiredDuringSchedulingIgnoredDuringExecution', 'preferredDuringSchedulingIgnoredDuringExecution'].flatMap((k) =>
-        asArray(field(template.spec, `affinity.podAntiAffinity.${k}`)).map((t) => (isObject(t) && isObject(t.podAffinityTerm) ? t.podAffinityTerm : t)).filter(isObject));
-      const hostTerms = [...antiAffinity.filter((t) => t.topologyKey === config.hostKey), ...constraints.filter((c) => c.topologyKey === config.hostKey)];
-      if (hostTerms.length === 0) messages.push(`no pod anti-affinity or spread constraint on ${config.hostKey}: replicas may share a host`);
-      else if (!hostTerms.some(own)) messages.push(`the ${config.hostKey} anti-affinity's labelSelector does not match the pod's labels: it keeps nothing apart`);
+      // Pod anti-affinity terms (required, then preferred: their podAffinityTerm) and spread constraints on the host key.
+      const antiAffinity = o(o(template.spec.affinity)?.podAntiAffinity);
+      let hosts = 0;
+      let ownHosts = 0;
+      const count = (term: unknown): void => {
+        if (!isObject(term) || term.topologyKey !== config.hostKey) return;
+        hosts++;
+        if (selectorMatches(term.labelSelector, labels)) ownHosts++;
+      };
+      for (const key of ANTI_AFFINITY_KEYS) {
+        const terms = asArray(antiAffinity?.[key]);
+        for (let i = 0; i < terms.length; i++) {
+          const t = terms[i];
+          count(isObject(t) && isObject(t.podAffinityTerm) ? t.podAffinityTerm : t);
+        }
+      }
+      for (let i = 0; i < constraints.length; i++) count(constraints[i]);
+      if (hosts === 0) messages.push(`no pod anti-affinity or spread constraint on ${config.hostKey}: replicas may share a host`);
+      else if (ownHosts === 0) messages.push(`the ${config.hostKey} anti-affinity's labelSelector does not match the pod's labels: it keeps nothing apart`);
     }
     return violations(messages);
   },

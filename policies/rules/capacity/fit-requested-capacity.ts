@@ -1,5 +1,5 @@
 import type { KubeObject, PoolPlan } from '../../../constructs';
-import { nodeAllocatable } from '../../../constructs';
+import { nodeAllocatable } from '../../../constructs/internal';
 import { isCapiObject } from '../../engine/capi';
 import type { ClusterContext } from '../../engine/context';
 import { podRequests, podTemplateOf, replicaFloor } from '../../engine/kube';
@@ -25,12 +25,21 @@ function format(n: number): string {
   return Math.round(n).toLocaleString('en-US');
 }
 
+const poolKeys = new WeakMap<readonly string[], string>();
+
+/** `pools.join(',')`, remembered: workloads that select alike share one pool list (scheduling.ts). */
+function poolsKey(pools: readonly string[]): string {
+  let key = poolKeys.get(pools);
+  if (key === undefined) poolKeys.set(pools, (key = pools.join(',')));
+  return key;
+}
+
 /** What the cluster's workloads request, grouped by the set of pools they can run on. */
 function demandByPools(clusterTarget: TargetView, facts: ClusterContext): Map<string, Demand> {
   const groups = new Map<string, Demand>();
   const machines = new Map(facts.plan.pools.map((p) => [p.name, poolMachines(p)]));
   const add = (pools: readonly string[], cpu: number, memory: number) => {
-    const key = pools.join(',');
+    const key = poolsKey(pools);
     const d = groups.get(key) ?? { cpu: 0, memory: 0, workloads: 0 };
     d.cpu += cpu;
     d.memory += memory;

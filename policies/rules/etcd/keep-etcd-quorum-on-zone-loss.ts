@@ -1,4 +1,4 @@
-import { membersPerZone, quorum, zonesWhoseLossBreaksQuorum } from '../../../constructs';
+import { membersPerZone, quorum, zonesWhoseLossBreaksQuorum } from '../../../constructs/internal';
 import { clusterNameOf, etcdMachinesOf } from '../../engine/capi';
 import { asString, field, isObject, nameOf, namespaceOf } from '../../engine/kube';
 import { defineRule, notApplicable, violations } from '../../engine/types';

@@ -1,5 +1,5 @@
 import type { KubeObject } from '../../../constructs';
-import { ETCD_DEFAULT_ELECTION_MS, ETCD_DEFAULT_HEARTBEAT_MS, ETCD_MAX_ELECTION_MS } from '../../../constructs';
+import { ETCD_DEFAULT_ELECTION_MS, ETCD_DEFAULT_HEARTBEAT_MS, ETCD_MAX_ELECTION_MS } from '../../../constructs/internal';
 import { clusterNameOf, etcdConfigOf, isEtcdBootstrapSecret } from '../../engine/capi';
 import { asInteger, nameOf, namespaceOf } from '../../engine/kube';
 import type { TargetView } from '../../engine/target';

@@ -1,12 +1,20 @@
 import type { KubeObject } from '../../../constructs';
-import { CAPI_CLUSTER_NAME, CAPI_CONTROL_PLANE, CAPI_DEPLOYMENT_NAME } from '../../../constructs';
+import { CAPI_CLUSTER_NAME, CAPI_CONTROL_PLANE, CAPI_DEPLOYMENT_NAME } from '../../../constructs/internal';
 import { bootstrapSecretOf, clusterNameOf, etcdConfigOf, etcdMachinesOf, isEtcdMachine, urlHost, urlList } from '../../engine/capi';
 import { asArray, asString, field, isObject, labelsOf, nameOf, namespaceOf } from '../../engine/kube';
 import type { TargetView } from '../../engine/target';
 import { defineRule, notApplicable, violations } from '../../engine/types';
 
 /** The client addresses an etcd member Machine serves on, from its bootstrap configuration. */
-function memberHosts(target: TargetView, machine: KubeObject): string[] {
+function memberHosts(target: TargetView, machine: KubeObject): readonly string[] {
+  // Each member is compared with every other of its cluster: read its hosts once per target.
+  const cache = target.memo('etcd-member-hosts', () => new Map<KubeObject, readonly string[]>());
+  let hosts = cache.get(machine);
+  if (!hosts) cache.set(machine, (hosts = readMemberHosts(target, machine)));
+  return hosts;
+}
+
+function readMemberHosts(target: TargetView, machine: KubeObject): string[] {
   const secret = bootstrapSecretOf(target, machine);
   const member = secret ? etcdConfigOf(secret) : undefined;
   if (!member) return [];

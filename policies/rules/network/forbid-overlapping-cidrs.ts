@@ -1,5 +1,5 @@
 import type { KubeObject } from '../../../constructs';
-import { CidrBlock, parseCidr } from '../../../constructs';
+import { CidrBlock, parseCidr } from '../../../constructs/internal';
 import { controlPlaneOf, isCapiObject, urlHost } from '../../engine/capi';
 import { asArray, field, nameOf, namespaceOf } from '../../engine/kube';
 import type { TargetView } from '../../engine/target';

@@ -1,4 +1,4 @@
-import { MAX_KUBELET_MINORS_BEHIND, minorsBehind, parseKubernetesVersion } from '../../../constructs';
+import { MAX_KUBELET_MINORS_BEHIND, minorsBehind, parseKubernetesVersion } from '../../../constructs/internal';
 import { clusterNameOf, controlPlaneOf } from '../../engine/capi';
 import { asString, field, namespaceOf } from '../../engine/kube';
 import { defineRule, notApplicable, violations } from '../../engine/types';

@@ -1,7 +1,7 @@
 import {
   LABEL_IDC, LABEL_MACHINE_MODEL, LABEL_POOL_ROLE, NODE_INSTANCE_TYPE, NODE_POOL, NODE_REGION, NODE_ROLE_PREFIX, NODE_ZONE,
   NodeLabelRoute, nodeLabelRoute,
-} from '../../../constructs';
+} from '../../../constructs/internal';
 import { kubeletNodeLabels } from '../../engine/capi';
 import { asString, field, namespaceOf, stringMap } from '../../engine/kube';
 import { defineRule, violations } from '../../engine/types';
@@ -19,6 +19,20 @@ function routeOf(key: string): NodeLabelRoute {
   let route = routes.get(key);
   if (route === undefined) routes.set(key, (route = nodeLabelRoute(key)));
   return route;
+}
+
+function hasKeyWithPrefix(labels: Record<string, string>, prefix: string): boolean {
+  for (const k in labels) if (Object.prototype.hasOwnProperty.call(labels, k) && k.startsWith(prefix)) return true;
+  return false;
+}
+
+const NODE_RESTRICTION = 'node-restriction.kubernetes.io';
+
+/** `key.split('/')[0].endsWith(suffix)`, without the split: the part before the first slash ends with `suffix`. */
+function prefixEndsWith(key: string, suffix: string): boolean {
+  const slash = key.indexOf('/');
+  const end = slash < 0 ? key.length : slash;
+  return end >= suffix.length && key.startsWith(suffix, end - suffix.length);
 }
 
 /** The nodes of every pool carry the labels workloads and operators select them by, through a route that works. */
@@ -45,7 +59,7 @@ export const requireNodePoolLabels = defineRule<RequireNodePoolLabelsConfig>({
     for (const key of config.machineLabels) {
       if (!machineLabels[key]) messages.push(`the Machine template has no ${key} label${routeOf(key) === NodeLabelRoute.MACHINE ? '' : ' (and Cluster API would not copy it to the Node)'}`);
     }
-    if (config.requireNodeRole && !Object.keys(machineLabels).some((k) => k.startsWith(NODE_ROLE_PREFIX))) {
+    if (config.requireNodeRole && !hasKeyWithPrefix(machineLabels, NODE_ROLE_PREFIX)) {
       messages.push(`the Machine template has no ${NODE_ROLE_PREFIX}<role> label: nodes of the pool carry no role`);
     }
 
@@ -68,7 +82,7 @@ export const requireNodePoolLabels = defineRule<RequireNodePoolLabelsConfig>({
     const zone = kubelet.get(NODE_ZONE);
     if (failureDomain && zone !== undefined && zone !== failureDomain) messages.push(`the nodes are labelled ${NODE_ZONE}=${zone} but run in failure domain ${failureDomain}`);
     for (const key of kubelet.keys()) {
-      if (key.startsWith(NODE_ROLE_PREFIX) || key.split('/')[0].endsWith('node-restriction.kubernetes.io') || routeOf(key) === NodeLabelRoute.UNREACHABLE) {
+      if (key.startsWith(NODE_ROLE_PREFIX) || prefixEndsWith(key, NODE_RESTRICTION) || routeOf(key) === NodeLabelRoute.UNREACHABLE) {
         messages.push(`--node-labels sets ${key}, which the kubelet may not set (NodeRestriction): the kubelet refuses to start`);
       }
     }

@@ -1,6 +1,6 @@
 import { podTemplateOf, WORKLOAD_KINDS } from '../../engine/kube';
-import { nodeSelectionMatches, poolNodesOf, selectsNodes, untoleratedTaints } from '../../engine/scheduling';
-import { defineRule, notApplicable, violations } from '../../engine/types';
+import { eligiblePools, nodeSelectionMatches, poolNodesOf, selectsNodes, untoleratedTaints } from '../../engine/scheduling';
+import { COMPLIANT, defineRule, notApplicable, violations } from '../../engine/types';
 
 /** A pod's node selection matches the nodes of a pool that exists in its cluster, and it tolerates that pool's taints. */
 export const matchNodeAffinityToPool = defineRule({
@@ -22,6 +22,8 @@ export const matchNodeAffinityToPool = defineRule({
     const facts = context.clusters.get(target.name);
     if (!facts) return notApplicable(`target ${target.name} is not a cluster of the estate at the as-of time`);
     if (!selectsNodes(template.spec)) return notApplicable('the pod selects no nodes');
+    // Some pool's nodes match and it tolerates their taints: the pools found for it (once per selection) say so.
+    if (eligiblePools(template.spec, facts.plan).length > 0) return COMPLIANT;
     const nodes = poolNodesOf(facts.plan);
     const matching = nodes.filter((n) => nodeSelectionMatches(template.spec, n.labels));
     if (matching.length === 0) {

@@ -20,15 +20,18 @@ export const requireServiceSelectsPods = defineRule({
     const selector = stringMap(field(object, 'spec.selector'));
     if (Object.keys(selector).length === 0) return notApplicable('no selector (endpoints are managed by hand)');
     const selected = podTemplatesIn(target, namespaceOf(object)).filter((p) => mapSelectorMatches(selector, p.labels));
-    const text = Object.entries(selector).map(([k, v]) => `${k}=${v}`).join(',');
-    if (selected.length === 0) return violations([`its selector ${text} matches the pods of no workload in namespace ${namespaceOf(object) ?? '(none)'}: the Service has no endpoints`]);
+    if (selected.length === 0) {
+      const text = Object.entries(selector).map(([k, v]) => `${k}=${v}`).join(',');
+      return violations([`its selector ${text} matches the pods of no workload in namespace ${namespaceOf(object) ?? '(none)'}: the Service has no endpoints`]);
+    }
     const messages: string[] = [];
-    const portNames = new Set(selected.flatMap((p) => [...asArray(p.template.spec.containers), ...asArray(p.template.spec.initContainers)].flatMap((c) => asArray(field(c, 'ports')))).filter(isObject).map((p) => p.name).filter((n): n is string => typeof n === 'string'));
+    // The selected pods' port names, read only when a port targets a name.
+    let portNames: Set<string> | undefined;
     for (const port of asArray(field(object, 'spec.ports'))) {
       const targetPort = field(port, 'targetPort');
-      if (typeof targetPort === 'string' && !/^\d+$/.test(targetPort) && !portNames.has(targetPort)) {
-        messages.push(`targetPort "${targetPort}" is not a container port name of the selected pods`);
-      }
+      if (typeof targetPort !== 'string' || /^\d+$/.test(targetPort)) continue;
+      portNames ??= new Set(selected.flatMap((p) => [...asArray(p.template.spec.containers), ...asArray(p.template.spec.initContainers)].flatMap((c) => asArray(field(c, 'ports')))).filter(isObject).map((p) => p.name).filter((n): n is string => typeof n === 'string'));
+      if (!portNames.has(targetPort)) messages.push(`targetPort "${targetPort}" is not a container port name of the selected pods`);
     }
     return violations(messages);
   },

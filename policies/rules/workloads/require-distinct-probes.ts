@@ -1,6 +1,6 @@
 import { containersOf, describeContainer, isObject, jsonEqual, LONG_RUNNING_KINDS, podTemplateOf } from '../../engine/kube';
 import { DEBUG_ENV_VARS, DEBUG_MODE_KEY, debugModeOf } from '../../engine/workload-labels';
-import { defineRule, notApplicable, violations } from '../../engine/types';
+import { COMPLIANT, defineRule, notApplicable, violations } from '../../engine/types';
 
 export interface RequireDistinctProbesConfig {
   readonly requireOnSidecars: boolean;
@@ -27,19 +27,21 @@ export const requireDistinctProbes = defineRule<RequireDistinctProbesConfig>({
     const template = podTemplateOf(object);
     if (!template) return notApplicable('no pod template');
     if (debugModeOf(template, config.debugModeKey, DEBUG_ENV_VARS)) return notApplicable('debug mode drops probes by design');
-    const messages: string[] = [];
-    for (const ref of containersOf(template.spec)) {
+    let messages: string[] | undefined;
+    const refs = containersOf(template.spec);
+    for (let i = 0; i < refs.length; i++) {
+      const ref = refs[i];
       if (ref.role === 'init') continue;
-      const readiness = ref.container.readinessProbe;
-      const liveness = ref.container.livenessProbe;
-      if (ref.role === 'main' || config.requireOnSidecars) {
-        const missing = [isObject(readiness) ? '' : 'readiness', isObject(liveness) ? '' : 'liveness'].filter((x) => x);
-        if (missing.length > 0) messages.push(`${describeContainer(ref)} has no ${missing.join(' and no ')} probe`);
+      const readiness = isObject(ref.container.readinessProbe);
+      const liveness = isObject(ref.container.livenessProbe);
+      if ((!readiness || !liveness) && (ref.role === 'main' || config.requireOnSidecars)) {
+        const missing = !readiness && !liveness ? 'readiness and no liveness' : !readiness ? 'readiness' : 'liveness';
+        (messages ??= []).push(`${describeContainer(ref)} has no ${missing} probe`);
       }
-      if (isObject(readiness) && isObject(liveness) && jsonEqual(readiness, liveness)) {
-        messages.push(`${describeContainer(ref)} uses the same check for readiness and liveness: a slow dependency would restart it instead of taking it out of rotation`);
+      if (readiness && liveness && jsonEqual(ref.container.readinessProbe, ref.container.livenessProbe)) {
+        (messages ??= []).push(`${describeContainer(ref)} uses the same check for readiness and liveness: a slow dependency would restart it instead of taking it out of rotation`);
       }
     }
-    return violations(messages);
+    return messages ? violations(messages) : COMPLIANT;
   },
 });

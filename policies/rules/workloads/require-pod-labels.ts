@@ -1,4 +1,4 @@
-import { checkLabelValue } from '../../../constructs';
+import { checkLabelValue } from '../../../constructs/internal';
 import { podLabels, podTemplateOf, WORKLOAD_KINDS } from '../../engine/kube';
 import { POD_LABEL_KEYS, RELEASE_CHANNELS } from '../../engine/workload-labels';
 import { defineRule, notApplicable, violations } from '../../engine/types';

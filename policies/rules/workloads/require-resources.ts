@@ -1,5 +1,11 @@
 import { containersOf, describeContainer, o, parseQuantity, podTemplateOf, WORKLOAD_KINDS } from '../../engine/kube';
-import { defineRule, notApplicable, violations } from '../../engine/types';
+import { COMPLIANT, defineRule, notApplicable, violations } from '../../engine/types';
+
+/** Adds `name` to `missing` when the value is not a quantity, or is absent and required. */
+function addMissing(missing: string[], name: string, raw: unknown, value: number | undefined, required: boolean): void {
+  if (raw !== undefined && value === undefined) missing.push(`${name} (${JSON.stringify(raw)} is not a quantity)`);
+  else if (required && value === undefined) missing.push(name);
+}
 
 export interface RequireResourcesConfig {
   readonly requireCpuLimit: boolean;
@@ -25,29 +31,29 @@ export const requireResources = defineRule<RequireResourcesConfig>({
   check({ object, config }) {
     const template = podTemplateOf(object);
     if (!template) return notApplicable('no pod template');
-    const messages: string[] = [];
-    for (const ref of containersOf(template.spec)) {
-      const missing: string[] = [];
-      const values: Record<string, number | undefined> = {};
+    let messages: string[] | undefined;
+    const refs = containersOf(template.spec);
+    for (let i = 0; i < refs.length; i++) {
+      const ref = refs[i];
       const resources = o(ref.container.resources);
-      for (const kind of ['requests', 'limits'] as const) {
-        const given = o(resources?.[kind]);
-        for (const resource of ['cpu', 'memory'] as const) {
-          const raw = given?.[resource];
-          const value = parseQuantity(raw);
-          values[`${kind}.${resource}`] = value;
-          const required = kind === 'requests' || (resource === 'cpu' ? config.requireCpuLimit : config.requireMemoryLimit);
-          if (raw !== undefined && value === undefined) missing.push(`${kind}.${resource} (${JSON.stringify(raw)} is not a quantity)`);
-          else if (required && value === undefined) missing.push(`${kind}.${resource}`);
-        }
+      const requests = o(resources?.requests);
+      const limits = o(resources?.limits);
+      const requestCpu = parseQuantity(requests?.cpu);
+      const requestMemory = parseQuantity(requests?.memory);
+      const limitCpu = parseQuantity(limits?.cpu);
+      const limitMemory = parseQuantity(limits?.memory);
+      if (requestCpu === undefined || requestMemory === undefined || limitCpu === undefined || limitMemory === undefined) {
+        // In the order requests.cpu, requests.memory, limits.cpu, limits.memory.
+        const missing: string[] = [];
+        addMissing(missing, 'requests.cpu', requests?.cpu, requestCpu, true);
+        addMissing(missing, 'requests.memory', requests?.memory, requestMemory, true);
+        addMissing(missing, 'limits.cpu', limits?.cpu, limitCpu, config.requireCpuLimit);
+        addMissing(missing, 'limits.memory', limits?.memory, limitMemory, config.requireMemoryLimit);
+        if (missing.length > 0) (messages ??= []).push(`${describeContainer(ref)} has no ${missing.join(', ')}`);
       }
-      if (missing.length > 0) messages.push(`${describeContainer(ref)} has no ${missing.join(', ')}`);
-      for (const resource of ['cpu', 'memory'] as const) {
-        const request = values[`requests.${resource}`];
-        const limit = values[`limits.${resource}`];
-        if (request !== undefined && limit !== undefined && request > limit) messages.push(`${describeContainer(ref)} requests more ${resource} than its limit`);
-      }
+      if (requestCpu !== undefined && limitCpu !== undefined && requestCpu > limitCpu) (messages ??= []).push(`${describeContainer(ref)} requests more cpu than its limit`);
+      if (requestMemory !== undefined && limitMemory !== undefined && requestMemory > limitMemory) (messages ??= []).push(`${describeContainer(ref)} requests more memory than its limit`);
     }
-    return violations(messages);
+    return messages ? violations(messages) : COMPLIANT;
   },
 });

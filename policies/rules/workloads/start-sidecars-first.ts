@@ -1,4 +1,5 @@
-import { parseKubernetesVersion } from '../../../constructs';
+import type { ClusterPlan } from '../../../constructs';
+import { parseKubernetesVersion } from '../../../constructs/internal';
 import { ContainerRef, containersOf, isObject, podAnnotations, podTemplateOf, WORKLOAD_KINDS } from '../../engine/kube';
 import { eligiblePools } from '../../engine/scheduling';
 import { defineRule, notApplicable, violations } from '../../engine/types';
@@ -8,6 +9,24 @@ export interface StartSidecarsFirstConfig {
   readonly preferNative: boolean;
   readonly requireStartupProbe: boolean;
   readonly nativeSidecarMinMinor: number;
+}
+
+const oldestCache = new WeakMap<readonly string[], { plan: ClusterPlan; minMinor: number; oldest: string | undefined }>();
+
+/**
+ * The first version, of the control plane and then of the pools the pod may run on (every pool when it fits none),
+ * older than 1.`minMinor`. Remembered per pool list: workloads that select alike share one (scheduling.ts).
+ */
+function oldestWithoutNativeSidecars(plan: ClusterPlan, pools: readonly string[], minMinor: number): string | undefined {
+  const cached = oldestCache.get(pools);
+  if (cached && cached.plan === plan && cached.minMinor === minMinor) return cached.oldest;
+  const versions = [plan.kubernetesVersion, ...plan.pools.filter((p) => pools.length === 0 || pools.includes(p.name)).map((p) => p.kubernetesVersion)];
+  const oldest = versions.find((v) => {
+    const parsed = parseKubernetesVersion(v);
+    return parsed !== undefined && parsed.major === 1 && parsed.minor < minMinor;
+  });
+  oldestCache.set(pools, { plan, minMinor, oldest });
+  return oldest;
 }
 
 /** The annotation kubectl reads for a pod's main container; the app templates set it. */
@@ -45,15 +64,7 @@ export const startSidecarsFirst = defineRule<StartSidecarsFirstConfig>({
 
     // Native sidecars need 1.29+ on the control plane and on every pool the pod may run on.
     const facts = context?.clusters.get(target.name);
-    let oldest: string | undefined;
-    if (facts) {
-      const pools = eligiblePools(template.spec, facts.plan);
-      const versions = [facts.plan.kubernetesVersion, ...facts.plan.pools.filter((p) => pools.length === 0 || pools.includes(p.name)).map((p) => p.kubernetesVersion)];
-      oldest = versions.find((v) => {
-        const parsed = parseKubernetesVersion(v);
-        return parsed !== undefined && parsed.major === 1 && parsed.minor < config.nativeSidecarMinMinor;
-      });
-    }
+    const oldest = facts ? oldestWithoutNativeSidecars(facts.plan, eligiblePools(template.spec, facts.plan), config.nativeSidecarMinMinor) : undefined;
     const messages: string[] = [];
     const natives = refs.filter((r) => r.role === 'sidecar');
     if (oldest && natives.length > 0) {
