@@ -1,10 +1,10 @@
-/** The bench stage "policy-check" (bench/stages/policy-check.ts): both pipelines write the same synthesis. */
+/** The bench stage "policy-check" (test/bench/stages/policy-check.ts): both pipelines write the same synthesis. */
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { compareFolders } from '../../bench/harness/files';
-import { RunRecorder } from '../../bench/harness/measure';
-import { appGenerator, baselinePipeline, DIGEST_FILE, oursPipeline, policyCheckInput, REPORT_FILE } from '../../bench/stages/policy-check';
+import { compareFolders } from '../bench/harness/files';
+import { RunRecorder } from '../bench/harness/measure';
+import { appGenerator, baselinePipeline, DIGEST_FILE, oursPipeline, policyCheckInput, REPORT_FILE } from '../bench/stages/policy-check';
 
 describe('the policy-check bench stage', () => {
   let tmp: string;

@@ -1,7 +1,7 @@
 /** A huge change stays under the comment's size bound, with the summary intact and the cut announced. */
 import { synthesisFiles, synthesize } from '../../../constructs';
-import { buildEstate, estateSpec } from '../../../bench/generate-estate';
-import { changedEstateSpec } from '../../../bench/stages/diff';
+import { buildEstate, estateSpec } from '../../bench/generate-estate';
+import { changedEstateSpec } from '../../bench/stages/diff';
 import { diffSnapshots, renderMarkdown, reportCounts, snapshotFromFiles } from '../../../stacks/diff';
 
 describe('size bound', () => {

@@ -1,7 +1,7 @@
 /**
  * The cluster-estate bench: `npm run bench [-- --json] [-- --sizes 10,100,1000] [-- --stage estate-synthesis]`.
  *
- * Runs every stage (bench/stages) at each size, prints a table (or, with --json, one JSON document on stdout with
+ * Runs every stage (test/bench/stages) at each size, prints a table (or, with --json, one JSON document on stdout with
  * keys in a stable order; progress goes to stderr), and exits
  *   0  every target met,
  *   1  a target missed,

@@ -1,5 +1,5 @@
 /**
- * Generated applications for the `apps` bench stage: on the generated estate of N clusters (bench/generate-estate),
+ * Generated applications for the `apps` bench stage: on the generated estate of N clusters (test/bench/generate-estate),
  * 2N apps, each placed on five neighbouring clusters, so every cluster runs 10 app instances: 10,000 instances at
  * 1,000 clusters. The apps vary the way a real estate's do: stable, canary and blue/green releases; one to three
  * sidecars; pinned and composed images; a tainted pool for some; totals split by IDC; peak profiles; fixed replicas.
@@ -11,7 +11,7 @@
 import {
   AppImage, AppInstancePlan, AppPriority, AppSpecProps, AppTemplate, ClusterPlan, Estate, phaseAt, planAppInstance,
   PromotionPhase, Release, ReleaseChannel, resolveAppSpec, Sidecar, sortInstances, splitReplicas,
-} from '../../constructs/internal';
+} from '../../../constructs/internal';
 import { EstateSpec } from '../generate-estate';
 
 /** Apps per cluster: 2, each on 5 clusters, make 10 instances per cluster. */
@@ -92,7 +92,7 @@ export function generateApps(spec: EstateSpec): GeneratedApp[] {
 /** Adds the apps to an estate built by `buildEstate(spec)`, through the construct API. */
 export function addApps(estate: Estate, spec: EstateSpec, apps: readonly GeneratedApp[]): void {
   const byName = new Map(estate.clusters.map((c) => [c.name, c]));
-  const promotion = estate.node.findChild(spec.promotion.name) as import('../../constructs').Promotion;
+  const promotion = estate.node.findChild(spec.promotion.name) as import('../../../constructs').Promotion;
   for (const app of apps) {
     new AppTemplate(estate, app.name, {
       ...app.props,

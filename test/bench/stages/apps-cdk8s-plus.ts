@@ -17,7 +17,7 @@ import {
   serviceSelector, terminationGracePeriodSeconds, workloadLabels, workloadSelector, APP_LOG_DIR, APP_LOG_VOLUME,
   ANNOTATION_DEBUG, ANNOTATION_DEFAULT_CONTAINER, ANNOTATION_TOPOLOGY_HINTS, ANNOTATION_TOPOLOGY_MODE, LABEL_CLUSTER,
   LABEL_ESTATE, LABEL_SERVING, SERVING, APP_MANAGED_BY, MANAGED_BY, SidecarKind, TOPOLOGY_ZONE,
-} from '../../constructs/internal';
+} from '../../../constructs/internal';
 
 const { k8s } = kplus;
 

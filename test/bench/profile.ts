@@ -1,9 +1,9 @@
 /**
  * Profiling helper for the bench's stages (not part of `npm run bench`):
  *
- *   npm run build --silent && node --cpu-prof --cpu-prof-dir=/tmp/estate-prof lib/bench/profile.js \
+ *   npm run build --silent && node --cpu-prof --cpu-prof-dir=/tmp/estate-prof lib/bench/test/bench/profile.js \
  *     --stage estate-synthesis|apps --size 100 --runs 5 --pipeline ours|baseline
- *   node lib/bench/tools/cpuprofile-summary.js /tmp/estate-prof/<file>.cpuprofile
+ *   node lib/bench/test/bench/tools/cpuprofile-summary.js /tmp/estate-prof/<file>.cpuprofile
  *
  * Runs one pipeline repeatedly (after one warm-up run) at one size and prints each phase's median time, so a CPU
  * profile of the process shows where a pipeline's time goes. For "apps", the baseline is (b): plain objects.

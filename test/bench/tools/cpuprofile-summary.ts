@@ -2,7 +2,7 @@
  * Summarizes a V8 `.cpuprofile` (from `node --cpu-prof`): self time by function and by source file, and total
  * (inclusive) time of the functions that matter most.
  *
- *   node lib/bench/tools/cpuprofile-summary.js <file.cpuprofile> [--top 25] [--focus name1,name2]
+ *   node lib/bench/test/bench/tools/cpuprofile-summary.js <file.cpuprofile> [--top 25] [--focus name1,name2]
  */
 import * as fs from 'fs';
 import * as path from 'path';

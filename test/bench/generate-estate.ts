@@ -10,8 +10,8 @@ import {
   Cluster, ClusterGroup, ClusterGroupKind, ClusterPlan, DEFAULT_CONTROL_PLANE_INSTANCE, DEFAULT_ETCD_INSTANCE,
   EtcdCompactionMode, EtcdMemberPlan, Estate, IdcKind, InfrastructureProvider, InstanceSpec, PoolPlan,
   Promotion, PromotionCalendar, PromotionPhase, SecretsEncryption, Taint, TaintEffect, phaseAt, timeoutsForRtt,
-} from '../constructs/internal';
-import { INSTANCE_TYPES } from '../stacks/estates/instance-types';
+} from '../../constructs/internal';
+import { INSTANCE_TYPES } from '../../stacks/estates/instance-types';
 
 /** Clusters that share one IDC (several clusters per IDC avoid one scheduler carrying a whole data center). */
 const CLUSTERS_PER_IDC = 5;

@@ -1,7 +1,7 @@
 /**
  * One measured run of the Pulumi stage, in a process of its own so that its peak memory is its own:
  *
- *   node --expose-gc lib/bench/stages/pulumi-worker.js --mode ours|baseline|configgroup --apps 1000
+ *   node --expose-gc lib/bench/test/bench/stages/pulumi-worker.js --mode ours|baseline|configgroup --apps 1000
  *
  * Both modes build the same input first, untimed: the reference estate synthesized at the Double 11 peak, with the
  * target of cluster trade-hz1 replaced by `apps` generated applications (pulumi-apps.ts). Then, under
@@ -18,9 +18,9 @@
 import { createHash } from 'crypto';
 import * as k8s from '@pulumi/kubernetes';
 import * as pulumi from '@pulumi/pulumi';
-import { Estate, KubeObject, synthesize, Synthesis } from '../../constructs/internal';
-import { referenceEstate } from '../../stacks/estates';
-import { estateStack, kubeconfigIdentity, logicalName, StackSettings } from '../../stacks/pulumi';
+import { Estate, KubeObject, synthesize, Synthesis } from '../../../constructs/internal';
+import { referenceEstate } from '../../../stacks/estates';
+import { estateStack, kubeconfigIdentity, logicalName, StackSettings } from '../../../stacks/pulumi';
 import { generateAppObjects } from './pulumi-apps';
 
 export const BENCH_CLUSTER = 'trade-hz1';

@@ -6,9 +6,9 @@
  *            context) and the JSON report                                                        (`estate check`)
  *
  * The generated estate is the richest generator that exists when the bench runs: with the application generator
- * (bench/stages/apps-generate.ts: `generateApps` / `addApps`, 10 app instances per cluster, so 10,000 at 1,000
+ * (test/bench/stages/apps-generate.ts: `generateApps` / `addApps`, 10 app instances per cluster, so 10,000 at 1,000
  * clusters) the clusters' targets hold their apps and every workload rule runs on them; without it the estate has
- * management objects only (bench/generate-estate.ts) and only the estate rules have objects to judge. The stage's
+ * management objects only (test/bench/generate-estate.ts) and only the estate rules have objects to judge. The stage's
  * description says which one it measured.
  *
  * Synthesis here is CPU work: the files are rendered but not written one by one. On a shared machine, writing the
@@ -24,8 +24,8 @@
 import * as crypto from 'crypto';
 import * as fs from 'fs';
 import * as path from 'path';
-import { Estate, synthesisFiles, synthesize } from '../../constructs';
-import { checkDocument, estateContext, RULES, runChecks } from '../../policies/api';
+import { Estate, synthesisFiles, synthesize } from '../../../constructs';
+import { checkDocument, estateContext, RULES, runChecks } from '../../../policies/api';
 import { buildEstate, EstateSpec, estateSpec } from '../generate-estate';
 import { Pipeline, runComparison } from '../harness/comparison';
 import { Stage, StageContext, StageResult } from '../harness/types';
@@ -36,7 +36,7 @@ export const REPORT_FILE = 'policy-report.json';
 /** Largest allowed overhead of checking over synthesis (ours/baseline - 1). */
 export const CHECK_OVERHEAD_MAX = 0.2;
 
-/** The application generator's interface, when bench/stages/apps-generate.ts exists. */
+/** The application generator's interface, when test/bench/stages/apps-generate.ts exists. */
 interface AppGenerator {
   generateApps(spec: EstateSpec): unknown[];
   addApps(estate: Estate, spec: EstateSpec, apps: readonly unknown[]): void;

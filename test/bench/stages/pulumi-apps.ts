@@ -1,4 +1,4 @@
-import { KubeObject } from '../../constructs/internal';
+import { KubeObject } from '../../../constructs/internal';
 
 /**
  * Generated applications for the Pulumi stage: the bench does not depend on what the app templates synthesize (or

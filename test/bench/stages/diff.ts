@@ -17,8 +17,8 @@
  * comparison finds (every object of both syntheses, matched by identity, compared as JSON), or the stage fails.
  */
 import * as path from 'path';
-import { KubeObject, objectId, synthesisFiles, synthesize, writeFiles, writeSynthesis } from '../../constructs/internal';
-import { diffSnapshots, loadSnapshotDir, renderMarkdown } from '../../stacks/diff';
+import { KubeObject, objectId, synthesisFiles, synthesize, writeFiles, writeSynthesis } from '../../../constructs/internal';
+import { diffSnapshots, loadSnapshotDir, renderMarkdown } from '../../../stacks/diff';
 import { buildEstate, EstateSpec, estateSpec } from '../generate-estate';
 import { collectGarbage, median, round, RunMeasurement, RunRecorder, toMB } from '../harness/measure';
 import { plannedRuns } from '../harness/comparison';

@@ -12,7 +12,7 @@
 import {
   canonicalObject, MANAGEMENT_TARGET, SUMMARY_FILE, renderClusterManagementObjects, synthesisFiles, synthesize, targetFiles,
   writeFiles,
-} from '../../constructs/internal';
+} from '../../../constructs/internal';
 import { buildClusterPlans, buildEstate, EstateSpec, estateSpec } from '../generate-estate';
 import { Pipeline, runComparison } from '../harness/comparison';
 import { Stage, StageContext, StageResult } from '../harness/types';

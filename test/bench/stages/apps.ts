@@ -12,8 +12,8 @@
  * Each baseline's files must be byte-identical to ours (ours alone writes `estate.json`). Targets: ours at least 2x
  * faster than (a) (ratio <= 0.5), at most 1.2x (b), linear growth, and ours' peak heap under 1 GiB at the largest size.
  */
-import { KubeObject, renderAppInstance, renderClusterObjects, SUMMARY_FILE, synthesisFiles, synthesize, targetFiles, writeFiles } from '../../constructs/internal';
-import type { AppInstancePlan, ClusterPlan } from '../../constructs/internal';
+import { KubeObject, renderAppInstance, renderClusterObjects, SUMMARY_FILE, synthesisFiles, synthesize, targetFiles, writeFiles } from '../../../constructs/internal';
+import type { AppInstancePlan, ClusterPlan } from '../../../constructs/internal';
 import { buildClusterPlans, buildEstate, EstateSpec, estateSpec } from '../generate-estate';
 import { Pipeline, runComparison } from '../harness/comparison';
 import { Check, Stage, StageContext, StageResult } from '../harness/types';
