@@ -35,14 +35,15 @@ export const WARM_UP_RUNS = 3;
 
 /**
  * Budget: small sizes are cheap and noisy (a run of 100 ms moves by 20% when the other core is busy or V8 is still
- * optimizing), so they get more runs: seven up to 10 clusters, five up to 100; at larger sizes three while a run of
- * both pipelines takes at most 15 s, two up to 40 s, else one, so the whole bench stays within about three minutes
- * on a small machine.
+ * optimizing), so they get more runs: seven up to 10 clusters, five up to 100; at larger sizes five while a run of
+ * both pipelines takes at most 10 s (the write phase alone moves by 10-15% from run to run on a shared disk, and a
+ * median of three still followed it), three up to 15 s, two up to 40 s, else one, so the whole bench stays within
+ * about four minutes on a small machine.
  */
 export function plannedRuns(size: number, firstPairMs: number): number {
   if (size <= 10) return 7;
   if (size <= 100) return 5;
-  return firstPairMs <= 15_000 ? 3 : firstPairMs <= 40_000 ? 2 : 1;
+  return firstPairMs <= 10_000 ? 5 : firstPairMs <= 15_000 ? 3 : firstPairMs <= 40_000 ? 2 : 1;
 }
 
 export function runComparison<I>(def: ComparisonDefinition<I>, context: StageContext): StageResult {
