@@ -21,6 +21,7 @@ import * as pulumi from '@pulumi/pulumi';
 import { Estate, KubeObject, synthesize, Synthesis } from '../../../constructs/internal';
 import { referenceEstate } from '../../../stacks/estates';
 import { estateStack, kubeconfigIdentity, logicalName, StackSettings } from '../../../stacks/pulumi';
+import type { RunMeasurement } from '../harness/measure';
 import { generateAppObjects } from './pulumi-apps';
 
 export const BENCH_CLUSTER = 'trade-hz1';
@@ -44,20 +45,14 @@ const KUBECONFIG = [
   '',
 ].join('\n');
 
-/** What one worker run reports. */
-export interface WorkerResult {
+/** What one worker run reports: the run's measurement and what it registered. */
+export interface WorkerResult extends RunMeasurement {
   readonly mode: 'ours' | 'baseline' | 'configgroup';
   readonly apps: number;
   /** Kubernetes objects registered as resources (the provider and components not counted). */
   readonly objects: number;
   /** sha256 of the sorted `type name` list of those resources. */
   readonly registeredDigest: string;
-  readonly ms: number;
-  readonly cpuMs: number;
-  readonly phasesMs: Record<string, number>;
-  readonly heapBeforeBytes: number;
-  readonly peakHeapBytes: number;
-  readonly peakRssBytes: number;
 }
 
 /** The input both modes share: the reference synthesis with the generated apps as trade-hz1's target. */
