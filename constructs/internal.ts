@@ -8,3 +8,4 @@
 export * from './estate';
 export * from './apps';
 export * from './synth';
+export * from './day2';

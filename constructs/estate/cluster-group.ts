@@ -72,6 +72,8 @@ export interface ClusterGroupProps {
   readonly kind: ClusterGroupKind;
   /** The promotion a peak group belongs to. Required for peak groups, refused for daily ones. @default - none */
   readonly promotion?: Promotion;
+  /** Upgrade wave of the group's clusters (a cluster may set its own): wave 0 upgrades first. @default 0 */
+  readonly upgradeWave?: number;
 }
 
 /** A group of clusters that share a lifecycle: the daily group, or a promotion's peak group. */
@@ -84,6 +86,7 @@ export class ClusterGroup extends Construct {
   public readonly name: string;
   public readonly kind: ClusterGroupKind;
   public readonly promotion?: Promotion;
+  public readonly upgradeWave: number;
 
   constructor(scope: Estate, id: string, props: ClusterGroupProps) {
     super(scope, uniqueChildId(requireScope(scope, Estate.isEstate, 'ClusterGroup', 'an Estate', id), id, 'cluster group'));
@@ -91,6 +94,7 @@ export class ClusterGroup extends Construct {
     this.name = id;
     this.kind = props.kind;
     this.promotion = props.promotion;
+    this.upgradeWave = props.upgradeWave ?? 0;
   }
 
   /** Adds a cluster to this group. */

@@ -35,6 +35,24 @@ export interface ClusterProps {
   readonly purpose?: string;
   /** @default 'cluster.local' */
   readonly serviceDomain?: string;
+  /** How the cluster takes Kubernetes upgrades. @default - the group's upgrade wave, no upgrades during a promotion */
+  readonly upgrade?: ClusterUpgradeProps;
+}
+
+/** How a cluster takes Kubernetes upgrades on a running estate (judged by `validateTransition`). */
+export interface ClusterUpgradeProps {
+  /**
+   * The cluster's upgrade wave: clusters of wave 0 (a canary) upgrade first, and one change upgrades the clusters of
+   * one wave only, after every lower wave runs the new version.
+   * @default - the group's `upgradeWave`
+   */
+  readonly wave?: number;
+  /**
+   * Why this cluster may be upgraded while its promotion runs (between prepareFrom and drainUntil), written down for
+   * the reviewer. Peak clusters are frozen otherwise.
+   * @default - none: upgrades during the promotion are refused
+   */
+  readonly duringPromotionReason?: string;
 }
 
 /** A patch applied to one synthesized object of this cluster: the escape hatch for what the constructs do not model. */
@@ -61,6 +79,9 @@ export class Cluster extends Construct {
   public readonly nodeAutoRepair: boolean;
   public readonly purpose?: string;
   public readonly serviceDomain: string;
+  /** The upgrade wave: the cluster's own, else its group's. */
+  public readonly upgradeWave: number;
+  public readonly upgradeDuringPromotionReason?: string;
   public readonly controlPlane: ControlPlane;
   public readonly etcd: EtcdCluster;
   private readonly patches: ObjectPatch[] = [];
@@ -80,6 +101,8 @@ export class Cluster extends Construct {
     this.nodeAutoRepair = props.nodeAutoRepair ?? true;
     this.purpose = props.purpose;
     this.serviceDomain = props.serviceDomain ?? 'cluster.local';
+    this.upgradeWave = props.upgrade?.wave ?? scope.upgradeWave;
+    this.upgradeDuringPromotionReason = props.upgrade?.duringPromotionReason;
     const estate = Estate.of(scope);
     this.controlPlane = new ControlPlane(this, 'ControlPlane', props.controlPlane ?? {}, `${id}-api.${estate.dnsDomain}`);
     this.etcd = new EtcdCluster(this, 'Etcd', props.etcd);
@@ -153,6 +176,12 @@ export class Cluster extends Construct {
     }
     if (Estate.of(this.idc) !== this.estate) {
       problems.error(path, 'idc-reference', `IDC ${this.idc.node.path} belongs to another estate`, 'use an IDC of this estate', this.idc.node.path);
+    }
+    if (!Number.isInteger(this.upgradeWave) || this.upgradeWave < 0 || this.upgradeWave > 99) {
+      problems.error(path, 'upgrade-wave', 'an upgrade wave is a whole number from 0 (first) to 99', 'set upgrade.wave (or the group\'s upgradeWave) to 0 for a canary, 1 and up for later waves', this.upgradeWave);
+    }
+    if (this.upgradeDuringPromotionReason !== undefined && this.upgradeDuringPromotionReason.trim() === '') {
+      problems.error(path, 'upgrade-wave', 'upgrade.duringPromotionReason is empty', 'say why the cluster may be upgraded during its promotion, or leave it unset', this.upgradeDuringPromotionReason);
     }
     if (this.nodePools.length === 0) {
       problems.error(path, 'node-pools', 'the cluster has no node pool', 'add at least one node pool with cluster.addNodePool()', 0);

@@ -20,10 +20,20 @@ export const ETCD_PATHS = {
 export const ETCD_METRICS_PORT = 2381;
 
 /**
- * The configuration file of one member, keyed by etcd's flag names (etcd `--config-file` format), as etcd 3.4 and
- * later read it: durations are whole milliseconds, mutual TLS on the client and the peer port.
+ * How a member joins a cluster that already runs: the membership it was added to (etcd's `initial-cluster` after
+ * `member add`, itself included).
  */
-export function etcdMemberConfig(cluster: ClusterPlan, member: EtcdMember): Record<string, unknown> {
+export interface EtcdJoin {
+  readonly initialCluster: string;
+}
+
+/**
+ * The configuration file of one member, keyed by etcd's flag names (etcd `--config-file` format), as etcd 3.4 and
+ * later read it: durations are whole milliseconds, mutual TLS on the client and the peer port. A member of a new
+ * cluster starts with `initial-cluster-state: new` and every member; a joiner (`join`) with `existing` and the
+ * membership it was added to.
+ */
+export function etcdMemberConfig(cluster: ClusterPlan, member: EtcdMember, join?: EtcdJoin): Record<string, unknown> {
   const etcd = cluster.etcd;
   const host = member.address.includes(':') ? `[${member.address}]` : member.address;
   return {
@@ -34,9 +44,9 @@ export function etcdMemberConfig(cluster: ClusterPlan, member: EtcdMember): Reco
     'listen-metrics-urls': `http://${host}:${ETCD_METRICS_PORT}`,
     'initial-advertise-peer-urls': member.peerUrl,
     'advertise-client-urls': member.clientUrl,
-    'initial-cluster': etcd.members.map((m) => `${m.name}=${m.peerUrl}`).join(','),
+    'initial-cluster': join ? join.initialCluster : etcd.members.map((m) => `${m.name}=${m.peerUrl}`).join(','),
     'initial-cluster-token': `${cluster.name}-etcd`,
-    'initial-cluster-state': 'new',
+    'initial-cluster-state': join ? 'existing' : 'new',
     'heartbeat-interval': etcd.timeouts.heartbeatIntervalMs,
     'election-timeout': etcd.timeouts.electionTimeoutMs,
     'quota-backend-bytes': etcd.quotaBackendBytes,
@@ -65,8 +75,8 @@ export function etcdMemberConfig(cluster: ClusterPlan, member: EtcdMember): Reco
 }
 
 /** The member's configuration file, as text. */
-export function etcdMemberConfigYaml(cluster: ClusterPlan, member: EtcdMember): string {
-  return yaml.dump(etcdMemberConfig(cluster, member), { lineWidth: -1, noRefs: true });
+export function etcdMemberConfigYaml(cluster: ClusterPlan, member: EtcdMember, join?: EtcdJoin): string {
+  return yaml.dump(etcdMemberConfig(cluster, member, join), { lineWidth: -1, noRefs: true });
 }
 
 /** The systemd unit that runs the member; it waits for the member's certificates before starting etcd. */
@@ -98,10 +108,10 @@ export function etcdSystemdUnit(cluster: ClusterPlan, member: EtcdMember): strin
  * machine image; the member's certificates are issued from the `<cluster>-etcd` CA and placed in /etc/etcd/pki by
  * the IDC's certificate service, so no key material is ever part of the synthesized manifests.
  */
-export function etcdMemberCloudInit(cluster: ClusterPlan, member: EtcdMember): string {
+export function etcdMemberCloudInit(cluster: ClusterPlan, member: EtcdMember, join?: EtcdJoin): string {
   const document = {
     write_files: [
-      { path: ETCD_PATHS.configFile, owner: 'root:root', permissions: '0600', content: etcdMemberConfigYaml(cluster, member) },
+      { path: ETCD_PATHS.configFile, owner: 'root:root', permissions: '0600', content: etcdMemberConfigYaml(cluster, member, join) },
       { path: ETCD_PATHS.unitFile, owner: 'root:root', permissions: '0644', content: etcdSystemdUnit(cluster, member) },
     ],
     runcmd: [

@@ -5,9 +5,11 @@ import {
   LABEL_POOL_ROLE, LABEL_REGION, LABEL_ROLE, LABEL_ZONE, MachineRole, NODE_INSTANCE_TYPE, NODE_POOL, NODE_REGION,
   NODE_ROLE_PREFIX, NODE_ZONE, NodeLabelRoute, nodeLabelRoute,
 } from '../estate';
+import { joinerInitialCluster, planEtcdProcedure } from '../day2/etcd-procedure';
+import { ANNOTATION_UPGRADE_DURING_PROMOTION, ANNOTATION_UPGRADE_WAVE, RunningCluster } from '../day2/running-state';
 import { etcdMemberCloudInit } from './etcd-config';
 import { KubeObject } from './kube-object';
-import { ClusterPlan, PoolPlan, PoolZonePlan } from './plan';
+import { ClusterPlan, EtcdMemberPlan, PoolPlan, PoolZonePlan } from './plan';
 
 const CAPI = 'cluster.x-k8s.io';
 const CAPI_V = `${CAPI}/v1beta2`;
@@ -67,7 +69,7 @@ rules:
  * MachineDeployment with its templates per pool and zone, and MachineHealthChecks. Plain objects, in a fixed order.
  * @internal
  */
-export function renderClusterManagementObjects(plan: ClusterPlan, estate: string): KubeObject[] {
+export function renderClusterManagementObjects(plan: ClusterPlan, estate: string, running?: RunningCluster): KubeObject[] {
   const ns = plan.name;
   const provider = plan.infrastructure;
   const common = { [CAPI_CLUSTER_NAME]: plan.name, [LABEL_ESTATE]: estate, [LABEL_CLUSTER]: plan.name, [LABEL_GROUP]: plan.group };
@@ -93,6 +95,9 @@ export function renderClusterManagementObjects(plan: ClusterPlan, estate: string
     clusterAnnotations[ANNOTATION_PROMOTION] = plan.promotion.name;
     clusterAnnotations[ANNOTATION_PHASE] = plan.promotion.phase.phase;
   }
+  // Wave 0 is the default and is left out, so estates that declare no waves render as before.
+  if (plan.upgrade.wave !== 0) clusterAnnotations[ANNOTATION_UPGRADE_WAVE] = String(plan.upgrade.wave);
+  if (plan.upgrade.duringPromotionReason) clusterAnnotations[ANNOTATION_UPGRADE_DURING_PROMOTION] = plan.upgrade.duringPromotionReason;
   objects.push({
     apiVersion: CAPI_V,
     kind: 'Cluster',
@@ -117,7 +122,7 @@ export function renderClusterManagementObjects(plan: ClusterPlan, estate: string
   });
 
   objects.push(...renderControlPlane(plan, meta, ref, machineContext));
-  objects.push(...renderEtcdMembers(plan, meta, ref, machineContext));
+  objects.push(...renderEtcdMembers(plan, meta, ref, machineContext, running));
   for (const pool of plan.pools) {
     for (const zone of pool.zones) objects.push(...renderPoolZone(plan, pool, zone, meta, ref, machineContext));
   }
@@ -234,11 +239,21 @@ function renderControlPlane(plan: ClusterPlan, meta: Meta, ref: Ref, base: Machi
   ];
 }
 
-function renderEtcdMembers(plan: ClusterPlan, meta: Meta, ref: Ref, base: MachineBase): KubeObject[] {
+/**
+ * The etcd members. Without a running cluster every member starts a new cluster. With one, a member that already
+ * runs keeps the bootstrap it booted with (cloud-init runs once: a new text would change nothing but the record), and
+ * a joiner starts with `initial-cluster-state: existing` and the membership it is added to by the procedure.
+ */
+function renderEtcdMembers(plan: ClusterPlan, meta: Meta, ref: Ref, base: MachineBase, running?: RunningCluster): KubeObject[] {
   const provider = plan.infrastructure;
   const objects: KubeObject[] = [];
   const placement = plan.etcd.members.map((m) => `${m.name}=${m.zone}`).join(',');
+  const procedure = running ? planEtcdProcedure(plan.name, plan.path, running.etcd, plan.etcd.members) : undefined;
+  const keeps = (member: EtcdMemberPlan) => running?.etcd.members.find((r) => r.name === member.name && r.peerUrl === member.peerUrl && !procedure?.replaced.includes(member.name));
   for (const member of plan.etcd.members) {
+    const runs = keeps(member);
+    const initialCluster = procedure && !runs ? joinerInitialCluster(procedure, member.name) : undefined;
+    const cloudInit = runs ? runs.bootstrap : etcdMemberCloudInit(plan, member, initialCluster ? { initialCluster } : undefined);
     const labels = { [LABEL_ROLE]: MachineRole.ETCD, [LABEL_ETCD_MEMBER]: String(member.index), [LABEL_ZONE]: member.zone };
     const bootstrapName = objectNames.etcdBootstrap(plan.name, member.index);
     objects.push({
@@ -246,7 +261,7 @@ function renderEtcdMembers(plan: ClusterPlan, meta: Meta, ref: Ref, base: Machin
       kind: 'Secret',
       metadata: meta(bootstrapName, labels),
       type: `${CAPI}/secret`,
-      stringData: { format: 'cloud-config', value: etcdMemberCloudInit(plan, member) },
+      stringData: { format: 'cloud-config', value: cloudInit },
     });
     objects.push({
       apiVersion: provider.groupVersion,

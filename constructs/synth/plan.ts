@@ -76,6 +76,8 @@ export interface ClusterPlan {
   readonly serviceDomain: string;
   readonly purpose?: string;
   readonly nodeAutoRepair: boolean;
+  /** The upgrade wave, and why the cluster may be upgraded during its promotion when it may. */
+  readonly upgrade: { readonly wave: number; readonly duringPromotionReason?: string };
   readonly controlPlane: ControlPlanePlan;
   readonly etcd: EtcdPlan;
   readonly pools: PoolPlan[];
@@ -190,6 +192,7 @@ function planCluster(cluster: Cluster, phase: PhaseAt | undefined): ClusterPlan 
     serviceDomain: cluster.serviceDomain,
     purpose: cluster.purpose,
     nodeAutoRepair: cluster.nodeAutoRepair,
+    upgrade: { wave: cluster.upgradeWave, ...(cluster.upgradeDuringPromotionReason ? { duringPromotionReason: cluster.upgradeDuringPromotionReason } : {}) },
     controlPlane: {
       replicas: cp.replicas,
       endpoint: cp.endpoint,

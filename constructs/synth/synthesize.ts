@@ -2,6 +2,7 @@ import { App, Chart } from 'cdk8s';
 import { AppInstancePlan } from '../apps/instance-plan';
 import { renderAppInstance, renderClusterObjects } from '../apps/render';
 import { Estate, EstateValidationError, ObjectPatch, Problem, ProblemCollector, ProblemSeverity, validateEstate } from '../estate';
+import type { RunningEstate } from '../day2/running-state';
 import { KubeObject } from './kube-object';
 import { renderClusterManagementObjects } from './management';
 import { EstatePlan, planEstate } from './plan';
@@ -19,6 +20,12 @@ export interface SynthesizeOptions {
    * way. @default - every target
    */
   readonly targets?: readonly string[];
+  /**
+   * The estate as it runs (read from the base's management objects with `readRunningEstate`). With it, etcd members
+   * that run keep their bootstrap and new members are rendered to join the running cluster; transition rules are
+   * judged separately, by `validateTransition`. @default - none: every cluster is rendered as new
+   */
+  readonly base?: RunningEstate;
 }
 
 /**
@@ -55,11 +62,12 @@ export function synthesize(estate: Estate, options: SynthesizeOptions = {}): Syn
   const only = options.targets === undefined ? undefined : new Set(options.targets);
   const wanted = (name: string) => only === undefined || only.has(name);
   const targets: SynthesizedTarget[] = [];
+  const runningByName = new Map((options.base?.clusters ?? []).map((c) => [c.name, c]));
   if (wanted(MANAGEMENT_TARGET)) {
     targets.push(resolveTarget(MANAGEMENT_TARGET, plan.clusters.map((cluster) => ({
       path: cluster.path,
       what: 'the cluster',
-      objects: () => renderClusterManagementObjects(cluster, plan.estate),
+      objects: () => renderClusterManagementObjects(cluster, plan.estate, runningByName.get(cluster.name)),
       patches: cluster.patches,
     })), patchProblems));
   }

@@ -299,6 +299,7 @@ export function buildClusterPlans(spec: EstateSpec): ClusterPlan[] {
     return {
       name: c.name,
       path: `${spec.name}/${group}/${c.name}`,
+      upgrade: { wave: 0 },
       group,
       groupKind: c.group === 'peak' ? ClusterGroupKind.PEAK : ClusterGroupKind.DAILY,
       promotion: c.group === 'peak' ? { name: spec.promotion.name, phase } : undefined,

@@ -1,0 +1,5 @@
+export * from './etcd-procedure';
+export * from './immutable-fields';
+export * from './impact';
+export * from './running-state';
+export * from './transition';

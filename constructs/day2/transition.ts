@@ -1,0 +1,157 @@
+/**
+ * Transition rules: whether the change from what runs (the base) to what the head declares can be applied to a live
+ * estate. They return the same Problem shape as `validateEstate`; an error is a refused transition.
+ */
+import { minorsBehind, parseKubernetesVersion, KubernetesVersion } from '../estate/kubernetes-version';
+import { Problem, ProblemCollector } from '../estate/problems';
+import { IMMUTABLE_CLUSTER_FIELDS, ImmutableFieldHandling } from './immutable-fields';
+import { RunningCluster, RunningEstate } from './running-state';
+
+/** Transition rule ids. */
+export const TRANSITION_RULES = {
+  immutableField: 'immutable-field',
+  etcdReaddress: 'etcd-member-readdress',
+  etcdReplaceWithoutFaultTolerance: 'etcd-replace-without-fault-tolerance',
+  minorSkip: 'kubernetes-minor-skip',
+  downgrade: 'kubernetes-downgrade',
+  nodesBeforeControlPlane: 'kubernetes-nodes-before-control-plane',
+  upgradeWaves: 'kubernetes-upgrade-waves',
+  upgradeWaveOrder: 'kubernetes-upgrade-wave-order',
+  promotionFreeze: 'kubernetes-promotion-freeze',
+} as const;
+
+function same(a: unknown, b: unknown): boolean {
+  return JSON.stringify(a) === JSON.stringify(b);
+}
+
+/** Compares versions: negative when a is older. */
+function compareVersions(a: KubernetesVersion, b: KubernetesVersion): number {
+  return a.major - b.major || a.minor - b.minor || a.patch - b.patch;
+}
+
+/** A cluster's Kubernetes change: control plane and pools, before and after. */
+interface VersionChange {
+  readonly base: RunningCluster;
+  readonly head: RunningCluster;
+  readonly controlPlane?: { from: KubernetesVersion; to: KubernetesVersion };
+  readonly pools: { deployment: string; from: KubernetesVersion; to: KubernetesVersion }[];
+}
+
+function versionChanges(base: RunningCluster, head: RunningCluster): VersionChange | undefined {
+  const from = parseKubernetesVersion(base.controlPlane.version);
+  const to = parseKubernetesVersion(head.controlPlane.version);
+  const controlPlane = from && to && compareVersions(from, to) !== 0 ? { from, to } : undefined;
+  const basePools = new Map(base.pools.map((p) => [p.deployment, p]));
+  const pools: VersionChange['pools'] = [];
+  for (const p of head.pools) {
+    const b = basePools.get(p.deployment);
+    const pf = b && parseKubernetesVersion(b.version);
+    const pt = parseKubernetesVersion(p.version);
+    if (pf && pt && compareVersions(pf, pt) !== 0) pools.push({ deployment: p.deployment, from: pf, to: pt });
+  }
+  return controlPlane || pools.length > 0 ? { base, head, ...(controlPlane ? { controlPlane } : {}), pools } : undefined;
+}
+
+/**
+ * Judges the change from `base` (what runs) to `head`. Clusters only in the head are new and judged by
+ * `validateEstate` alone; clusters only in the base are retired, which the diff shows as destructive.
+ */
+export function validateTransition(base: RunningEstate, head: RunningEstate): Problem[] {
+  const problems = new ProblemCollector();
+  const baseByName = new Map(base.clusters.map((c) => [c.name, c]));
+  const changes: VersionChange[] = [];
+  for (const h of head.clusters) {
+    const b = baseByName.get(h.name);
+    if (!b) continue;
+    checkImmutableFields(b, h, problems);
+    checkEtcd(b, h, problems);
+    const change = versionChanges(b, h);
+    if (change) {
+      checkVersionChange(change, problems);
+      changes.push(change);
+    }
+  }
+  checkWaves(changes, base, head, problems);
+  return [...problems.problems];
+}
+
+function checkImmutableFields(b: RunningCluster, h: RunningCluster, problems: ProblemCollector): void {
+  for (const entry of IMMUTABLE_CLUSTER_FIELDS) {
+    if (entry.handling !== ImmutableFieldHandling.REFUSED || !entry.read) continue;
+    const before = entry.read(b);
+    const after = entry.read(h);
+    if (!same(before, after)) {
+      problems.error(h.path, TRANSITION_RULES.immutableField, `${entry.field} cannot change on a running cluster: ${entry.why}`, entry.fix, { before, after });
+    }
+  }
+}
+
+function checkEtcd(b: RunningCluster, h: RunningCluster, problems: ProblemCollector): void {
+  const path = `${h.path}/Etcd`;
+  const entry = IMMUTABLE_CLUSTER_FIELDS.find((e) => e.rule === TRANSITION_RULES.etcdReaddress)!;
+  const baseMembers = new Map(b.etcd.members.map((m) => [m.name, m]));
+  const moved = h.etcd.members.filter((m) => {
+    const r = baseMembers.get(m.name);
+    return r !== undefined && (r.peerUrl !== m.peerUrl || r.clientUrl !== m.clientUrl);
+  });
+  if (moved.length > 0) {
+    const value = moved.map((m) => `${m.name}: ${baseMembers.get(m.name)!.peerUrl} -> ${m.peerUrl}`);
+    problems.error(path, TRANSITION_RULES.etcdReaddress, `${moved.length} running etcd member(s) would change address: ${entry.why}`, entry.fix, value);
+  }
+  const replaced = h.etcd.members.filter((m) => {
+    const r = baseMembers.get(m.name);
+    return r !== undefined && r.peerUrl === m.peerUrl && r.zone !== m.zone;
+  });
+  if (replaced.length > 0 && b.etcd.members.length <= 3) {
+    problems.warning(path, TRANSITION_RULES.etcdReplaceWithoutFaultTolerance, `moving ${replaced.map((m) => m.name).join(', ')} to another zone removes the member before it joins again: ${b.etcd.members.length - 1} members run meanwhile and the cluster tolerates no further failure`, 'scale the etcd out to 5 members first, or accept the window knowingly', replaced.map((m) => `${m.name}: ${baseMembers.get(m.name)!.zone} -> ${m.zone}`));
+  }
+}
+
+function checkVersionChange(change: VersionChange, problems: ProblemCollector): void {
+  const { head } = change;
+  const cpPath = `${head.path}/ControlPlane`;
+  const cp = change.controlPlane;
+  if (cp) {
+    const step = minorsBehind(cp.to, cp.from);
+    if (compareVersions(cp.to, cp.from) < 0) {
+      problems.error(cpPath, TRANSITION_RULES.downgrade, `the control plane would go back from ${cp.from.text} to ${cp.to.text}: kubeadm and etcd's stored objects do not support a downgrade`, `keep ${cp.from.text} or upgrade; to undo a bad upgrade, restore etcd from a backup taken before it`, `${cp.from.text} -> ${cp.to.text}`);
+    } else if (step > 1) {
+      problems.error(cpPath, TRANSITION_RULES.minorSkip, `the control plane would skip ${step - 1} minor release(s) (${cp.from.text} -> ${cp.to.text}): Kubernetes upgrades one minor at a time`, `upgrade to v${cp.from.major}.${cp.from.minor + 1} first (its latest patch), then to v${cp.to.major}.${cp.to.minor} in a later change`, `${cp.from.text} -> ${cp.to.text}`);
+    }
+  }
+  const runningControlPlane = parseKubernetesVersion(change.base.controlPlane.version);
+  for (const pool of change.pools) {
+    if (!runningControlPlane || compareVersions(pool.to, pool.from) < 0) continue;
+    if (compareVersions(pool.to, runningControlPlane) > 0) {
+      problems.error(`${head.path}/${pool.deployment}`, TRANSITION_RULES.nodesBeforeControlPlane, `the pool's nodes would run ${pool.to.text} while the control plane still runs ${runningControlPlane.text}: the control plane goes first, and kubelets never lead it`, `upgrade the control plane to ${pool.to.text} in this change and the pools in the next, once it has rolled`, `${pool.from.text} -> ${pool.to.text}`);
+    }
+  }
+  if (head.promotion && !head.upgradeDuringPromotion) {
+    problems.error(cpPath.replace(/\/ControlPlane$/, ''), TRANSITION_RULES.promotionFreeze, `peak cluster of promotion ${head.promotion} would be upgraded while the promotion runs (between prepareFrom and drainUntil)`, 'upgrade it after drainUntil, or set upgrade.duringPromotionReason on the cluster to say why it cannot wait', cp ? `${cp.from.text} -> ${cp.to.text}` : change.pools.map((p) => `${p.deployment}: ${p.from.text} -> ${p.to.text}`));
+  }
+}
+
+function checkWaves(changes: readonly VersionChange[], base: RunningEstate, head: RunningEstate, problems: ProblemCollector): void {
+  const upgrades = changes.filter((c) => (c.controlPlane && compareVersions(c.controlPlane.to, c.controlPlane.from) > 0) || c.pools.some((p) => compareVersions(p.to, p.from) > 0));
+  const waves = [...new Set(upgrades.map((c) => c.head.upgradeWave))].sort((a, b) => a - b);
+  if (waves.length > 1) {
+    const first = waves[0];
+    const inWave = (w: number) => upgrades.filter((c) => c.head.upgradeWave === w).map((c) => c.head.name).join(', ');
+    for (const c of upgrades.filter((u) => u.head.upgradeWave !== first)) {
+      problems.error(c.head.path, TRANSITION_RULES.upgradeWaves, `this change upgrades clusters of waves ${waves.join(', ')} at once; one change upgrades one wave`, `upgrade wave ${first} (${inWave(first)}) in this change, and this cluster's wave ${c.head.upgradeWave} in a later one`, c.head.upgradeWave);
+    }
+  }
+  // A later wave goes only once every earlier wave already runs the version it moves to (before this change).
+  const stays = new Set(head.clusters.map((c) => c.name));
+  for (const c of upgrades) {
+    const target = c.controlPlane?.to;
+    if (!target) continue;
+    const behind = base.clusters.filter((o) => stays.has(o.name) && o.upgradeWave < c.head.upgradeWave && (() => {
+      const v = parseKubernetesVersion(o.controlPlane.version);
+      return v !== undefined && (v.major < target.major || (v.major === target.major && v.minor < target.minor));
+    })());
+    if (behind.length > 0) {
+      problems.error(c.head.path, TRANSITION_RULES.upgradeWaveOrder, `wave ${c.head.upgradeWave} would run v${target.major}.${target.minor} before earlier waves do`, `upgrade ${behind.map((o) => `${o.name} (wave ${o.upgradeWave}, ${o.controlPlane.version})`).join(', ')} first`, c.head.upgradeWave);
+    }
+  }
+}
