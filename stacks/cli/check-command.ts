@@ -1,7 +1,10 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { Option } from 'commander';
-import { synthesize } from '../../constructs';
+import { formatProblem, MANAGEMENT_TARGET, readRunningEstate, synthesize } from '../../constructs/internal';
+import { fileObjects, synthesizeRevisions, targetOf, TransitionReport } from '../diff';
+import { day2Plan } from './day2-plan';
+import { loadRunningBase, RunningBase } from './running-base';
 import {
   checkDocument, CheckInputDescription, CheckResult, CheckTarget, estateContext, formatCheckText, ManifestInputError,
   ManifestObject, PolicyConfig, PolicyConfigError, readManifestFile, RULES, runChecks, validatePolicyConfig,
@@ -18,6 +21,10 @@ export interface CheckCommandOptions {
   readonly asOf?: string;
   readonly format: 'text' | 'json';
   readonly policyConfig?: string;
+  /** A git revision taken as what runs: transitions from it are judged. */
+  readonly base?: string;
+  /** A folder `estate synth` wrote, taken as what runs. */
+  readonly baseDir?: string;
 }
 
 /** The target YAML files are checked as: all files together, so a PDB in one file covers a Deployment in another. */
@@ -37,6 +44,8 @@ export const registerCheckCommand: CommandRegistration = (program, io, setExitCo
     .option('--as-of <iso-8601>', 'time at which promotion phases are judged (default: now)')
     .addOption(new Option('--format <format>', 'report format').choices(['text', 'json']).default('text'))
     .option('--policy-config <file>', 'JSON policy configuration (enforcement levels, thresholds), as for pulumi --policy-pack-config')
+    .option('--base <ref>', 'git revision taken as what runs: refuse transitions a live estate cannot take (exit 1)')
+    .option('--base-dir <dir>', 'a folder written by `estate synth`, taken as what runs (instead of --base)')
     .action((files: string[], options: Omit<CheckCommandOptions, 'files'>) => setExitCode(checkCommand({ ...options, files }, io)));
 };
 
@@ -50,10 +59,15 @@ export function checkCommand(options: CheckCommandOptions, io: CliIo): number {
     if (options.files.length > 0 && options.asOf !== undefined) {
       throw new EstateInputError('--as-of applies to an estate, not to YAML files', 'drop --as-of, or check an estate with --estate');
     }
+    if (options.files.length > 0 && (options.base !== undefined || options.baseDir !== undefined)) {
+      throw new EstateInputError('--base and --base-dir judge an estate, not YAML files', 'drop them, or check an estate with --estate');
+    }
+    if (options.base !== undefined && options.baseDir !== undefined) throw new EstateInputError('--base and --base-dir cannot be used together', 'give either a git revision or a synthesis folder');
     const config = options.policyConfig === undefined ? undefined : readPolicyConfig(path.resolve(io.cwd, options.policyConfig), options.policyConfig);
-    const { result, input } = options.files.length > 0 ? checkFiles(options.files, io.cwd, config) : checkEstate(options, io.cwd, config);
-    io.out(json ? JSON.stringify(checkDocument(result, input), null, 2) : formatCheckText(result, input, RULES));
-    return result.summary.pass ? ExitCode.OK : ExitCode.FAILURE;
+    const { result, input, transitions } = options.files.length > 0 ? checkFiles(options.files, io.cwd, config) : checkEstate(options, io.cwd, config);
+    if (json) io.out(JSON.stringify({ ...checkDocument(result, input), ...(transitions ? { transitions } : {}) }, null, 2));
+    else io.out(formatCheckText(result, input, RULES) + (transitions ? formatTransitions(transitions) : ''));
+    return result.summary.pass && (transitions?.refused.length ?? 0) === 0 ? ExitCode.OK : ExitCode.FAILURE;
   } catch (e) {
     if (e instanceof ManifestInputError || e instanceof PolicyConfigError) {
       const fix = e instanceof ManifestInputError ? 'fix the file so that every document is a Kubernetes object' : 'fix the policy configuration (policy ids and keys: estate check --format json lists the policies that ran)';
@@ -69,16 +83,42 @@ export function checkCommand(options: CheckCommandOptions, io: CliIo): number {
   }
 }
 
-function checkEstate(options: CheckCommandOptions, cwd: string, config: PolicyConfig | undefined): { result: CheckResult; input: CheckInputDescription } {
-  const asOf = parseAsOfOption(options.asOf) ?? new Date();
-  const estate = loadEstate(options.estate ?? DEFAULT_ESTATE, cwd);
-  const synthesis = synthesize(estate, { asOf });
-  const context = estateContext(synthesis, estate);
-  const result = runChecks(synthesis.targets, { rules: RULES, config, context });
-  return { result, input: { estate: synthesis.plan.estate, asOf: synthesis.plan.asOf } };
+interface CheckOutcome {
+  readonly result: CheckResult;
+  readonly input: CheckInputDescription;
+  readonly transitions?: TransitionReport;
 }
 
-function checkFiles(files: readonly string[], cwd: string, config: PolicyConfig | undefined): { result: CheckResult; input: CheckInputDescription } {
+function checkEstate(options: CheckCommandOptions, cwd: string, config: PolicyConfig | undefined): CheckOutcome {
+  const asOf = parseAsOfOption(options.asOf) ?? new Date();
+  const estateName = options.estate ?? DEFAULT_ESTATE;
+  const base = options.baseDir !== undefined
+    ? loadRunningBase(options.baseDir, cwd)
+    : options.base !== undefined ? runningBaseOfRevision(options.base, estateName, asOf, cwd) : undefined;
+  const estate = loadEstate(estateName, cwd);
+  const synthesis = synthesize(estate, { asOf, ...(base ? { base: base.running } : {}) });
+  const context = estateContext(synthesis, estate);
+  const result = runChecks(synthesis.targets, { rules: RULES, config, context });
+  const plan = base ? day2Plan(base, synthesis) : undefined;
+  return { result, input: { estate: synthesis.plan.estate, asOf: synthesis.plan.asOf }, ...(plan ? { transitions: { refused: plan.refused, warnings: plan.warnings } } : {}) };
+}
+
+/** The base revision's own synthesis (in a temporary worktree, by its own code), read as what runs. */
+function runningBaseOfRevision(ref: string, estate: string, asOf: Date, cwd: string): RunningBase {
+  const pair = synthesizeRevisions({ cwd, ref, estate, asOf: asOf.toISOString(), policies: false });
+  const objects = pair.base.files.filter((f) => targetOf(f) === MANAGEMENT_TARGET).flatMap((f) => [...fileObjects(f)]);
+  return { dir: pair.baseLabel, snapshot: pair.base, running: readRunningEstate(pair.base.estate || pair.head.estate, objects) };
+}
+
+function formatTransitions(t: TransitionReport): string {
+  const lines: string[] = [];
+  lines.push('', t.refused.length > 0 ? `refused transitions (${t.refused.length}):` : 'transitions: none refused');
+  for (const p of t.refused) lines.push(`  ${formatProblem(p)}`);
+  if (t.warnings.length > 0) lines.push(`risky transitions (${t.warnings.length}):`, ...t.warnings.map((p) => `  ${formatProblem(p)}`));
+  return `${lines.join('\n')}\n`;
+}
+
+function checkFiles(files: readonly string[], cwd: string, config: PolicyConfig | undefined): CheckOutcome {
   const read: ManifestObject[] = files.flatMap((file) => readManifestFile(path.resolve(cwd, file), file));
   const target: CheckTarget = {
     name: FILES_TARGET,

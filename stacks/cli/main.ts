@@ -3,12 +3,13 @@ import { Command, CommanderError } from 'commander';
 import { CliIo, CommandRegistration, ExitCode } from './io';
 import { registerCheckCommand } from './check-command';
 import { registerDiffCommand } from './diff-command';
+import { registerEtcdCommand } from './etcd-command';
 import { registerSynthCommand } from './synth-command';
 
 export { CliIo, ExitCode } from './io';
 
 /** The subcommands, in the order `estate --help` lists them. */
-const COMMANDS: CommandRegistration[] = [registerSynthCommand, registerCheckCommand, registerDiffCommand];
+const COMMANDS: CommandRegistration[] = [registerSynthCommand, registerCheckCommand, registerDiffCommand, registerEtcdCommand];
 
 const processIo: CliIo = {
   out: (t) => process.stdout.write(t.endsWith('\n') ? t : `${t}\n`),

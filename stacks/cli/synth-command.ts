@@ -3,6 +3,8 @@ import { Option } from 'commander';
 import { parseAsOf, summarize, synthesize, writeSynthesis } from '../../constructs';
 import { DEFAULT_ESTATE, EstateInputError, loadEstate } from '../estates';
 import { formatSummary } from './format';
+import { writeDay2Plan } from './day2-plan';
+import { loadRunningBase } from './running-base';
 import { CliIo, CommandRegistration, ExitCode } from './io';
 import { reportError } from './report-error';
 
@@ -11,6 +13,7 @@ interface SynthOptions {
   out: string;
   asOf?: string;
   format: 'text' | 'json';
+  baseDir?: string;
 }
 
 /** `estate synth`: validate, synthesize and write an estate, and print its summary. */
@@ -21,6 +24,7 @@ export const registerSynthCommand: CommandRegistration = (program, io, setExitCo
     .option('--estate <name|path>', 'built-in estate name or module path', DEFAULT_ESTATE)
     .option('--out <dir>', 'output folder; files go to <dir>/<estate>/<target>/', 'dist')
     .option('--as-of <iso-8601>', 'time at which promotion phases are judged (default: now)')
+    .option('--base-dir <dir>', 'what runs (a folder `estate synth` wrote): running etcd members keep their bootstrap, joiners join them, and the steps go to <out>/<estate>/day2.json')
     .addOption(new Option('--format <format>', 'summary format').choices(['text', 'json']).default('text'))
     .action((options: SynthOptions) => setExitCode(synthCommand(options, io)));
 };
@@ -38,8 +42,10 @@ function synthCommand(options: SynthOptions, io: CliIo): number {
   try {
     const asOf = parseAsOfOption(options.asOf);
     const estate = loadEstate(options.estate, io.cwd);
-    const synthesis = synthesize(estate, { asOf });
+    const base = options.baseDir !== undefined ? loadRunningBase(options.baseDir, io.cwd) : undefined;
+    const synthesis = synthesize(estate, { asOf, ...(base ? { base: base.running } : {}) });
     const dir = writeSynthesis(synthesis, path.resolve(io.cwd, options.out));
+    if (base) writeDay2Plan(base, synthesis, dir);
     const summary = summarize(synthesis);
     io.out(json ? JSON.stringify({ ok: true, outDir: path.relative(io.cwd, dir) || '.', summary }, null, 2) : formatSummary(summary, path.relative(io.cwd, dir)));
     return ExitCode.OK;

@@ -6,6 +6,7 @@
  */
 import { KubeObject, MANAGEMENT_TARGET } from '../../constructs';
 import { capacityDelta, promotionPhases } from './capacity';
+import { day2Analysis } from './day2';
 import { apiGroup, classifyUpdate, destructiveReason, ESTATE_LABELS, owningCluster, ProtectionContext } from './classify';
 import { ChangeAction, DiffReport, ObjectChange, ObjectRef, PolicyFindings, StackSummary } from './model';
 import { policyDelta } from './policies';
@@ -28,6 +29,11 @@ export interface DiffSnapshotsOptions {
   readonly notes?: readonly string[];
   /** The target that holds the Cluster API objects. @default 'management' */
   readonly managementTarget?: string;
+  /**
+   * Judge the change as one to a running estate (the base runs): refused transitions and operational impact.
+   * @default true
+   */
+  readonly day2?: boolean;
 }
 
 type Plain = Record<string, unknown>;
@@ -217,6 +223,7 @@ export function diffSnapshots(base: Snapshot, head: Snapshot, options: DiffSnaps
   const orderedStacks = [...stackByTarget.values()].sort((a, b) => (a.target === managementTarget ? -1 : b.target === managementTarget ? 1 : a.target < b.target ? -1 : a.target > b.target ? 1 : 0));
 
   const notes = [...(options.notes ?? [])];
+  const running = options.day2 !== false && base.files.length > 0 ? day2Analysis(base, head, managementTarget) : undefined;
   const report: DiffReport = {
     estate: head.estate || base.estate,
     base: { label: options.baseLabel ?? 'base', ...(base.summary?.asOf ? { asOf: base.summary.asOf } : {}) },
@@ -228,6 +235,7 @@ export function diffSnapshots(base: Snapshot, head: Snapshot, options: DiffSnaps
     ...(options.baseFindings && options.headFindings
       ? { policies: { ...policyDelta(options.baseFindings, options.headFindings), ...(options.baseUnchecked ? { baseUnchecked: true } : {}) } }
       : {}),
+    ...(running ? { transitions: running.transitions, operationalImpact: running.impact } : {}),
     topology: affectedTopology(changes, managementTarget, places, facts),
     notes,
   };
@@ -235,7 +243,7 @@ export function diffSnapshots(base: Snapshot, head: Snapshot, options: DiffSnaps
 }
 
 /** Counts of a report: stacks that change, objects by action, destructive changes. */
-export function reportCounts(report: DiffReport): { stacksChanged: number; create: number; update: number; replace: number; delete: number; destructive: number } {
+export function reportCounts(report: DiffReport): { stacksChanged: number; create: number; update: number; replace: number; delete: number; destructive: number; refused: number; machinesReplaced: number; etcdSteps: number } {
   let create = 0;
   let update = 0;
   let replace = 0;
@@ -253,6 +261,9 @@ export function reportCounts(report: DiffReport): { stacksChanged: number; creat
     replace,
     delete: del,
     destructive: report.changes.filter((c) => c.destructive).length,
+    refused: report.transitions?.refused.length ?? 0,
+    machinesReplaced: report.operationalImpact?.machinesReplaced ?? 0,
+    etcdSteps: (report.operationalImpact?.etcdProcedures ?? []).reduce((n, p) => n + p.steps.length, 0),
   };
 }
 

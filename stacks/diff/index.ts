@@ -6,6 +6,7 @@ export * from './capacity';
 export * from './policies';
 export * from './topology';
 export * from './diff';
+export * from './day2';
 export * from './render-common';
 export * from './render-markdown';
 export * from './render-text';

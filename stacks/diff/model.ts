@@ -5,6 +5,16 @@
  * report exists, so no renderer can print one by mistake.
  */
 
+import type { OperationalImpact, Problem } from '../../constructs/internal';
+
+/** Transitions judged against the base, taken as what runs. */
+export interface TransitionReport {
+  /** Refused transitions (errors): the change cannot be applied to the running estate as it is. */
+  readonly refused: readonly Problem[];
+  /** Risky but allowed transitions. */
+  readonly warnings: readonly Problem[];
+}
+
 /** What happens to one object. */
 export enum ChangeAction {
   CREATE = 'create',
@@ -173,6 +183,10 @@ export interface DiffReport {
   readonly promotions: readonly PromotionPhaseChange[];
   /** Absent when no findings were given (policies not checked). */
   readonly policies?: PolicyDelta;
+  /** Transitions the running estate (the base) cannot take, and risky ones. Absent when not judged. */
+  readonly transitions?: TransitionReport;
+  /** What the change does to running machines: rollouts, etcd membership steps, upgrades by wave. */
+  readonly operationalImpact?: OperationalImpact;
   /** The affected part of the topology; empty when no cluster or pool changes. */
   readonly topology: readonly TopologyNode[];
   /** Remarks about how the diff was made (for example, which dependencies the base ran with). */

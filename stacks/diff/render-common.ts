@@ -47,10 +47,15 @@ export function promotionLine(p: PromotionPhaseChange): string {
 export function verdict(report: DiffReport): string {
   const c = reportCounts(report);
   const parts: string[] = [];
+  if (c.refused > 0) parts.push(`${plural(c.refused, 'refused transition')}`);
   if (c.create + c.update + c.replace + c.delete === 0) parts.push('no changes');
   else parts.push(`${plural(c.stacksChanged, 'stack')} change${c.stacksChanged === 1 ? 's' : ''}`);
   parts.push(`${num(c.destructive)} destructive`);
   if (c.replace > 0) parts.push(`${num(c.replace)} replaced`);
+  if (report.operationalImpact) {
+    parts.push(c.machinesReplaced > 0 ? `${plural(c.machinesReplaced, 'machine')} to roll` : 'no machines replaced');
+    if (c.etcdSteps > 0) parts.push(plural(c.etcdSteps, 'etcd membership step'));
+  }
   const cap = report.capacity;
   if (!cap) parts.push('capacity unknown');
   else if (isZeroCapacity(cap.total.delta)) parts.push('capacity unchanged');

@@ -8,6 +8,7 @@
 import { reportCounts } from './diff';
 import { isZeroCapacity } from './capacity';
 import { ChangeAction, DiffReport, ObjectChange, PolicyFinding, refText, TopologyNode } from './model';
+import { operationalImpactSection, refusedSection } from './render-day2';
 import { ACTION_WORD, capacityCell, fieldChangeLines, num, plural, promotionLine, verdict } from './render-common';
 
 /** GitHub rejects comments over 65,536 characters; the default leaves room for the workflow's own lines. */
@@ -203,8 +204,10 @@ function renderSummary(report: DiffReport, caps: Caps): string {
   lines.push('');
   lines.push(`<sub>${html(report.base.label)} → ${html(report.head.label)}</sub>`);
   lines.push('');
+  lines.push(...refusedSection(report, code, caps.destructive));
   lines.push(...stackTable(report, caps), '');
   lines.push(...destructiveSection(report, caps));
+  lines.push(...operationalImpactSection(report, code, caps.destructive));
   lines.push(...replacedSection(report, caps));
   lines.push(...capacitySection(report, caps));
   lines.push(...policySection(report, caps));

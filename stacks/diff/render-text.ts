@@ -1,4 +1,5 @@
 /** The report as plain text (terminals and CI logs): the same sections as the comment, every field change, no colors. */
+import { operationalImpactSection, refusedSection } from './render-day2';
 import { isZeroCapacity } from './capacity';
 import { ChangeAction, DiffReport, refText, TopologyNode } from './model';
 import { capacityCell, fieldChangeLines, num, plural, promotionLine, verdict } from './render-common';
@@ -14,6 +15,8 @@ export function renderText(report: DiffReport): string {
   lines.push(`estate diff ${report.estate}: ${report.base.label} → ${report.head.label}`);
   lines.push(verdict(report));
   lines.push('');
+  const refused = refusedSection(report, (t) => t);
+  if (refused.length > 0) lines.push(...refused.map((l) => l.replace(/^### /, '').replace(/\*\*/g, '')));
   const changed = report.stacks.filter((s) => s.create + s.update + s.replace + s.delete > 0);
   if (changed.length > 0) {
     lines.push(...table(['stack', 'create', 'update', 'replace', 'delete', 'unchanged'], changed.map((s) => [s.target, num(s.create), num(s.update), num(s.replace), num(s.delete), num(s.unchanged)])));
@@ -26,6 +29,8 @@ export function renderText(report: DiffReport): string {
     lines.push('', `destructive changes (${num(destructive.length)}):`);
     for (const c of destructive) lines.push(`  ${c.action} ${refText(c.ref)} in ${c.target}: ${c.destructive}`);
   }
+  const impact = operationalImpactSection(report, (t) => t);
+  if (impact.length > 0) lines.push('', ...impact.map((l) => l.replace(/^### /, '').replace(/\*\*/g, '')));
   const replaced = report.changes.filter((c) => c.action === ChangeAction.REPLACE);
   if (replaced.length > 0) {
     lines.push('', `replacements (${num(replaced.length)}):`);

@@ -91,9 +91,11 @@ interface SynthOutcome {
 }
 
 /** Runs a checkout's own `estate synth` and loads what it wrote. */
-export function synthesizeCheckout(checkout: string, label: string, estate: string, asOf: string, outDir: string): SynthOutcome {
+export function synthesizeCheckout(checkout: string, label: string, estate: string, asOf: string, outDir: string, baseDir?: string): SynthOutcome {
   const entry = path.join(checkout, CLI_ENTRY);
-  const r = spawnSync(process.execPath, ['--import', 'tsx', entry, 'synth', '--estate', estate, '--as-of', asOf, '--format', 'json', '--out', outDir], {
+  // With the base's folder, the head renders etcd joiners against the running members (`estate synth --base-dir`).
+  const base = baseDir ? ['--base-dir', baseDir] : [];
+  const r = spawnSync(process.execPath, ['--import', 'tsx', entry, 'synth', '--estate', estate, '--as-of', asOf, '--format', 'json', '--out', outDir, ...base], {
     cwd: checkout,
     encoding: 'utf8',
     maxBuffer: MAX_OUTPUT_BYTES,
@@ -223,22 +225,21 @@ export function synthesizeRevisions(options: RevisionPairOptions): RevisionPair 
 
     const argument = estateArgument(options.estate, options.cwd, root, worktree);
     if (argument.note) notes.push(argument.note);
-    const head = synthesizeCheckout(root, 'the working tree', argument.head, options.asOf, path.join(tmp, 'head-out'));
-    if (!head.snapshot) throw new EstateInputError(`the working tree has no estate "${options.estate}": ${head.missingEstate}`, 'check --estate');
-    let base: Snapshot;
+    // The base first: it is what runs, and the head is rendered against it.
+    let base: Snapshot | undefined;
     let baseDir: string | undefined;
-    if (argument.base === undefined) {
-      base = emptySnapshot(head.snapshot.estate);
-    } else {
+    if (argument.base !== undefined) {
       const outcome = synthesizeCheckout(worktree, baseLabel, argument.base, options.asOf, path.join(tmp, 'base-out'));
       if (outcome.snapshot) {
         base = outcome.snapshot;
         baseDir = outcome.dir;
       } else {
         notes.push(`the estate does not exist at ${baseLabel} (${outcome.missingEstate}): every object counts as created`);
-        base = emptySnapshot(head.snapshot.estate);
       }
     }
+    const head = synthesizeCheckout(root, 'the working tree', argument.head, options.asOf, path.join(tmp, 'head-out'), baseDir);
+    if (!head.snapshot) throw new EstateInputError(`the working tree has no estate "${options.estate}": ${head.missingEstate}`, 'check --estate');
+    base ??= emptySnapshot(head.snapshot.estate);
     let checked: { baseFindings?: PolicyFindings; headFindings?: PolicyFindings; baseUnchecked?: boolean } = {};
     if (options.checker && head.dir) {
       checked = { headFindings: options.checker(head.dir), baseFindings: baseDir ? options.checker(baseDir) : { findings: [] } };
