@@ -46,7 +46,7 @@ describe('estate diff on revisions of the reference estate', () => {
     expect(report.topology).toEqual([
       expect.objectContaining({ name: 'cn-east', children: [expect.objectContaining({ name: 'hz1', children: [expect.objectContaining({ name: 'trade-hz1', status: 'changed', children: [expect.objectContaining({ kind: 'pool', name: 'batch', status: 'created' })] })] })] }),
     ]);
-    expect(renderMarkdown(report)).toMatch(/^<!-- cluster-estate:estate-diff estate=reference -->\n## Estate diff · `reference`\n\n\*\*1 stack changes · 0 destructive · capacity \+6 nodes \/ \+192 vCPU · policies: not checked\*\*/);
+    expect(renderMarkdown(report)).toMatch(/^<!-- cluster-estate:estate-diff estate=reference -->\n## Estate diff · `reference`\n\n\*\*1 stack changes · 0 destructive · no machines replaced · capacity \+6 nodes \/ \+192 vCPU · policies: not checked\*\*/);
   });
 
   test('growing an etcd from 3 to 5 members creates two members and updates the control plane, without destroying anything', () => {
@@ -92,7 +92,7 @@ describe('estate diff on revisions of the reference estate', () => {
     expect(report.capacity!.byRegion.find((r) => r.name === 'cn-south')!.after.machines).toBe(0);
     const md = renderMarkdown(report);
     const destructive = reportCounts(report).destructive;
-    expect(md).toContain(` change · ${destructive} destructive · capacity −34 nodes / −792 vCPU`);
+    expect(md).toContain(` change · ${destructive} destructive · no machines replaced · capacity −34 nodes / −792 vCPU`);
     expect(md.indexOf(`### Destructive changes (${destructive})`)).toBeLessThan(md.indexOf('### Capacity and promotion'));
   });
 
@@ -141,7 +141,7 @@ describe('estate diff on revisions of the reference estate', () => {
     expect(report.capacity!.byGroup.find((r) => r.name === 'daily')!.delta.machines).toBe(0);
     const md = renderMarkdown(report);
     expect(md.length).toBeLessThanOrEqual(60_000);
-    expect(md.split('\n')[3]).toMatch(/^\*\*\d+ stacks change · 0 destructive · capacity \+110 nodes \/ \+2,832 vCPU \(autoscaler max \+230 nodes \/ \+6,672 vCPU\) · policies: not checked\*\*$/);
+    expect(md.split('\n')[3]).toMatch(/^\*\*\d+ stacks change · 0 destructive · no machines replaced · capacity \+110 nodes \/ \+2,832 vCPU \(autoscaler max \+230 nodes \/ \+6,672 vCPU\) · policies: not checked\*\*$/);
     expect(md).toContain('promotion double-11 (Double 11 shopping festival 2026): dormant → peak');
     expect(md).toContain('```mermaid');
   });
@@ -168,7 +168,7 @@ describe('estate diff on revisions of the reference estate', () => {
     expect(report.stacks[0]).toEqual({ target: 'management', create: 0, update: 0, replace: 0, delete: 0, unchanged: 274 });
     expect(report.stacks.every((s) => s.create + s.update + s.replace + s.delete === 0)).toBe(true);
     const md = renderMarkdown(report);
-    expect(md).toContain('**no changes · 0 destructive · capacity unchanged · policies: not checked**');
+    expect(md).toContain('**no changes · 0 destructive · no machines replaced · capacity unchanged · policies: not checked**');
     expect(md).not.toContain('### Changes');
   });
 

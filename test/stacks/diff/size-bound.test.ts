@@ -20,7 +20,7 @@ describe('size bound', () => {
     expect(md.length).toBeLessThanOrEqual(60_000);
     const lines = md.split('\n');
     expect(lines[0]).toBe('<!-- cluster-estate:estate-diff estate=bench -->');
-    expect(lines[3]).toMatch(/^\*\*1 stack changes · [\d,]+ destructive · [\d,]+ replaced · capacity \+[\d,]+ nodes/);
+    expect(lines[3]).toMatch(/^\*\*1 stack changes · [\d,]+ destructive · [\d,]+ replaced · [\d,]+ machines to roll · capacity \+[\d,]+ nodes/);
     expect(md).toContain(`| management | 0 | ${counts.update.toLocaleString('en-US')} | **${counts.replace.toLocaleString('en-US')}** | 0 |`);
     expect(md).toContain('### Destructive changes');
     expect(md).toContain('### Capacity and promotion');
