@@ -68,7 +68,9 @@ export async function runMocked<T>(program: () => Promise<T>, options: MockRunOp
   await pulumi.runtime.setMocks({
     newResource(args: pulumi.runtime.MockResourceArgs): pulumi.runtime.MockResourceResult {
       if (args.type === 'pulumi:pulumi:StackReference') {
-        const fixture = options.stackReferences?.[args.name];
+        // The stack's own reference (what it applied last) reads as a stack never updated, unless a test gives it.
+        const own = args.name === `organization/${PROJECT}/${stack}` ? { outputs: {} } : undefined;
+        const fixture = options.stackReferences?.[args.name] ?? own;
         if (!fixture) throw new Error(`unknown stack ${args.name}`);
         return { id: args.name, state: { name: args.name, outputs: fixture.outputs, secretOutputNames: fixture.secretOutputNames ?? [] } };
       }
@@ -82,7 +84,7 @@ export async function runMocked<T>(program: () => Promise<T>, options: MockRunOp
     call: (args: pulumi.runtime.MockCallArgs) => {
       throw new Error(`unexpected invoke ${args.token}: the program must not need a provider function`);
     },
-  }, PROJECT, stack, options.preview ?? true);
+  }, PROJECT, stack, options.preview ?? true, 'organization');
   pulumi.runtime.setAllConfig(options.config ?? {}, options.secretKeys ?? []);
 
   const monitor = pulumi.runtime.getMonitor() as unknown as Record<string, (req: never, cb: (err: unknown, resp: unknown) => void) => unknown>;
