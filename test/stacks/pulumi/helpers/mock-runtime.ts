@@ -69,7 +69,7 @@ export async function runMocked<T>(program: () => Promise<T>, options: MockRunOp
     newResource(args: pulumi.runtime.MockResourceArgs): pulumi.runtime.MockResourceResult {
       if (args.type === 'pulumi:pulumi:StackReference') {
         // The stack's own reference (what it applied last) reads as a stack never updated, unless a test gives it.
-        const own = args.name === `organization/${PROJECT}/${stack}` ? { outputs: {} } : undefined;
+        const own: StackReferenceFixture | undefined = args.name === `organization/${PROJECT}/${stack}` ? { outputs: {} } : undefined;
         const fixture = options.stackReferences?.[args.name] ?? own;
         if (!fixture) throw new Error(`unknown stack ${args.name}`);
         return { id: args.name, state: { name: args.name, outputs: fixture.outputs, secretOutputNames: fixture.secretOutputNames ?? [] } };
