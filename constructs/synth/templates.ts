@@ -130,21 +130,36 @@ function apiGroupOf(apiVersion: string): string {
 
 const refKey = (namespace: string | undefined, group: string, kind: string, name: string) => `${namespace ?? ''}/${group}/${kind}/${name}`;
 
+/** Options of `nameTemplatesByContent`. */
+export interface TemplateNamingOptions {
+  /**
+   * The objects of the same target as they run today (what the base revision synthesized, or what the stack
+   * applied). A template whose owner, kind and content equal those of a template there keeps that template's name,
+   * even one written before templates were content-named: adopting content naming then rolls no machine whose
+   * template did not change. @default - none: every template gets its content name
+   */
+  readonly keepNamesFrom?: readonly KubeObject[];
+}
+
 /**
  * Names every template of a target after its content and points the refs at the new names. Templates are the
- * objects labelled with their owner (`templateOwnerLabels`); each becomes `contentName(<owner>, templateContentHash)`,
- * and every MachineDeployment and KubeadmControlPlane ref (`apiGroup`, `kind`, `name`, same namespace) that named it
- * is rewritten. Pure: objects that change are copied with their keys in the same order, the others returned as they
- * are, in the same order. Idempotent, since the name is built from the owner label, not from the current name.
+ * objects labelled with their owner (`templateOwnerLabels`); each becomes `contentName(<owner>, templateContentHash)`
+ * (or keeps the name of an equal template of `keepNamesFrom`), and every MachineDeployment and KubeadmControlPlane
+ * ref (`apiGroup`, `kind`, `name`, same namespace) that named it is rewritten. Pure: objects that change are copied
+ * with their keys in the same order, the others returned as they are, in the same order. Idempotent, since the name
+ * is built from the owner label, not from the current name.
  */
-export function nameTemplatesByContent(objects: readonly KubeObject[]): KubeObject[] {
+export function nameTemplatesByContent(objects: readonly KubeObject[], options: TemplateNamingOptions = {}): KubeObject[] {
+  const kept = options.keepNamesFrom ? namesByContent(options.keepNamesFrom) : undefined;
   const renamed = new Map<string, string>();
   const out = objects.slice();
   for (let i = 0; i < out.length; i++) {
     const o = out[i];
     const owner = o.metadata.labels?.[LABEL_TEMPLATE_OWNER];
     if (owner === undefined) continue;
-    const name = contentName(owner, templateContentHash(o));
+    const hash = templateContentHash(o);
+    const ownerKind = o.metadata.labels?.[LABEL_TEMPLATE_OWNER_KIND] ?? '';
+    const name = kept?.get(contentKey(o, ownerKind, owner, hash)) ?? contentName(owner, hash);
     if (name === o.metadata.name) continue;
     renamed.set(refKey(o.metadata.namespace, apiGroupOf(o.apiVersion), o.kind, o.metadata.name), name);
     out[i] = { ...o, metadata: { ...o.metadata, name } };
@@ -161,6 +176,21 @@ export function nameTemplatesByContent(objects: readonly KubeObject[]): KubeObje
     out[i] = o;
   }
   return out;
+}
+
+/** What makes two templates interchangeable: namespace, kind, owner and content. */
+function contentKey(o: KubeObject, ownerKind: string, owner: string, hash: string): string {
+  return `${o.metadata.namespace ?? ''}/${o.kind}/${ownerKind}/${owner}/${hash}`;
+}
+
+/** The names of the templates among `objects`, by `contentKey`. */
+function namesByContent(objects: readonly KubeObject[]): Map<string, string> {
+  const names = new Map<string, string>();
+  for (const o of objects) {
+    const owner = templateOwner(o);
+    if (owner) names.set(contentKey(o, owner.kind, owner.name, templateContentHash(o)), o.metadata.name);
+  }
+  return names;
 }
 
 function at(value: unknown, path: readonly string[]): unknown {

@@ -5,8 +5,8 @@
  */
 import { JsonPatch } from 'cdk8s';
 import {
-  contentName, Estate, KubeObject, LABEL_TEMPLATE_OWNER, LABEL_TEMPLATE_OWNER_KIND, MANAGEMENT_TARGET, nameTemplatesByContent,
-  synthesisFiles, synthesize, TEMPLATE_HASH_LENGTH, templateContentHash, templateOwner, TemplateOwnerKind,
+  canonicalObject, contentName, Estate, KubeObject, LABEL_TEMPLATE_OWNER, LABEL_TEMPLATE_OWNER_KIND, MANAGEMENT_TARGET, nameTemplatesByContent,
+  renderClusterManagementObjects, synthesisFiles, synthesize, TEMPLATE_HASH_LENGTH, templateContentHash, templateOwner, TemplateOwnerKind,
 } from '../../../constructs/internal';
 import { referenceEstate } from '../../../stacks/estates';
 import { INSTANCE_TYPES } from '../../../stacks/estates/instance-types';
@@ -193,6 +193,42 @@ describe('a change to the machines gives new templates; a change to their number
     expect(is.name).not.toBe(was.name);
     expect(field(theObject(head, is.kind, is.name, 'trade-hz1'), 'spec.template.spec.image.url')).toBe('https://images.estate.internal/ubuntu-24.04-k8s.qcow2');
     expect(templateNames(head).filter((n) => !templateNames(BASE).includes(n))).toEqual([`trade-hz1/Metal3MachineTemplate/${is.name}`]);
+  });
+});
+
+describe('adopting content names without rolling machines whose templates did not change', () => {
+  /** The management objects of an estate as synthesis wrote them before content naming: templates named after their owner, no owner labels. */
+  const legacy = (estate: Estate): KubeObject[] => synthesize(estate, { asOf: T }).plan.clusters
+    .flatMap((c) => renderClusterManagementObjects(c, 'reference'))
+    .map((o) => {
+      const labels = { ...(o.metadata.labels ?? {}) };
+      delete labels[LABEL_TEMPLATE_OWNER];
+      delete labels[LABEL_TEMPLATE_OWNER_KIND];
+      return canonicalObject({ ...o, metadata: { ...o.metadata, labels } });
+    });
+  const rendered = (estate: Estate) => synthesize(estate, { asOf: T }).plan.clusters.flatMap((c) => renderClusterManagementObjects(c, 'reference').map((o) => canonicalObject(o)));
+
+  test('against a base written before content naming, unchanged templates keep their old names and no ref moves', () => {
+    const base = legacy(referenceEstate());
+    const named = nameTemplatesByContent(rendered(referenceEstate()), { keepNamesFrom: base });
+    expect(templatesOf(named).map((t) => t.metadata.name)).toEqual(templatesOf(named).map((t) => templateOwner(t)!.name));
+    for (const o of owners(named)) expect(templateRefsOf(o)).toEqual(templateRefsOf(base.find((b) => b.kind === o.kind && b.metadata.name === o.metadata.name && b.metadata.namespace === o.metadata.namespace)!));
+  });
+
+  test('a template that changed gets its content name; the others keep theirs', () => {
+    const base = legacy(referenceEstate());
+    const head = withPoolInstance('trade-hz1', 'ingress', { ...INSTANCE_TYPES.ingress, model: 'c7.8xlarge', vcpu: 32, memoryGiB: 64 });
+    const named = nameTemplatesByContent(rendered(head), { keepNamesFrom: base });
+    const moved = templatesOf(named).filter((t) => t.metadata.name !== templateOwner(t)!.name);
+    expect(moved.map((t) => `${t.kind} ${templateOwner(t)!.name}`).sort()).toEqual(
+      ['hz1-a', 'hz1-b', 'hz1-c'].flatMap((z) => [`KubeadmConfigTemplate trade-hz1-ingress-${z}`, `Metal3MachineTemplate trade-hz1-ingress-${z}`]).sort(),
+    );
+    for (const t of moved) expect(t.metadata.name).toBe(contentName(templateOwner(t)!.name, templateContentHash(t)));
+  });
+
+  test('against a content-named base, naming is the same as without one', () => {
+    const head = withPoolInstance('trade-hz1', 'ingress', { ...INSTANCE_TYPES.ingress, model: 'c7.8xlarge', vcpu: 32, memoryGiB: 64 });
+    expect(nameTemplatesByContent(rendered(head), { keepNamesFrom: BASE })).toEqual(nameTemplatesByContent(rendered(head)));
   });
 });
 
