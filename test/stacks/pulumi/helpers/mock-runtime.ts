@@ -23,6 +23,8 @@ export interface RecordedResource {
   readonly id?: string;
   readonly protect: boolean;
   readonly retainOnDelete: boolean;
+  /** Whether the program asked for deleteBeforeReplace (false for reads). */
+  readonly deleteBeforeReplace: boolean;
   readonly ignoreChanges: readonly string[];
   readonly dependencies: readonly string[];
   readonly inputs: Record<string, unknown>;
@@ -95,7 +97,7 @@ export async function runMocked<T>(program: () => Promise<T>, options: MockRunOp
   const outputs = monitor.registerResourceOutputs.bind(monitor);
   type Req = {
     getType(): string; getName(): string; getParent(): string; getProvider(): string; getCustom?(): boolean;
-    getProtect?(): boolean | undefined; getRetainondelete?(): boolean | undefined; getIgnorechangesList?(): string[];
+    getProtect?(): boolean | undefined; getRetainondelete?(): boolean | undefined; getDeletebeforereplace?(): boolean; getIgnorechangesList?(): string[];
     getDependenciesList(): string[]; getObject?(): { toJavaScript(): unknown }; getProperties?(): { toJavaScript(): unknown }; getId?(): string;
   };
   monitor.registerResource = ((req: Req, cb: (err: unknown, resp: { getUrn(): string } | undefined) => void) => register(req as never, (err, resp) => {
@@ -103,6 +105,7 @@ export async function runMocked<T>(program: () => Promise<T>, options: MockRunOp
       recorded.push({
         urn: (resp as { getUrn(): string }).getUrn(), type: req.getType(), name: req.getName(), parent: req.getParent(), provider: req.getProvider(),
         custom: req.getCustom!(), read: false, protect: req.getProtect!() ?? false, retainOnDelete: req.getRetainondelete!() ?? false,
+        deleteBeforeReplace: req.getDeletebeforereplace!() ?? false,
         ignoreChanges: req.getIgnorechangesList!(), dependencies: [...req.getDependenciesList()].sort(), inputs: plain(req.getObject!()),
       });
     }
@@ -112,7 +115,7 @@ export async function runMocked<T>(program: () => Promise<T>, options: MockRunOp
     if (!err && resp) {
       recorded.push({
         urn: (resp as { getUrn(): string }).getUrn(), type: req.getType(), name: req.getName(), parent: req.getParent(), provider: req.getProvider(),
-        custom: true, read: true, id: req.getId!(), protect: false, retainOnDelete: false, ignoreChanges: [],
+        custom: true, read: true, id: req.getId!(), protect: false, retainOnDelete: false, deleteBeforeReplace: false, ignoreChanges: [],
         dependencies: [...req.getDependenciesList()].sort(), inputs: plain(req.getProperties!()),
       });
     }
