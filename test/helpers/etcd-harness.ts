@@ -13,10 +13,9 @@
  * membership change, or the new machine of a replaced member) or take one away (`removeMember`: its machine goes).
  * Joiners are declared up front (`joiners`) so their addresses are reserved and mapped in every configuration.
  *
- * Certificates are made for the run with openssl: the cluster's etcd
- * CA, per-member server and peer certificates for the member's loopback IP, the control plane's
- * `apiserver-etcd-client` certificate, and a foreign CA with a client certificate of its own. Clients are the real
- * etcdctl over mutual TLS.
+ * Certificates are made for the run with openssl: the cluster's etcd CA, per-member server and peer certificates for
+ * the member's loopback IP, the control plane's `apiserver-etcd-client` certificate, and a foreign CA with a client
+ * certificate of its own. Clients are the real etcdctl over mutual TLS.
  */
 import { execFile } from 'child_process';
 import { randomBytes } from 'crypto';
