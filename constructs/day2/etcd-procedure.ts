@@ -42,6 +42,13 @@ export interface EtcdctlCall {
   readonly member: string;
   /** For `member add`: the joiner's peer URL. */
   readonly peerUrl?: string;
+  /**
+   * For `member remove`: a member that stays, to hand leadership to first. etcd 3.4 does not hand it over by itself:
+   * removing the leader leaves the cluster without one for an election timeout or more.
+   */
+  readonly moveLeaderTo?: string;
+  /** For `member remove`: the leaving member's client URL (its endpoint has left the API servers already). */
+  readonly memberClientUrl?: string;
   /** The client URLs to talk to (the members that serve at that point). */
   readonly endpoints: readonly string[];
   readonly tls: RunningEtcd['clientTls'];
@@ -114,15 +121,21 @@ export function etcdctlEnvironment(call: Pick<EtcdctlCall, 'endpoints' | 'tls'>)
 /** The shell line of an etcdctl call: what an operator pastes on a control-plane machine. */
 export function runbookLine(call: EtcdctlCall): string {
   const env = Object.entries(etcdctlEnvironment(call)).map(([k, v]) => `${k}=${v}`).join(' ');
-  if (call.verb === 'member add') return `export ${env}; etcdctl member add ${call.member} --learner --peer-urls=${call.peerUrl}`;
   // Members are addressed by id; `member list` maps the name to it.
-  return `export ${env}; etcdctl ${call.verb} "$(etcdctl member list | awk -F', ' '$3 == "${call.member}" {print $1}')"`;
+  const id = (name: string) => `"$(etcdctl member list | awk -F', ' '$3 == "${name}" {print $1}')"`;
+  if (call.verb === 'member add') return `export ${env}; etcdctl member add ${call.member} --learner --peer-urls=${call.peerUrl}`;
+  if (call.verb === 'member remove' && call.moveLeaderTo && call.memberClientUrl) {
+    // Asked of the leaving member itself: it hands leadership over if it leads, and answers "no leader" otherwise.
+    return `export ${env}; etcdctl --endpoints=${call.memberClientUrl} move-leader ${id(call.moveLeaderTo)} || true; etcdctl member remove ${id(call.member)}`;
+  }
+  return `export ${env}; etcdctl ${call.verb} ${id(call.member)}`;
 }
 
 /**
  * Plans the steps from the running etcd to the desired members, one member per step: joiners first (the cluster
  * only gains fault tolerance), then replacements (leave, then join again), then leavers, highest index first.
- * Re-addressed members (same name, another URL) are not planned: transition validation refuses them.
+ * A re-addressed member (same name, another URL) is replaced like a moved one; transition validation refuses more
+ * than one per change.
  */
 export function planEtcdProcedure(cluster: string, path: string, running: RunningEtcd, desired: readonly DesiredEtcdMember[], options: PlanEtcdOptions = {}): EtcdProcedure {
   const runningByName = new Map(running.members.map((m) => [m.name, m]));
@@ -171,14 +184,17 @@ export function planEtcdProcedure(cluster: string, path: string, running: Runnin
   const leave = (name: string) => {
     const endpoint = runningByName.get(name)?.clientUrl;
     if (endpoint !== undefined && state.endpoints.includes(endpoint)) push(EtcdStepAction.REMOVE_ENDPOINT, name, `remove ${name}'s endpoint from the API servers (the control plane rolls)`);
-    push(EtcdStepAction.REMOVE_MEMBER, name, `remove ${name} from the cluster`, { verb: 'member remove', member: name });
+    // Leadership goes to the lowest member that stays, should the leaver lead.
+    const stays = [...state.membership.keys()].filter((n) => n !== name && (desiredByName.has(n) || !runningByName.has(n))).sort((a, b) => indexOf(a) - indexOf(b))[0];
+    push(EtcdStepAction.REMOVE_MEMBER, name, `remove ${name} from the cluster${stays ? ` (handing leadership to ${stays} first, should it lead)` : ''}`, { verb: 'member remove', member: name, ...(stays && endpoint ? { moveLeaderTo: stays, memberClientUrl: endpoint } : {}) });
     push(EtcdStepAction.DELETE_MACHINE, name, `delete ${name}'s machine`);
   };
 
   const joiners = desired.filter((m) => !runningByName.has(m.name));
+  // A member that moves (zone or address) or is named for replacement leaves, then joins again.
   const replaced = desired.filter((m) => {
     const r = runningByName.get(m.name);
-    return r !== undefined && r.peerUrl === m.peerUrl && (r.zone !== m.zone || replaceNames.has(m.name));
+    return r !== undefined && (r.zone !== m.zone || r.peerUrl !== m.peerUrl || r.clientUrl !== m.clientUrl || replaceNames.has(m.name));
   });
   // A member that runs but never got its endpoint (a join stopped half way) finishes its join.
   const unfinished = desired.filter((m) => {

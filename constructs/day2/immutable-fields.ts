@@ -91,8 +91,8 @@ export const IMMUTABLE_CLUSTER_FIELDS: readonly ImmutableClusterField[] = [
   {
     field: 'EtcdCluster.memberSubnet (and each member\'s address)',
     renders: 'etcd member bootstrap configuration (peer and client URLs), provider machine addresses, KubeadmControlPlane etcd endpoints',
-    why: 'running members keep their addresses and peer certificates: re-addressing every member at once leaves the API servers pointed at endpoints that never serve, an outage',
-    fix: `keep the member subnet; move etcd member by member (scale out with the new address, then scale in the old member, one change each), ${REBUILD}`,
+    why: 'running members keep their addresses and peer certificates: re-addressing more than one member at once leaves the API servers pointed at endpoints that never serve, an outage',
+    fix: `keep the member subnet; move etcd member by member: give one member its new address with etcd.memberAddresses per change (it leaves and joins again at it), then set memberSubnet once every member runs in it; ${REBUILD}`,
     handling: ImmutableFieldHandling.REFUSED,
     rule: 'etcd-member-readdress',
     // Compared member by member by the `etcd-member-readdress` rule: scaling changes the list, re-addressing does not.

@@ -4,7 +4,8 @@
  * PR preview (`### Operational impact`) and by `--format json` under stable keys.
  */
 import { EtcdProcedure, planEtcdProcedure } from './etcd-procedure';
-import { RunningCluster, RunningEstate, RunningPool } from './running-state';
+import { LABEL_TEMPLATE_OWNER } from '../estate/well-known-labels';
+import { RunningCluster, RunningEstate, RunningPool, templateOf } from './running-state';
 
 /** Machines of one control plane or one pool in one zone that Cluster API replaces. */
 export interface MachineRollout {
@@ -45,43 +46,44 @@ export interface OperationalImpact {
   readonly versionUpgrades: readonly VersionUpgrade[];
 }
 
-const MODEL = /cluster-estate\.io\/machine-model=([^,"\\]+)/;
-
-function modelOf(content: string): string | undefined {
-  return MODEL.exec(content)?.[1];
+/**
+ * Whether the machines built from a template change: a new name does (templates are named after their content);
+ * under the same name, only a template from before content naming (no owner label) can hide new content.
+ */
+function templateChanged(bc: RunningCluster, hc: RunningCluster, kind: string, before: string, after: string): boolean {
+  if (before !== after) return true;
+  const b = templateOf(bc, kind, before);
+  const h = templateOf(hc, kind, after);
+  if (!b || !h) return false;
+  if (b.metadata.labels?.[LABEL_TEMPLATE_OWNER] && h.metadata.labels?.[LABEL_TEMPLATE_OWNER]) return false;
+  return JSON.stringify((b as { spec?: unknown }).spec) !== JSON.stringify((h as { spec?: unknown }).spec);
 }
 
-function poolReasons(b: RunningPool, h: RunningPool): string[] {
+function poolReasons(bc: RunningCluster, hc: RunningCluster, b: RunningPool, h: RunningPool): string[] {
   const reasons: string[] = [];
   if (b.version !== h.version) reasons.push(`Kubernetes ${b.version} -> ${h.version}`);
-  const [mb, mh] = [modelOf(b.templateContent), modelOf(h.templateContent)];
-  if (mb !== mh) reasons.push(`instance model ${mb ?? '?'} -> ${mh ?? '?'}`);
-  const before = parseContent(b.templateContent);
-  const after = parseContent(h.templateContent);
-  if (mb === mh && (JSON.stringify(before.infrastructure) !== JSON.stringify(after.infrastructure) || b.infrastructureTemplate !== h.infrastructureTemplate)) {
-    reasons.push(`machine template ${b.infrastructureTemplate} -> ${h.infrastructureTemplate}`);
+  if (b.model !== h.model) reasons.push(`instance model ${b.model ?? '?'} -> ${h.model ?? '?'}`);
+  else {
+    if (templateChanged(bc, hc, h.infrastructureKind, b.infrastructureTemplate, h.infrastructureTemplate)) reasons.push(`machine template ${b.infrastructureTemplate} -> ${h.infrastructureTemplate}`);
+    if (templateChanged(bc, hc, 'KubeadmConfigTemplate', b.bootstrapTemplate, h.bootstrapTemplate)) reasons.push('bootstrap configuration (KubeadmConfigTemplate)');
   }
-  if (mb === mh && JSON.stringify(before.bootstrap) !== JSON.stringify(after.bootstrap)) reasons.push('bootstrap configuration (KubeadmConfigTemplate)');
   return reasons;
-}
-
-function parseContent(content: string): { infrastructure?: unknown; bootstrap?: unknown } {
-  return JSON.parse(content || '{}') as { infrastructure?: unknown; bootstrap?: unknown };
 }
 
 function controlPlaneReasons(b: RunningCluster, h: RunningCluster): string[] {
   const reasons: string[] = [];
-  if (b.controlPlane.version !== h.controlPlane.version) reasons.push(`Kubernetes ${b.controlPlane.version} -> ${h.controlPlane.version}`);
-  const before = JSON.parse(b.controlPlane.templateContent || '{}') as { template?: unknown; kubeadm?: Record<string, any> };
-  const after = JSON.parse(h.controlPlane.templateContent || '{}') as { template?: unknown; kubeadm?: Record<string, any> };
-  const [mb, mh] = [modelOf(b.controlPlane.templateContent), modelOf(h.controlPlane.templateContent)];
-  if (mb !== mh) reasons.push(`instance model ${mb ?? '?'} -> ${mh ?? '?'}`);
-  else if (JSON.stringify(before.template) !== JSON.stringify(after.template) || b.controlPlane.infrastructureTemplate !== h.controlPlane.infrastructureTemplate) {
-    reasons.push(`machine template ${b.controlPlane.infrastructureTemplate} -> ${h.controlPlane.infrastructureTemplate}`);
+  const [cb, ch] = [b.controlPlane, h.controlPlane];
+  if (cb.version !== ch.version) reasons.push(`Kubernetes ${cb.version} -> ${ch.version}`);
+  if (cb.model !== ch.model) reasons.push(`instance model ${cb.model ?? '?'} -> ${ch.model ?? '?'}`);
+  else if (templateChanged(b, h, ch.infrastructureKind, cb.infrastructureTemplate, ch.infrastructureTemplate)) {
+    reasons.push(`machine template ${cb.infrastructureTemplate} -> ${ch.infrastructureTemplate}`);
   }
-  if (JSON.stringify(b.etcd.endpoints) !== JSON.stringify(h.etcd.endpoints)) reasons.push('kubeadm configuration (etcd endpoints)');
-  const withoutEndpoints = (k?: Record<string, any>) => JSON.stringify(k, (key, value) => (key === 'endpoints' ? undefined : value));
-  if (withoutEndpoints(before.kubeadm) !== withoutEndpoints(after.kubeadm)) reasons.push('kubeadm configuration');
+  const endpointsChanged = JSON.stringify(b.etcd.endpoints) !== JSON.stringify(h.etcd.endpoints);
+  if (endpointsChanged) reasons.push('kubeadm configuration (etcd endpoints)');
+  if (cb.kubeadmConfig !== ch.kubeadmConfig) {
+    const withoutEndpoints = (text: string) => JSON.stringify(JSON.parse(text || '{}'), (key, value) => (key === 'endpoints' ? undefined : value));
+    if (!endpointsChanged || withoutEndpoints(cb.kubeadmConfig) !== withoutEndpoints(ch.kubeadmConfig)) reasons.push('kubeadm configuration');
+  }
   return reasons;
 }
 
@@ -89,7 +91,7 @@ function controlPlaneReasons(b: RunningCluster, h: RunningCluster): string[] {
  * The operational impact of the change from `base` to `head`. Control planes whose etcd endpoints change are listed
  * as rolling with the final endpoints; the etcd procedure says when each endpoint change happens.
  */
-export function operationalImpact(base: RunningEstate, head: RunningEstate): OperationalImpact {
+export function operationalImpact(base: RunningEstate, head: RunningEstate, options: { readonly replaceEtcdMembers?: readonly string[] } = {}): OperationalImpact {
   const baseByName = new Map(base.clusters.map((c) => [c.name, c]));
   const machineRollouts: MachineRollout[] = [];
   const etcdProcedures: EtcdProcedure[] = [];
@@ -109,13 +111,13 @@ export function operationalImpact(base: RunningEstate, head: RunningEstate): Ope
     for (const p of h.pools) {
       const bp = basePools.get(p.deployment);
       if (!bp) continue;
-      const reasons = poolReasons(bp, p);
+      const reasons = poolReasons(b, h, bp, p);
       if (reasons.length > 0) {
         machineRollouts.push({ cluster: h.name, part: 'pool', name: p.deployment, pool: p.pool, zone: p.zone, machines: p.machines, reasons, maxSurge: p.maxSurge, maxUnavailable: p.maxUnavailable, order: 2 });
       }
       if (bp.version !== p.version) versionUpgrades.push({ cluster: h.name, wave: h.upgradeWave, part: 'pool', name: p.deployment, from: bp.version, to: p.version });
     }
-    const procedure = planEtcdProcedure(h.name, h.path, b.etcd, h.etcd.members);
+    const procedure = planEtcdProcedure(h.name, h.path, b.etcd, h.etcd.members, { replace: options.replaceEtcdMembers ?? [] });
     if (procedure.steps.length > 0) etcdProcedures.push(procedure);
   }
   machineRollouts.sort((a, b) => (a.cluster < b.cluster ? -1 : a.cluster > b.cluster ? 1 : a.order - b.order || (a.name < b.name ? -1 : 1)));

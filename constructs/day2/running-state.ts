@@ -47,13 +47,14 @@ export interface RunningPool {
   readonly version: string;
   /** Names of the templates its machines are built from: a change of either rolls every machine. */
   readonly infrastructureTemplate: string;
+  readonly infrastructureKind: string;
   readonly bootstrapTemplate: string;
   /** Fixed size, or the autoscaler's lower bound when it owns the pool. */
   readonly machines: number;
   readonly maxSurge: string;
   readonly maxUnavailable: string;
-  /** The content of its templates, compared to tell a content change under an unchanged name. */
-  readonly templateContent: string;
+  /** The machine model its nodes are labelled with (from the bootstrap template), when it says. */
+  readonly model?: string;
 }
 
 /** A cluster as it runs. */
@@ -80,7 +81,11 @@ export interface RunningCluster {
     readonly version: string;
     readonly replicas: number;
     readonly infrastructureTemplate: string;
-    readonly templateContent: string;
+    readonly infrastructureKind: string;
+    /** The machine model of its machines (from the kubeadm node labels), when it says. */
+    readonly model?: string;
+    /** The kubeadm configuration, as comparable text: a change rolls every control-plane machine. */
+    readonly kubeadmConfig: string;
   };
   readonly etcd: RunningEtcd;
   readonly pools: readonly RunningPool[];
@@ -89,6 +94,11 @@ export interface RunningCluster {
    * synthesis keeps their names where their content is unchanged, so that nothing rolls that did not change.
    */
   readonly templates: readonly KubeObject[];
+}
+
+/** The template a running cluster's object references, by kind and name. */
+export function templateOf(cluster: RunningCluster, kind: string, name: string): KubeObject | undefined {
+  return cluster.templates.find((t) => t.kind === kind && t.metadata.name === name);
 }
 
 /** Every cluster of an estate as it runs, by name. */
@@ -112,13 +122,36 @@ export function etcdConfigOfBootstrap(cloudInit: string): Record<string, unknown
   }
 }
 
-function stableJson(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(stableJson).join(',')}]`;
-  if (value && typeof value === 'object') {
-    const o = value as Plain;
-    return `{${Object.keys(o).sort().map((k) => `${JSON.stringify(k)}:${stableJson(o[k])}`).join(',')}}`;
-  }
-  return JSON.stringify(value);
+const PEER_URLS = /^\s*initial-advertise-peer-urls: (\S+)$/m;
+const CLIENT_URLS = /^\s*advertise-client-urls: (\S+)$/m;
+
+/**
+ * A member's advertised URLs from its cloud-init. The renderer writes each on a line of its own, read directly
+ * (a diff reads hundreds of members); anything else goes through the YAML parser.
+ */
+function etcdUrlsOfBootstrap(cloudInit: string): Record<string, unknown> {
+  const peer = PEER_URLS.exec(cloudInit)?.[1];
+  const client = CLIENT_URLS.exec(cloudInit)?.[1];
+  if (peer && client && !peer.startsWith('"') && !client.startsWith('"')) return { 'initial-advertise-peer-urls': peer, 'advertise-client-urls': client };
+  return etcdConfigOfBootstrap(cloudInit) ?? {};
+}
+
+const MODEL_LABEL = /(?:^|,)cluster-estate\.io\/machine-model=([^,]+)/;
+
+/** The machine model a kubeadm join or init configuration labels its node with. */
+function modelField(configuration: Plain | undefined): { model?: string } {
+  const args: Plain[] = configuration?.nodeRegistration?.kubeletExtraArgs ?? [];
+  const labels = Array.isArray(args) ? args.find((a) => a?.name === 'node-labels')?.value : undefined;
+  const model = typeof labels === 'string' ? MODEL_LABEL.exec(labels)?.[1] : undefined;
+  return model ? { model } : {};
+}
+
+/**
+ * A template's content as comparable text. The renderer writes keys in a fixed order and both sides are read the
+ * same way, so plain JSON compares equal content equal, at a fraction of a canonical form's cost.
+ */
+function contentText(value: unknown): string {
+  return JSON.stringify(value) ?? '';
 }
 
 /**
@@ -152,7 +185,6 @@ function readCluster(estate: string, namespace: string, cluster: Plain, objects:
   const kcp = objects.find((o) => o.kind === 'KubeadmControlPlane');
   const external = kcp?.spec?.kubeadmConfigSpec?.clusterConfiguration?.etcd?.external ?? {};
   const cpTemplateRef = kcp?.spec?.machineTemplate?.spec?.infrastructureRef;
-  const cpTemplate = cpTemplateRef ? byKindName.get(`${cpTemplateRef.kind}/${cpTemplateRef.name}`) : undefined;
   const group = labels[LABEL_GROUP] ?? '';
   const endpoint = spec.controlPlaneEndpoint;
   return {
@@ -176,7 +208,9 @@ function readCluster(estate: string, namespace: string, cluster: Plain, objects:
       version: kcp?.spec?.version ?? '',
       replicas: kcp?.spec?.replicas ?? 0,
       infrastructureTemplate: cpTemplateRef?.name ?? '',
-      templateContent: stableJson({ template: cpTemplate?.spec, kubeadm: kcp?.spec?.kubeadmConfigSpec }),
+      infrastructureKind: cpTemplateRef?.kind ?? '',
+      ...modelField(kcp?.spec?.kubeadmConfigSpec?.joinConfiguration ?? kcp?.spec?.kubeadmConfigSpec?.initConfiguration),
+      kubeadmConfig: contentText(kcp?.spec?.kubeadmConfigSpec),
     },
     etcd: {
       members: readEtcdMembers(objects),
@@ -209,7 +243,7 @@ function readEtcdMembers(objects: Plain[]): RunningEtcdMember[] {
     const secretName = machine.spec?.bootstrap?.dataSecretName;
     const secret = objects.find((o) => o.kind === 'Secret' && o.metadata.name === secretName);
     const bootstrap: string = secret?.stringData?.value ?? '';
-    const config = etcdConfigOfBootstrap(bootstrap) ?? {};
+    const config = etcdUrlsOfBootstrap(bootstrap);
     const infra = machine.spec?.infrastructureRef;
     const provider = objects.find((o) => infra && o.kind === infra.kind && o.metadata.name === infra.name);
     members.push({
@@ -238,14 +272,12 @@ function readPool(md: Plain, byKindName: Map<string, Plain>): RunningPool {
     zone: md.metadata.labels?.[LABEL_ZONE] ?? template.failureDomain ?? '',
     version: template.version ?? '',
     infrastructureTemplate: infra.name ?? '',
+    infrastructureKind: infra.kind ?? '',
     bootstrapTemplate: boot.name ?? '',
     machines: md.spec?.replicas ?? (min !== undefined ? Number(min) : 0),
     // Cluster API's defaults for a MachineDeployment's rolling update.
     maxSurge: String(rollout.maxSurge ?? 1),
     maxUnavailable: String(rollout.maxUnavailable ?? 0),
-    templateContent: stableJson({
-      infrastructure: byKindName.get(`${infra.kind}/${infra.name}`)?.spec,
-      bootstrap: byKindName.get(`${boot.kind}/${boot.name}`)?.spec,
-    }),
+    ...modelField(byKindName.get(`${boot.kind}/${boot.name}`)?.spec?.template?.spec?.joinConfiguration),
   };
 }

@@ -94,16 +94,22 @@ function checkEtcd(b: RunningCluster, h: RunningCluster, problems: ProblemCollec
     const r = baseMembers.get(m.name);
     return r !== undefined && (r.peerUrl !== m.peerUrl || r.clientUrl !== m.clientUrl);
   });
-  if (moved.length > 0) {
+  // One member may move per change: it leaves and joins again at its new address. More would re-address the cluster
+  // under the API servers' feet (a new memberSubnet moves every member at once).
+  if (moved.length > 1) {
     const value = moved.map((m) => `${m.name}: ${baseMembers.get(m.name)!.peerUrl} -> ${m.peerUrl}`);
-    problems.error(path, TRANSITION_RULES.etcdReaddress, `${moved.length} running etcd member(s) would change address: ${entry.why}`, entry.fix, value);
+    problems.error(path, TRANSITION_RULES.etcdReaddress, `${moved.length} running etcd members would change address at once: ${entry.why}`, entry.fix, value);
   }
   const replaced = h.etcd.members.filter((m) => {
     const r = baseMembers.get(m.name);
-    return r !== undefined && r.peerUrl === m.peerUrl && r.zone !== m.zone;
+    return r !== undefined && (r.zone !== m.zone || (moved.length === 1 && moved[0].name === m.name));
   });
   if (replaced.length > 0 && b.etcd.members.length <= 3) {
-    problems.warning(path, TRANSITION_RULES.etcdReplaceWithoutFaultTolerance, `moving ${replaced.map((m) => m.name).join(', ')} to another zone removes the member before it joins again: ${b.etcd.members.length - 1} members run meanwhile and the cluster tolerates no further failure`, 'scale the etcd out to 5 members first, or accept the window knowingly', replaced.map((m) => `${m.name}: ${baseMembers.get(m.name)!.zone} -> ${m.zone}`));
+    const what = (m: (typeof replaced)[number]) => {
+      const r = baseMembers.get(m.name)!;
+      return r.zone !== m.zone ? `${m.name}: ${r.zone} -> ${m.zone}` : `${m.name}: ${r.peerUrl} -> ${m.peerUrl}`;
+    };
+    problems.warning(path, TRANSITION_RULES.etcdReplaceWithoutFaultTolerance, `moving ${replaced.map((m) => m.name).join(', ')} removes the member before it joins again: ${b.etcd.members.length - 1} members run meanwhile and the cluster tolerates no further failure`, 'scale the etcd out to 5 members first, or accept the window knowingly', replaced.map(what));
   }
 }
 

@@ -1,5 +1,5 @@
 import { Construct } from 'constructs';
-import { addressAt, blockSize, CidrBlock, parseCidr } from './cidr';
+import { addressAt, blockSize, CidrBlock, cidrContains, parseCidr } from './cidr';
 import { brand } from './brand';
 import type { Cluster } from './cluster';
 import { EtcdTimeouts, ETCD_MAX_ELECTION_MS, quorum, spreadMembers, timeoutsForRtt, zonesWhoseLossBreaksQuorum } from './etcd-math';
@@ -23,6 +23,13 @@ export interface EtcdClusterProps {
    * overlap any pod or service CIDR of the estate.
    */
   readonly memberSubnet: string;
+  /**
+   * The address of a member, by member index, where it must differ from the subnet's plan: how etcd moves to new
+   * addresses on a running cluster, one member per change (each change replaces that one member), before
+   * `memberSubnet` follows. Each member's peer certificate must name its address.
+   * @default - member i gets the address at offset 10 + i of memberSubnet
+   */
+  readonly memberAddresses?: Readonly<Record<number, string>>;
   /**
    * Zone of each member, by member index, when the default spread does not fit.
    * @default - members spread round-robin over every zone of the cluster's IDC
@@ -77,6 +84,15 @@ function isPlaceableCount(n: number): boolean {
   return Number.isInteger(n) && n >= 1 && n <= 99;
 }
 
+/** One address as a block of one, in the strict notation the CIDRs use; undefined when it is not an address. */
+function singleAddress(address: string): CidrBlock | undefined {
+  try {
+    return parseCidr(`${address}/${address.includes(':') ? 128 : 32}`);
+  } catch {
+    return undefined;
+  }
+}
+
 /** First host offset in the member subnet: leaves the low addresses for gateways and load balancers. */
 const FIRST_MEMBER_OFFSET = 10;
 
@@ -125,9 +141,10 @@ export class EtcdCluster extends Construct {
   public get members(): EtcdMember[] {
     const subnet = parseCidr(this.memberSubnet);
     const placement = this.placement;
+    const explicit = this.props.memberAddresses ?? {};
     return placement.map((zone, index) => {
-      const address = addressAt(subnet, FIRST_MEMBER_OFFSET + index);
-      const host = subnet.family === 'ipv6' ? `[${address}]` : address;
+      const address = explicit[index] ?? addressAt(subnet, FIRST_MEMBER_OFFSET + index);
+      const host = address.includes(':') ? `[${address}]` : address;
       return {
         index,
         name: `${this.cluster.name}-etcd-${index}`,
@@ -168,6 +185,46 @@ export class EtcdCluster extends Construct {
     }
   }
 
+  private collectAddressProblems(path: string, problems: ProblemCollector): void {
+    const explicit = this.props.memberAddresses;
+    if (explicit === undefined) return;
+    const count = this.memberCount;
+    const seen = new Map<string, string>();
+    for (const [key, address] of Object.entries(explicit)) {
+      const index = Number(key);
+      if (!Number.isInteger(index) || index < 0 || index >= count) {
+        problems.error(path, 'etcd-member-address', `etcd.memberAddresses names member ${key}, but the members are 0 to ${count - 1}`, 'key memberAddresses by member index', key);
+        continue;
+      }
+      const block = typeof address === 'string' ? singleAddress(address) : undefined;
+      if (!block) {
+        problems.error(path, 'etcd-member-address', `etcd.memberAddresses[${key}] is not an IP address`, 'give an address such as 10.251.0.10 (dotted decimal, no leading zeros)', address);
+        continue;
+      }
+      for (const [what, text] of [['podCidr', this.cluster.podCidr], ['serviceCidr', this.cluster.serviceCidr]] as const) {
+        let network: CidrBlock | undefined;
+        try {
+          network = parseCidr(text);
+        } catch {
+          network = undefined;
+        }
+        if (network && cidrContains(network, block)) problems.error(path, 'etcd-member-address', `etcd.memberAddresses[${key}] ${address} is inside the cluster's ${what} ${text}`, 'give etcd members addresses outside the pod and service networks', address);
+      }
+      const other = seen.get(address);
+      if (other !== undefined) problems.error(path, 'etcd-member-address', `members ${other} and ${key} would share the address ${address}`, 'give each member its own address', address);
+      seen.set(address, key);
+    }
+    const subnet = this.tryMemberSubnet();
+    if (subnet) {
+      for (let i = 0; i < count && i < 100; i++) {
+        if (explicit[i] !== undefined) continue;
+        const planned = addressAt(subnet, FIRST_MEMBER_OFFSET + i);
+        const clash = seen.get(planned);
+        if (clash !== undefined) problems.error(path, 'etcd-member-address', `memberAddresses[${clash}] is member ${i}'s planned address ${planned}`, 'choose an address outside the planned ones', planned);
+      }
+    }
+  }
+
   /** @internal */
   public collectProblems(problems: ProblemCollector): void {
     const path = this.node.path;
@@ -202,6 +259,7 @@ export class EtcdCluster extends Construct {
     } else if (isPlaceableCount(n) && blockSize(subnet) < BigInt(FIRST_MEMBER_OFFSET + n + 1)) {
       problems.error(path, 'etcd-member-subnet', `etcd.memberSubnet is too small for ${n} members at offsets ${FIRST_MEMBER_OFFSET} and up`, 'use a /27 or larger subnet', this.memberSubnet);
     }
+    this.collectAddressProblems(path, problems);
     const { heartbeatIntervalMs: hb, electionTimeoutMs: el } = this.timeouts;
     const rtt = this.maxMemberRttMs;
     if (!Number.isInteger(hb) || !Number.isInteger(el) || hb < 1) {

@@ -76,7 +76,7 @@ rules:
  * once the cluster's patches are applied (`nameTemplatesByContent`).
  * @internal
  */
-export function renderClusterManagementObjects(plan: ClusterPlan, estate: string, running?: RunningCluster): KubeObject[] {
+export function renderClusterManagementObjects(plan: ClusterPlan, estate: string, running?: RunningCluster, replaceEtcdMembers?: readonly string[]): KubeObject[] {
   const ns = plan.name;
   const provider = plan.infrastructure;
   const common = { [CAPI_CLUSTER_NAME]: plan.name, [LABEL_ESTATE]: estate, [LABEL_CLUSTER]: plan.name, [LABEL_GROUP]: plan.group };
@@ -129,7 +129,7 @@ export function renderClusterManagementObjects(plan: ClusterPlan, estate: string
   });
 
   objects.push(...renderControlPlane(plan, meta, ref, machineContext));
-  objects.push(...renderEtcdMembers(plan, meta, ref, machineContext, running));
+  objects.push(...renderEtcdMembers(plan, meta, ref, machineContext, running, replaceEtcdMembers));
   for (const pool of plan.pools) {
     for (const zone of pool.zones) objects.push(...renderPoolZone(plan, pool, zone, meta, ref, machineContext));
   }
@@ -251,11 +251,11 @@ function renderControlPlane(plan: ClusterPlan, meta: Meta, ref: Ref, base: Machi
  * runs keeps the bootstrap it booted with (cloud-init runs once: a new text would change nothing but the record), and
  * a joiner starts with `initial-cluster-state: existing` and the membership it is added to by the procedure.
  */
-function renderEtcdMembers(plan: ClusterPlan, meta: Meta, ref: Ref, base: MachineBase, running?: RunningCluster): KubeObject[] {
+function renderEtcdMembers(plan: ClusterPlan, meta: Meta, ref: Ref, base: MachineBase, running?: RunningCluster, replace?: readonly string[]): KubeObject[] {
   const provider = plan.infrastructure;
   const objects: KubeObject[] = [];
   const placement = plan.etcd.members.map((m) => `${m.name}=${m.zone}`).join(',');
-  const procedure = running ? planEtcdProcedure(plan.name, plan.path, running.etcd, plan.etcd.members) : undefined;
+  const procedure = running ? planEtcdProcedure(plan.name, plan.path, running.etcd, plan.etcd.members, { replace: replace ?? [] }) : undefined;
   const keeps = (member: EtcdMemberPlan) => running?.etcd.members.find((r) => r.name === member.name && r.peerUrl === member.peerUrl && !procedure?.replaced.includes(member.name));
   for (const member of plan.etcd.members) {
     const runs = keeps(member);

@@ -27,6 +27,11 @@ export interface SynthesizeOptions {
    * judged separately, by `validateTransition`. @default - none: every cluster is rendered as new
    */
   readonly base?: RunningEstate;
+  /**
+   * Running etcd members to replace although nothing about them changes (a repaired machine comes back empty): with
+   * a base, each is rendered to join the running cluster again. @default - none
+   */
+  readonly replaceEtcdMembers?: readonly string[];
 }
 
 /**
@@ -68,7 +73,7 @@ export function synthesize(estate: Estate, options: SynthesizeOptions = {}): Syn
     const management = resolveTarget(MANAGEMENT_TARGET, plan.clusters.map((cluster) => ({
       path: cluster.path,
       what: 'the cluster',
-      objects: () => renderClusterManagementObjects(cluster, plan.estate, runningByName.get(cluster.name)),
+      objects: () => renderClusterManagementObjects(cluster, plan.estate, runningByName.get(cluster.name), options.replaceEtcdMembers),
       patches: cluster.patches,
     })), patchProblems);
     // Machine templates are named after their content once patches have applied, so that a patch that changes the

@@ -31,14 +31,14 @@ export function runningOfSynthesis(synthesis: Synthesis): RunningEstate {
 }
 
 /** Judges the synthesis against the base. */
-export function day2Plan(base: RunningBase, synthesis: Synthesis): Day2Plan {
+export function day2Plan(base: RunningBase, synthesis: Synthesis, replaceEtcdMembers: readonly string[] = []): Day2Plan {
   const head = runningOfSynthesis(synthesis);
   const problems = validateTransition(base.running, head);
   return {
     base: base.dir,
     refused: problems.filter((p) => p.severity === ProblemSeverity.ERROR),
     warnings: problems.filter((p) => p.severity === ProblemSeverity.WARNING),
-    operationalImpact: operationalImpact(base.running, head),
+    operationalImpact: operationalImpact(base.running, head, { replaceEtcdMembers }),
   };
 }
 
@@ -54,7 +54,8 @@ export function renderRunbook(plan: Day2Plan): string {
   if (procedures.length === 0) lines.push('No etcd membership change.', '');
   for (const p of procedures) {
     lines.push(`## etcd of ${p.cluster}: ${p.from} -> ${p.to} members`, '');
-    lines.push('One step at a time. Controller steps are applied by `pulumi up` (one per run); operator steps run on a control-plane machine, before the next `pulumi up`.', '');
+    lines.push('One step at a time. Controller steps are applied by `pulumi up` (one per run); operator steps run on a control-plane machine, before the next `pulumi up`.');
+    lines.push('etcd refuses `member add` and `member remove` with "etcdserver: unhealthy cluster" until every voting member has been connected for 5 seconds (strict-reconfig-check): right after a promotion, wait and run the command again; nothing was changed.', '');
     for (const s of p.steps) {
       lines.push(`${s.number}. **${s.runner === EtcdStepRunner.OPERATOR ? 'operator' : 'pulumi up'}**: ${s.summary}.`);
       if (s.runbook) lines.push('', '   ```sh', `   ${s.runbook}`, '   ```', '');
@@ -65,8 +66,8 @@ export function renderRunbook(plan: Day2Plan): string {
 }
 
 /** Writes `day2.json` and `runbook.md` into the synthesis folder. */
-export function writeDay2Plan(base: RunningBase, synthesis: Synthesis, dir: string): Day2Plan {
-  const plan = day2Plan(base, synthesis);
+export function writeDay2Plan(base: RunningBase, synthesis: Synthesis, dir: string, replaceEtcdMembers: readonly string[] = []): Day2Plan {
+  const plan = day2Plan(base, synthesis, replaceEtcdMembers);
   fs.writeFileSync(path.join(dir, DAY2_PLAN_FILE), `${JSON.stringify(plan, null, 2)}\n`);
   fs.writeFileSync(path.join(dir, RUNBOOK_FILE), renderRunbook(plan));
   return plan;

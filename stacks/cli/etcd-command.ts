@@ -40,9 +40,9 @@ export const registerEtcdCommand: CommandRegistration = (program, io, setExitCod
 export function etcdPlan(options: EtcdPlanOptions, cwd: string): EtcdProcedure[] {
   const base = loadRunningBase(options.baseDir, cwd);
   const estate = loadEstate(options.estate ?? DEFAULT_ESTATE, cwd);
-  const synthesis = synthesize(estate, { asOf: parseAsOfOption(options.asOf) ?? new Date(), base: base.running });
-  const head = runningOfSynthesis(synthesis);
   const replace = options.replace ?? [];
+  const synthesis = synthesize(estate, { asOf: parseAsOfOption(options.asOf) ?? new Date(), base: base.running, replaceEtcdMembers: replace });
+  const head = runningOfSynthesis(synthesis);
   const names = head.clusters.map((c) => c.name);
   if (options.cluster !== undefined && !names.includes(options.cluster)) {
     throw new EstateInputError(`no cluster "${options.cluster}" runs in the estate at that time`, `use one of: ${names.join(', ')}`);

@@ -14,6 +14,7 @@ interface SynthOptions {
   asOf?: string;
   format: 'text' | 'json';
   baseDir?: string;
+  replaceEtcdMember?: string[];
 }
 
 /** `estate synth`: validate, synthesize and write an estate, and print its summary. */
@@ -25,6 +26,7 @@ export const registerSynthCommand: CommandRegistration = (program, io, setExitCo
     .option('--out <dir>', 'output folder; files go to <dir>/<estate>/<target>/', 'dist')
     .option('--as-of <iso-8601>', 'time at which promotion phases are judged (default: now)')
     .option('--base-dir <dir>', 'what runs (a folder `estate synth` wrote): running etcd members keep their bootstrap, joiners join them, and the steps go to <out>/<estate>/day2.json')
+    .option('--replace-etcd-member <member...>', 'with --base-dir: render these running members to join again (a repaired machine)')
     .addOption(new Option('--format <format>', 'summary format').choices(['text', 'json']).default('text'))
     .action((options: SynthOptions) => setExitCode(synthCommand(options, io)));
 };
@@ -43,9 +45,10 @@ function synthCommand(options: SynthOptions, io: CliIo): number {
     const asOf = parseAsOfOption(options.asOf);
     const estate = loadEstate(options.estate, io.cwd);
     const base = options.baseDir !== undefined ? loadRunningBase(options.baseDir, io.cwd) : undefined;
-    const synthesis = synthesize(estate, { asOf, ...(base ? { base: base.running } : {}) });
+    if (options.replaceEtcdMember && !base) throw new EstateInputError('--replace-etcd-member needs --base-dir', 'give the folder of what runs, whose members are replaced');
+    const synthesis = synthesize(estate, { asOf, ...(base ? { base: base.running, replaceEtcdMembers: options.replaceEtcdMember ?? [] } : {}) });
     const dir = writeSynthesis(synthesis, path.resolve(io.cwd, options.out));
-    if (base) writeDay2Plan(base, synthesis, dir);
+    if (base) writeDay2Plan(base, synthesis, dir, options.replaceEtcdMember ?? []);
     const summary = summarize(synthesis);
     io.out(json ? JSON.stringify({ ok: true, outDir: path.relative(io.cwd, dir) || '.', summary }, null, 2) : formatSummary(summary, path.relative(io.cwd, dir)));
     return ExitCode.OK;

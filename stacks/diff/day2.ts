@@ -8,7 +8,7 @@ import {
   RunningEstate, validateTransition,
 } from '../../constructs/internal';
 import { TransitionReport } from './model';
-import { fileObjects, Snapshot, SnapshotFile, targetOf } from './snapshot';
+import { DocumentCache, fileObjects, Snapshot, SnapshotFile, targetOf } from './snapshot';
 
 /** What the diff says about a running estate. */
 export interface Day2Report {
@@ -20,33 +20,82 @@ function managementFiles(snapshot: Snapshot, target: string): Map<string, Snapsh
   return new Map(snapshot.files.filter((f) => targetOf(f) === target).map((f) => [f.path, f]));
 }
 
-/** The running estates of both sides, read from the management files; only files that differ, unless `all`. */
-export function runningSides(base: Snapshot, head: Snapshot, all = false, target = MANAGEMENT_TARGET): { base: RunningEstate; head: RunningEstate } {
+/**
+ * The documents the running state reads, in groups. A group is read for a cluster only when one of its documents
+ * differs between the sides (an unchanged etcd has no membership step, unchanged pools roll nothing), except the
+ * cluster and its control plane, which every rule needs. Parsing dominates the cost of a diff.
+ */
+const KIND_LINE = /^kind: (\S+)$/m;
+function groupOf(kind: string): 'always' | 'etcd' | 'pools' | undefined {
+  if (kind === 'Cluster' || kind === 'KubeadmControlPlane') return 'always';
+  if (kind === 'Machine' || kind === 'Secret') return 'etcd';
+  if (kind === 'MachineDeployment' || kind === 'KubeadmConfigTemplate' || kind.endsWith('MachineTemplate')) return 'pools';
+  return undefined;
+}
+
+/**
+ * The running estates of both sides, read from the management files that differ (every file with `all`, for the
+ * cluster and control plane only), each file reading only the groups of documents that differ in it.
+ */
+export function runningSides(base: Snapshot, head: Snapshot, all = false, target = MANAGEMENT_TARGET, cache = new DocumentCache()): { base: RunningEstate; head: RunningEstate } {
   const b = managementFiles(base, target);
   const h = managementFiles(head, target);
-  const pick = (own: Map<string, SnapshotFile>, other: Map<string, SnapshotFile>): KubeObject[] => {
-    const objects: KubeObject[] = [];
-    for (const [p, f] of own) {
-      const o = other.get(p);
-      const unchanged = o !== undefined && f.text !== undefined && f.text === o.text;
-      if (all || !unchanged) objects.push(...fileObjects(f));
+  const baseObjects: KubeObject[] = [];
+  const headObjects: KubeObject[] = [];
+  // A pool whose documents are the same on both sides rolls nothing: only the pools' documents that differ are read.
+  const read = (file: SnapshotFile, groups: ReadonlySet<string>, into: KubeObject[], other?: ReadonlySet<string>) => {
+    if (file.text === undefined) {
+      into.push(...fileObjects(file));
+      return;
     }
-    return objects;
+    cache.documents(file).forEach((doc, i) => {
+      const group = groupOf(KIND_LINE.exec(doc)?.[1] ?? '');
+      if (group === undefined || !groups.has(group) || (group === 'pools' && other?.has(doc))) return;
+      into.push(...cache.objects(file, i));
+    });
   };
+  const everything = new Set(['always', 'etcd', 'pools']);
+  for (const path of new Set([...b.keys(), ...h.keys()])) {
+    const bf = b.get(path);
+    const hf = h.get(path);
+    if (!bf || !hf || bf.text === undefined || hf.text === undefined) {
+      if (bf) read(bf, everything, baseObjects);
+      if (hf) read(hf, everything, headObjects);
+      continue;
+    }
+    if (bf.text === hf.text) {
+      if (!all) continue;
+      read(bf, new Set(['always']), baseObjects);
+      read(hf, new Set(['always']), headObjects);
+      continue;
+    }
+    const groups = new Set(['always']);
+    const inBase = new Set(cache.documents(bf));
+    const inHead = new Set(cache.documents(hf));
+    for (const [docs, other] of [[cache.documents(bf), inHead], [cache.documents(hf), inBase]] as const) {
+      for (const doc of docs) {
+        if (other.has(doc)) continue;
+        const group = groupOf(KIND_LINE.exec(doc)?.[1] ?? '');
+        if (group) groups.add(group);
+      }
+    }
+    read(bf, groups, baseObjects, inHead);
+    read(hf, groups, headObjects, inBase);
+  }
   const estate = head.estate || base.estate;
-  return { base: readRunningEstate(estate, pick(b, h)), head: readRunningEstate(estate, pick(h, b)) };
+  return { base: readRunningEstate(estate, baseObjects), head: readRunningEstate(estate, headObjects) };
 }
 
 /**
  * Judges the change from `base` (taken as running) to `head`. An empty base (a new estate) has nothing running:
  * no transition, no impact.
  */
-export function day2Analysis(base: Snapshot, head: Snapshot, target = MANAGEMENT_TARGET): Day2Report {
-  let sides = runningSides(base, head, false, target);
+export function day2Analysis(base: Snapshot, head: Snapshot, target = MANAGEMENT_TARGET, cache = new DocumentCache()): Day2Report {
+  let sides = runningSides(base, head, false, target, cache);
   let impact = operationalImpact(sides.base, sides.head);
   // The wave rules compare an upgraded cluster with the clusters of earlier waves, whose files may be unchanged.
   if (impact.versionUpgrades.length > 0) {
-    sides = runningSides(base, head, true, target);
+    sides = runningSides(base, head, true, target, cache);
     impact = operationalImpact(sides.base, sides.head);
   }
   const problems = validateTransition(sides.base, sides.head);

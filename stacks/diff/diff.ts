@@ -10,7 +10,7 @@ import { day2Analysis } from './day2';
 import { apiGroup, classifyUpdate, destructiveReason, ESTATE_LABELS, owningCluster, ProtectionContext } from './classify';
 import { ChangeAction, DiffReport, ObjectChange, ObjectRef, PolicyFindings, StackSummary } from './model';
 import { policyDelta } from './policies';
-import { countDocuments, fileObjects, Snapshot, splitDocuments, targetOf } from './snapshot';
+import { countDocuments, DocumentCache, fileObjects, Snapshot, targetOf } from './snapshot';
 import { diffObjects, toFieldChange } from './structural';
 import { affectedTopology, ClusterPlace, factsKey, ObjectFacts } from './topology';
 
@@ -65,7 +65,7 @@ interface TargetPools {
  * differs, a document whose text also appears on the other side is an unchanged object (its identity is part of its
  * text), so only the documents that differ are parsed. Fixture sides (objects, no text) are taken as they are.
  */
-function poolByTarget(base: Snapshot, head: Snapshot): Map<string, TargetPools> {
+function poolByTarget(base: Snapshot, head: Snapshot, cache: DocumentCache): Map<string, TargetPools> {
   const pools = new Map<string, TargetPools>();
   const pool = (target: string): TargetPools => {
     let p = pools.get(target);
@@ -83,19 +83,23 @@ function poolByTarget(base: Snapshot, head: Snapshot): Map<string, TargetPools> 
         p.unchanged += countDocuments(b.text);
         continue;
       }
-      const baseDocs = new Map<string, number>();
-      for (const doc of splitDocuments(b.text)) baseDocs.set(doc, (baseDocs.get(doc) ?? 0) + 1);
-      for (const doc of splitDocuments(h.text)) {
-        const n = baseDocs.get(doc);
-        if (n) {
+      // Documents by text, with their indexes in the base file: an identical document is unchanged.
+      const baseDocs = new Map<string, number[]>();
+      cache.documents(b).forEach((doc, i) => {
+        const at = baseDocs.get(doc);
+        if (at) at.push(i);
+        else baseDocs.set(doc, [i]);
+      });
+      cache.documents(h).forEach((doc, i) => {
+        const at = baseDocs.get(doc);
+        if (at && at.length > 0) {
           p.unchanged++;
-          if (n === 1) baseDocs.delete(doc);
-          else baseDocs.set(doc, n - 1);
+          at.pop();
         } else {
-          p.head.push(...fileObjects({ path: h.path, text: doc }));
+          p.head.push(...cache.objects(h, i));
         }
-      }
-      for (const [doc, n] of baseDocs) for (let i = 0; i < n; i++) p.base.push(...fileObjects({ path: b.path, text: doc }));
+      });
+      for (const at of baseDocs.values()) for (const i of at) p.base.push(...cache.objects(b, i));
       continue;
     }
     p.base.push(...fileObjects(b));
@@ -117,7 +121,8 @@ function sortKey(c: ObjectChange, managementTarget: string): string {
 /** Compares two sides and returns the report. Pure: reads only the snapshots. */
 export function diffSnapshots(base: Snapshot, head: Snapshot, options: DiffSnapshotsOptions = {}): DiffReport {
   const managementTarget = options.managementTarget ?? MANAGEMENT_TARGET;
-  const pools = poolByTarget(base, head);
+  const cache = new DocumentCache();
+  const pools = poolByTarget(base, head, cache);
 
   // What the protection rules and the topology need to know about clusters: group kind, region and IDC, from the
   // summaries (every cluster) and, more precisely, from the parsed Cluster objects.
@@ -223,7 +228,7 @@ export function diffSnapshots(base: Snapshot, head: Snapshot, options: DiffSnaps
   const orderedStacks = [...stackByTarget.values()].sort((a, b) => (a.target === managementTarget ? -1 : b.target === managementTarget ? 1 : a.target < b.target ? -1 : a.target > b.target ? 1 : 0));
 
   const notes = [...(options.notes ?? [])];
-  const running = options.day2 !== false && base.files.length > 0 ? day2Analysis(base, head, managementTarget) : undefined;
+  const running = options.day2 !== false && base.files.length > 0 ? day2Analysis(base, head, managementTarget, cache) : undefined;
   const report: DiffReport = {
     estate: head.estate || base.estate,
     base: { label: options.baseLabel ?? 'base', ...(base.summary?.asOf ? { asOf: base.summary.asOf } : {}) },

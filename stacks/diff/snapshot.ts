@@ -124,6 +124,44 @@ export function fileObjects(file: SnapshotFile): readonly KubeObject[] {
   }
 }
 
+/**
+ * A comparison's view of its files' documents: each file is split once and each document parsed at most once,
+ * whoever reads it first (the diff reads the documents that differ, its day-2 view those it needs). Keyed by the file
+ * object, not by text: hashing long document texts again would cost as much as parsing them.
+ */
+export class DocumentCache {
+  private readonly files = new Map<SnapshotFile, { readonly docs: readonly string[]; readonly parsed: (readonly KubeObject[] | undefined)[] }>();
+  /** Documents identical on both sides parse once (their texts' hashes are cached by the comparison already). */
+  private readonly byText = new Map<string, readonly KubeObject[]>();
+
+  /** The documents of a file with text. */
+  public documents(file: SnapshotFile): readonly string[] {
+    return this.entry(file).docs;
+  }
+
+  /** The objects of the file's document at `index`. */
+  public objects(file: SnapshotFile, index: number): readonly KubeObject[] {
+    const entry = this.entry(file);
+    let objects = entry.parsed[index];
+    if (objects === undefined) {
+      const doc = entry.docs[index];
+      objects = this.byText.get(doc);
+      if (objects === undefined) this.byText.set(doc, (objects = fileObjects({ path: file.path, text: doc })));
+      entry.parsed[index] = objects;
+    }
+    return objects;
+  }
+
+  private entry(file: SnapshotFile) {
+    let entry = this.files.get(file);
+    if (!entry) {
+      const docs = file.text === undefined ? [] : splitDocuments(file.text);
+      this.files.set(file, (entry = { docs, parsed: new Array(docs.length) }));
+    }
+    return entry;
+  }
+}
+
 /** The documents of a file's text, as the writer separates them (a bare `---` line), without that line. */
 export function splitDocuments(text: string): string[] {
   const body = text.startsWith('---\n') ? text.slice(4) : text;

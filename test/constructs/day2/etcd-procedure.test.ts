@@ -1,7 +1,9 @@
 /** etcd membership procedures: one member per step, joiners rendered to join, running members untouched. */
 import {
   EtcdStepAction, EtcdStepRunner, etcdConfigOfBootstrap, joinerInitialCluster, nextControllerStep, planEtcdProcedure,
+  validateEstate,
 } from '../../../constructs/internal';
+import { referenceEstate } from '../../../stacks/estates';
 import { clusterOf, edited, runningOf, set, setMemberZones } from './helpers';
 
 const base = runningOf(edited());
@@ -74,9 +76,42 @@ describe('planEtcdProcedure', () => {
     expect(repaired.steps.map((s) => s.member)).toEqual(Array(7).fill('charging-sh1-etcd-1'));
   });
 
+  test('a member given a new address leaves at its old one and joins again at the new one', () => {
+    const moved = runningOf(edited((e) => {
+      const etcd = clusterOf(e, 'charging-sh1').etcd as unknown as { props: Record<string, unknown> };
+      etcd.props = { ...etcd.props, memberAddresses: { 2: '10.251.4.12' } };
+    }, base));
+    const p = planEtcdProcedure('charging-sh1', 'p', charging().etcd, charging(moved).etcd.members);
+    expect(p.replaced).toEqual(['charging-sh1-etcd-2']);
+    expect(p.steps[0]).toMatchObject({ action: EtcdStepAction.REMOVE_ENDPOINT });
+    expect(p.steps[0].endpoints).not.toContain('https://10.250.4.12:2379');
+    const add = p.steps.find((s) => s.action === EtcdStepAction.ADD_LEARNER)!;
+    expect(add.etcdctl?.peerUrl).toBe('https://10.251.4.12:2380');
+    expect(p.steps[p.steps.length - 1].endpoints).toEqual(['https://10.250.4.10:2379', 'https://10.250.4.11:2379', 'https://10.251.4.12:2379']);
+    const config = etcdConfigOfBootstrap(charging(moved).etcd.members[2].bootstrap)!;
+    expect(config).toMatchObject({ 'initial-cluster-state': 'existing', 'initial-advertise-peer-urls': 'https://10.251.4.12:2380' });
+  });
+
   test('a join stopped half way (machine runs, no endpoint yet) resumes at the promotion', () => {
     const half = { ...charging(head).etcd, endpoints: charging(head).etcd.endpoints.slice(0, 4) };
     const p = planEtcdProcedure('charging-sh1', 'p', half, charging(head).etcd.members);
     expect(p.steps.map((s) => `${s.action} ${s.member}`)).toEqual(['promote charging-sh1-etcd-4', 'add-endpoint charging-sh1-etcd-4']);
+  });
+});
+
+describe('etcd.memberAddresses validation', () => {
+  const problemsWith = (memberAddresses: Record<number, string>) => {
+    const estate = referenceEstate();
+    const etcd = clusterOf(estate, 'charging-sh1').etcd as unknown as { props: Record<string, unknown> };
+    etcd.props = { ...etcd.props, memberAddresses };
+    return validateEstate(estate).filter((p) => p.rule === 'etcd-member-address').map((p) => p.message);
+  };
+  test('an index out of range, a non-address, a shared address and an address inside the pod network are errors', () => {
+    expect(problemsWith({ 0: '10.251.4.10' })).toEqual([]);
+    expect(problemsWith({ 5: '10.251.4.10' })).toEqual(['etcd.memberAddresses names member 5, but the members are 0 to 2']);
+    expect(problemsWith({ 0: '010.251.4.10' })).toEqual(['etcd.memberAddresses[0] is not an IP address']);
+    expect(problemsWith({ 0: '10.251.4.10', 1: '10.251.4.10' })).toEqual(['members 0 and 1 would share the address 10.251.4.10']);
+    expect(problemsWith({ 0: '10.250.4.11' })).toEqual(["memberAddresses[0] is member 1's planned address 10.250.4.11"]);
+    expect(problemsWith({ 0: '10.32.0.5' })[0]).toMatch(/inside the cluster's podCidr/);
   });
 });

@@ -48,8 +48,17 @@ describe('validateTransition', () => {
     const problems = refused(judge((e) => set(clusterOf(e, 'charging-sh1').etcd, { memberSubnet: '10.250.99.0/27' })));
     expect(problems).toHaveLength(1);
     expect(problems[0]).toMatchObject({ rule: TRANSITION_RULES.etcdReaddress, path: 'reference/daily/charging-sh1/Etcd' });
-    expect(problems[0].message).toContain('3 running etcd member(s) would change address');
-    expect(problems[0].fix).toMatch(/member by member/);
+    expect(problems[0].message).toContain('3 running etcd members would change address at once');
+    expect(problems[0].fix).toMatch(/member by member: give one member its new address with etcd.memberAddresses/);
+  });
+
+  test('etcd-member-readdress: one member per change may move to a new address (etcd.memberAddresses), with the 3-member warning', () => {
+    const problems = judge((e) => set(clusterOf(e, 'charging-sh1').etcd, { props: { ...(clusterOf(e, 'charging-sh1').etcd as unknown as { props: object }).props, memberAddresses: { 0: '10.251.4.10' } } } as never));
+    expect(refused(problems)).toEqual([]);
+    expect(problems.map((p) => p.rule)).toEqual([TRANSITION_RULES.etcdReplaceWithoutFaultTolerance]);
+    expect(problems[0].value).toContain('charging-sh1-etcd-0: https://10.250.4.10:2380 -> https://10.251.4.10:2380');
+    const two = refused(judge((e) => set(clusterOf(e, 'charging-sh1').etcd, { props: { ...(clusterOf(e, 'charging-sh1').etcd as unknown as { props: object }).props, memberAddresses: { 0: '10.251.4.10', 1: '10.251.4.11' } } } as never)));
+    expect(two.map((p) => p.rule)).toEqual([TRANSITION_RULES.etcdReaddress]);
   });
 
   test('etcd-replace-without-fault-tolerance: moving a member of a 3-member etcd is allowed, with a warning; of a 5-member one, silently', () => {

@@ -95,3 +95,26 @@ describe('day-2 commands', () => {
     expect(unknown.code).toBe(2);
   });
 });
+
+describe('a repaired etcd member', () => {
+  let tmp: string;
+  beforeAll(() => (tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'estate-repair-'))));
+  afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }));
+
+  test('estate synth --base-dir --replace-etcd-member renders it to join again, with the leave-and-join steps and move-leader first', async () => {
+    expect((await run(['synth', '--as-of', AS_OF, '--out', 'base'], tmp)).code).toBe(0);
+    const base = path.join(tmp, 'base', 'reference');
+    const r = await run(['synth', '--as-of', AS_OF, '--out', 'head', '--base-dir', base, '--replace-etcd-member', 'charging-sh1-etcd-1'], tmp);
+    expect(r.code).toBe(0);
+    const dir = path.join(tmp, 'head', 'reference');
+    const yaml = fs.readFileSync(path.join(dir, 'management', 'charging-sh1.yaml'), 'utf8');
+    const secret = yaml.split('\n---\n').find((d) => d.includes('name: charging-sh1-etcd-1-bootstrap'))!;
+    expect(secret).toContain('initial-cluster-state: existing');
+    const plan = JSON.parse(fs.readFileSync(path.join(dir, 'day2.json'), 'utf8'));
+    const steps = plan.operationalImpact.etcdProcedures[0].steps;
+    expect(steps.map((s: { action: string }) => s.action)).toEqual(['remove-endpoint', 'remove-member', 'delete-machine', 'add-learner', 'start-member', 'promote', 'add-endpoint']);
+    expect(steps[1].runbook).toMatch(/etcdctl --endpoints=https:\/\/10\.250\.4\.11:2379 move-leader .*charging-sh1-etcd-0.* \|\| true; etcdctl member remove/);
+    expect(fs.readFileSync(path.join(dir, 'runbook.md'), 'utf8')).toContain('etcdserver: unhealthy cluster');
+    expect((await run(['synth', '--as-of', AS_OF, '--out', 'x', '--replace-etcd-member', 'charging-sh1-etcd-1'], tmp)).code).toBe(2);
+  });
+});
