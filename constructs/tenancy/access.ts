@@ -159,7 +159,8 @@ export class Destination {
 export interface AccessIntent {
   /**
    * Who may call the app, on the ports its Service exposes. A caller app gets the matching egress allow from this
-   * same line. Pods of the app itself may always call each other.
+   * same line. The app's own pods are callers like any other: list `Caller.app(<itself>)` when they talk to each
+   * other (a gossip ring, a cache cluster).
    * @default [] - nobody: the app is reachable from no pod and no gateway
    */
   readonly allowFrom?: Caller[];

@@ -113,8 +113,8 @@ function addTeams(estate: Estate, c: { daily: ClusterGroup; peak: ClusterGroup }
     headroomPercent: 25,
     budgets: [
       { group: c.daily, cpuMillis: 18_000, memoryMiB: 32_768 },
-      { group: c.daily, phase: PromotionPhase.PEAK, cpuMillis: 32_000, memoryMiB: 65_536 },
-      { group: c.daily, phase: PromotionPhase.PREPARING, cpuMillis: 32_000, memoryMiB: 65_536 },
+      { group: c.daily, phase: PromotionPhase.PEAK, cpuMillis: 34_000, memoryMiB: 65_536 },
+      { group: c.daily, phase: PromotionPhase.PREPARING, cpuMillis: 34_000, memoryMiB: 65_536 },
     ],
   });
   new Team(estate, 'charging', { namespaces: ['charging'], deployersGroup: 'charging-deployers', readersGroup: 'charging-readers', headroomPercent: 10 });
