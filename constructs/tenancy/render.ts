@@ -245,3 +245,11 @@ function renderNetworkPolicies(meta: (name: string) => Record<string, unknown>, 
   }
   return out;
 }
+
+/**
+ * Every tenancy object of one cluster target from plain plans: what synthesis renders for the cluster's app
+ * namespaces (sorted), given the teams by namespace and the budget that holds for a team there.
+ */
+export function renderTenancyObjects(estate: string, cluster: string, instances: readonly AppInstancePlan[], teams: ReadonlyMap<string, TenantTeam> = new Map(), budgetOf: (team: TenantTeam, instances: readonly AppInstancePlan[]) => TeamBudget | undefined = () => undefined): KubeObject[] {
+  return planClusterTenancy(instances, teams, budgetOf).flatMap((ns) => renderNamespaceTenancy(estate, cluster, ns, instances));
+}
