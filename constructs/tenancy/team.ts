@@ -67,11 +67,17 @@ export class Team extends Construct {
     return estate.node.children.filter((c): c is Team => Team.isTeam(c));
   }
 
+  /** The team's name: its construct id, and the prefix of its Roles (`<team>-deployer`, `<team>-reader`). */
   public readonly name: string;
+  /** The namespaces the team owns. */
   public readonly namespaces: readonly string[];
+  /** The group bound to `<team>-deployer` in every namespace of the team. */
   public readonly deployersGroup: string;
+  /** The group bound to `<team>-reader` in every namespace of the team. */
   public readonly readersGroup: string;
+  /** What the quota leaves above the apps' need, in percent. */
   public readonly headroomPercent: number;
+  /** The capacity promised to the team, per cluster group and phase. */
   public readonly budgets: readonly TeamBudget[];
 
   constructor(scope: Estate, id: string, props: TeamProps) {
