@@ -11,8 +11,11 @@
 
 /** The transport protocol of a port. */
 export enum NetworkProtocol {
+  /** TCP, the default. */
   TCP = 'TCP',
+  /** UDP. */
   UDP = 'UDP',
+  /** SCTP. */
   SCTP = 'SCTP',
 }
 
@@ -53,10 +56,13 @@ export interface LoadBalancerOptions extends CallerOptions {
 
 /** A caller, resolved: plain data. */
 export interface CallerSpec {
+  /** What kind of caller it is. */
   readonly kind: CallerKind;
   /** The app (`APP`) or namespace (`NAMESPACE`, `INGRESS_GATEWAY`) the calls come from. */
   readonly name?: string;
+  /** Labels of the ingress gateway's pods. */
   readonly podLabels?: Readonly<Record<string, string>>;
+  /** The load balancer's source ranges. */
   readonly sourceRanges?: readonly string[];
   /** Port names of the callee; undefined: all of them. */
   readonly ports?: readonly string[];
@@ -92,7 +98,11 @@ export class Caller {
     return new Caller({ kind: CallerKind.LOAD_BALANCER, sourceRanges: [...(options?.sourceRanges ?? [])], ...portsOf(options ?? {}) });
   }
 
-  private constructor(public readonly spec: CallerSpec) {}
+  /** @param spec - the caller as plain data */
+  private constructor(
+    /** The caller as plain data. */
+    public readonly spec: CallerSpec,
+  ) {}
 }
 
 /** What kind of destination a `Destination` is. */
@@ -125,12 +135,17 @@ export interface ExternalDestinationOptions extends DestinationPortsOptions {
 
 /** A destination, resolved: plain data. */
 export interface DestinationSpec {
+  /** What kind of destination it is. */
   readonly kind: DestinationKind;
   /** The namespace, or the external service's name (it names the allow in previews and, in a mesh, its ServiceEntry). */
   readonly name: string;
+  /** Only the pods with these labels (a namespace destination). */
   readonly podLabels?: Readonly<Record<string, string>>;
+  /** The address ranges (an external destination). */
   readonly cidrs?: readonly string[];
+  /** Port numbers. */
   readonly ports: readonly number[];
+  /** The transport protocol of the ports. */
   readonly protocol: NetworkProtocol;
 }
 
@@ -149,7 +164,11 @@ export class Destination {
     return new Destination({ kind: DestinationKind.EXTERNAL, name, cidrs: [...(options?.cidrs ?? [])], ports: [...(options?.ports ?? [])], protocol: options?.protocol ?? NetworkProtocol.TCP });
   }
 
-  private constructor(public readonly spec: DestinationSpec) {}
+  /** @param spec - the destination as plain data */
+  private constructor(
+    /** The destination as plain data. */
+    public readonly spec: DestinationSpec,
+  ) {}
 }
 
 /**
@@ -174,7 +193,9 @@ export interface AccessIntent {
 
 /** An app's access intent, resolved: plain data. */
 export interface AccessSpec {
+  /** Who may call the app. */
   readonly allowFrom: readonly CallerSpec[];
+  /** Where the app may call out to, besides its callees, DNS and its sidecars' destinations. */
   readonly egressTo: readonly DestinationSpec[];
 }
 

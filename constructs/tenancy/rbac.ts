@@ -7,8 +7,11 @@
 
 /** One rule of a Role. */
 export interface RoleRule {
+  /** API groups (`''` is the core group). */
   readonly apiGroups: readonly string[];
+  /** Resources, subresources as `pods/log`. */
   readonly resources: readonly string[];
+  /** Verbs, each named: never `*`. */
   readonly verbs: readonly string[];
 }
 

@@ -25,6 +25,7 @@ export interface Endpoint {
   readonly name: string;
   /** Absent for an address outside the cluster. */
   readonly namespace?: string;
+  /** The pod's labels. */
   readonly labels?: Readonly<Record<string, string>>;
   /** The pod's container ports, for named ports. */
   readonly ports?: readonly { readonly name?: string; readonly port: number; readonly protocol: string }[];
@@ -76,6 +77,7 @@ function ipOf(text: string): ReturnType<typeof parseCidr> | undefined {
 
 /** The verdict on one connection. */
 export interface Reachability {
+  /** Both the source's egress and the destination's ingress allow the connection. */
   readonly allowed: boolean;
   /** The destination's ingress allows it (or the destination is not isolated for ingress). */
   readonly ingress: boolean;
