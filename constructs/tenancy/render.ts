@@ -8,7 +8,7 @@ import { LABEL_CLUSTER, LABEL_ESTATE, ESTATE_DOMAIN } from '../estate/well-known
 import type { KubeObject } from '../synth/kube-object';
 import { CallerKind, CallerSpec, DestinationKind, NetworkProtocol } from './access';
 import { DEPLOYER_RULES, READER_RULES, RoleRule } from './rbac';
-import { namespaceNeed, NamespaceNeed, QuotaSize, quotaSize } from './sizing';
+import { namespaceNeed, NamespaceNeed, QuotaSize, quotaSize, ROLLING_UPDATE_SURGE } from './sizing';
 import type { TeamBudget } from './team';
 
 /** The label that names a namespace's owning team, on the namespace and every tenancy object. */
@@ -88,7 +88,7 @@ export function renderNamespaceTenancy(estate: string, cluster: string, ns: Name
   }
   const q = ns.quota;
   const quotaAnnotations: Record<string, string> = {
-    [`${ESTATE_DOMAIN}/quota-sizing`]: `apps at autoscaler max + ${Math.round(100 * 0.25)}% rolling-update surge: ${ns.need.pods} pods, requests ${cpuQuantity(ns.need.requests.cpuMillis)} / ${memoryQuantity(ns.need.requests.memoryMiB)}; headroom ${ns.headroomPercent}%${q.budget ? `; requests from the team's budget for group ${q.budget.group.name}${q.budget.phase ? ` (${q.budget.phase})` : ''}` : ''}`,
+    [`${ESTATE_DOMAIN}/quota-sizing`]: `apps at autoscaler max + ${Math.round(100 * ROLLING_UPDATE_SURGE)}% rolling-update surge: ${ns.need.pods} pods, requests ${cpuQuantity(ns.need.requests.cpuMillis)} / ${memoryQuantity(ns.need.requests.memoryMiB)}; headroom ${ns.headroomPercent}%${q.budget ? `; requests from the team's budget for group ${q.budget.group.name}${q.budget.phase ? ` (${q.budget.phase})` : ''}` : ''}`,
   };
   out.push(toManifest({ apiVersion: 'v1', kind: 'ResourceQuota' }, {
     metadata: { ...meta('tenant-quota'), annotations: quotaAnnotations },
@@ -213,7 +213,6 @@ function renderNetworkPolicies(meta: (name: string) => Record<string, unknown>, 
 
     const egress: Peer[] = [];
     for (const callee of all) {
-      if (callee.app === i.app && callee.namespace !== i.namespace) continue;
       const grants = callee.spec.access.allowFrom.filter((c) => callerMatches(c, i));
       const seen = new Set<string>();
       for (const c of grants) {

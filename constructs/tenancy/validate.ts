@@ -39,6 +39,8 @@ export function validateTenancy(estate: Estate, problems: ProblemCollector): voi
   const owner = new Map<string, Team>();
   for (const team of teams) {
     const path = team.node.path;
+    const nameProblem = checkDnsLabel(team.name, 50);
+    if (nameProblem) problems.error(path, 'name-syntax', `team name ${nameProblem}`, 'use a short lowercase name such as "payments": it prefixes the team\'s Roles', team.name);
     if (team.namespaces.length === 0) problems.error(path, 'team-namespaces', 'a team owns at least one namespace', 'list the namespaces its apps use: namespaces: ["trade"]', []);
     for (const ns of team.namespaces) {
       const p = namespaceProblem(ns);
@@ -80,7 +82,8 @@ export function validateTenancy(estate: Estate, problems: ProblemCollector): voi
 function checkAccess(app: AppTemplate, appsByName: ReadonlyMap<string, AppTemplate>, appNamespaces: ReadonlySet<string>, problems: ProblemCollector): void {
   const path = app.node.path;
   const portNames = new Set(app.spec.ports.map((p) => p.name));
-  const clusters = new Set(app.clusters.map((c) => c.name));
+  // The app's clusters, only when a caller app needs them (placement walks the estate).
+  let clusters: Set<string> | undefined;
   for (const c of app.spec.access.allowFrom) {
     if (c.ports !== undefined) {
       if (c.ports.length === 0) problems.error(path, 'access-ports', 'a caller with an empty ports list may reach nothing', 'leave ports out (every port) or name the ports', []);
@@ -90,7 +93,7 @@ function checkAccess(app: AppTemplate, appsByName: ReadonlyMap<string, AppTempla
       const caller = appsByName.get(c.name ?? '');
       if (!caller) {
         problems.error(path, 'access-unknown-caller', `caller app "${c.name}" is not an app of the estate`, `name one of: ${[...appsByName.keys()].sort().join(', ')}; or use Caller.namespace() for pods the estate does not template`, c.name);
-      } else if (!caller.clusters.some((cl) => clusters.has(cl.name))) {
+      } else if (!caller.clusters.some((cl) => (clusters ??= new Set(app.clusters.map((c) => c.name))).has(cl.name))) {
         problems.warning(path, 'access-caller-elsewhere', `caller app ${c.name} runs on no cluster this app runs on: network policies are per cluster, so this allow has no effect (cross-cluster calls go through a gateway)`, 'allow the gateway the calls arrive through (Caller.ingressGateway()), or place both apps on a common cluster', c.name);
       }
     } else if (c.kind === CallerKind.NAMESPACE || c.kind === CallerKind.INGRESS_GATEWAY) {

@@ -162,3 +162,12 @@ describe('tenancy errors', () => {
     expect(warnings.map((w) => [w.path, w.rule])).toEqual([['reference/checkout', 'access-caller-elsewhere']]);
   });
 });
+
+describe('team names', () => {
+  test('a team name prefixes its Roles: it must be a short DNS label', () => {
+    const estate = referenceEstate();
+    new Team(estate, 'Shop_Team', { namespaces: ['shop'] });
+    shop(estate);
+    expect(errorsOf(estate).map((e) => [e.path, e.rule])).toEqual([['reference/Shop_Team', 'name-syntax']]);
+  });
+});
