@@ -60,6 +60,16 @@ export { AppPriority } from './apps/priority';
 export { CapacityPolicy, type CapacityPolicyProps } from './apps/capacity-policy';
 export { type SystemReserve, type PoolCapacity, DEFAULT_SYSTEM_RESERVE } from './apps/capacity';
 
+// ── Tenancy: teams own namespaces, apps state who may call them ──────────────────────────────────────────────────
+export { Team, type TeamProps, type TeamBudget } from './tenancy/team';
+export {
+  type AccessIntent, Caller, CallerKind, type CallerOptions, type CallerSpec, type IngressGatewayOptions, type LoadBalancerOptions,
+  Destination, DestinationKind, type DestinationSpec, type DestinationPortsOptions, type NamespaceDestinationOptions,
+  type ExternalDestinationOptions, NetworkProtocol, type AccessSpec, DEFAULT_INGRESS_GATEWAY,
+} from './tenancy/access';
+export { LABEL_TEAM, CLUSTER_DNS, DEFAULT_DENY_POLICY } from './tenancy/render';
+export { type RoleRule, DEPLOYER_RULES, READER_RULES } from './tenancy/rbac';
+
 // ── Synthesis ────────────────────────────────────────────────────────────────────────────────────────────────────
 export { synthesize, type SynthesizeOptions, type Synthesis, type SynthesizedTarget, MANAGEMENT_TARGET } from './synth/synthesize';
 export { type KubeObject, type ObjectMeta, objectId } from './synth/kube-object';

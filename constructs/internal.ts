@@ -9,3 +9,4 @@ export * from './estate';
 export * from './apps';
 export * from './synth';
 export * from './day2';
+export * from './tenancy';

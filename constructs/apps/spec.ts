@@ -7,6 +7,7 @@ import { AppProbesProps, livenessProbe, ProbeSpec, readinessProbe, startupProbe 
 import { Release } from './release';
 import { ContainerResources } from './resources';
 import { ContainerPortSpec, Sidecar, SidecarMode, SidecarSpec } from './sidecars';
+import { AccessIntent, AccessSpec, resolveAccess } from '../tenancy/access';
 
 /** Autoscaling of an app's Deployments (a HorizontalPodAutoscaler each). */
 export interface AutoscalingProps {
@@ -66,6 +67,12 @@ export interface AppSpecProps {
   readonly version?: string;
   /** Further labels on every object and pod. @default {} */
   readonly labels?: Record<string, string>;
+  /**
+   * Who may call the app and where it may call out to: one statement, rendered as NetworkPolicies (L4) and, where
+   * the app is meshed, as the mesh's authorization (L7). Its namespace denies everything else by default.
+   * @default - nobody may call the app; it may reach DNS, its sidecars' destinations and the apps that list it as a caller
+   */
+  readonly access?: AccessIntent;
 }
 
 /** An app's Deployment for one release channel, resolved. */
@@ -112,6 +119,8 @@ export interface AppSpec {
   /** `app.kubernetes.io/version` of every Deployment; undefined: each channel's image version. */
   readonly version?: string;
   readonly labels: Readonly<Record<string, string>>;
+  /** Callers and destinations, resolved. */
+  readonly access: AccessSpec;
 }
 
 /** The app's ports when `AppSpecProps.ports` is not given: `http` on 8080. */
@@ -170,5 +179,6 @@ export function resolveAppSpec(name: string, props: AppSpecProps, peak?: { promo
     partOf: props.partOf ?? name,
     ...(props.version !== undefined ? { version: props.version } : {}),
     labels: props.labels ?? {},
+    access: resolveAccess(props.access),
   };
 }

@@ -13,6 +13,8 @@ import { checkResources } from './resources';
 import { ClusterIndex, indexClusters } from './placement';
 import { checkObjectNames, checkPlacement } from './validate-placement';
 import { SidecarMode } from './sidecars';
+// The tenancy rules (teams, callers, budgets) join validateEstate with the app rules.
+import '../tenancy/validate';
 
 const DNS1035 = /^[a-z]([-a-z0-9]*[a-z0-9])?$/;
 const IANA_SVC_NAME = /^(?=.*[a-z])[a-z0-9]([a-z0-9-]*[a-z0-9])?$/;

@@ -6,7 +6,7 @@
  */
 export type BrandName =
   | 'Estate' | 'Region' | 'Idc' | 'Zone' | 'Promotion' | 'ClusterGroup' | 'Cluster' | 'ControlPlane' | 'EtcdCluster' | 'NodePool'
-  | 'AppTemplate' | 'CapacityPolicy';
+  | 'AppTemplate' | 'CapacityPolicy' | 'Team';
 
 const symbols = new Map<BrandName, symbol>();
 

@@ -7,6 +7,7 @@ import { KubeObject } from './kube-object';
 import { renderClusterManagementObjects } from './management';
 import { EstatePlan, planEstate } from './plan';
 import { RenderedObject } from './rendered-object';
+import { renderClusterTenancy, teamsByNamespace } from '../tenancy/synth';
 import { nameTemplatesByContent } from './templates';
 
 /** The target that holds every cluster's Cluster API objects. */
@@ -82,10 +83,13 @@ export function synthesize(estate: Estate, options: SynthesizeOptions = {}): Syn
     const keepNamesFrom = options.base?.clusters.flatMap((c) => c.templates ?? []);
     targets.push({ name: management.name, objects: nameTemplatesByContent(management.objects, keepNamesFrom ? { keepNamesFrom } : {}) });
   }
+  const teams = teamsByNamespace(estate);
   for (const [cluster, instances] of instancesByCluster(plan)) {
     if (!wanted(cluster.name)) continue;
     const units: TargetUnit[] = [
-      { path: cluster.path, what: 'the cluster', objects: () => renderClusterObjects(plan.estate, cluster, instances), patches: [] },
+      { path: cluster.path, what: 'the cluster', objects: () => renderClusterObjects(plan.estate, cluster, instances, teams), patches: [] },
+      // Per app namespace: its team's RBAC, quota and limits, default deny and the allows its apps declare.
+      { path: cluster.path, what: 'the tenancy', objects: () => renderClusterTenancy(plan, cluster, instances, teams), patches: [] },
       ...instances.map((i) => ({ path: i.path, what: `app ${i.app} on cluster ${i.cluster}`, objects: () => renderAppInstance(i), patches: i.patches })),
     ];
     // The app renderers write each manifest in the form the chart would resolve it to (proved by test): a cluster

@@ -23,7 +23,8 @@ export type RuleArea =
   | 'security'
   | 'availability'
   | 'placement'
-  | 'services';
+  | 'services'
+  | 'tenancy';
 
 /** The outcome of one rule on one object. */
 export type Verdict =

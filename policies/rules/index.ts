@@ -31,6 +31,10 @@ import { requirePodLabels } from './workloads/require-pod-labels';
 import { requirePrestopHook } from './workloads/require-prestop-hook';
 import { requireResources } from './workloads/require-resources';
 import { startSidecarsFirst } from './workloads/start-sidecars-first';
+import { forbidBroadTeamRbac } from './tenancy/forbid-broad-team-rbac';
+import { forbidOpenNetworkPolicy } from './tenancy/forbid-open-network-policy';
+import { requireDefaultDenyNetworkPolicy } from './tenancy/require-default-deny-network-policy';
+import { requireResourceQuota } from './tenancy/require-resource-quota';
 
 /** The rules that judge the estate's Cluster API objects (etcd, control planes, node pools, networks, promotions, capacity). */
 export const ESTATE_RULES: readonly AnyRule[] = [
@@ -71,8 +75,16 @@ export const WORKLOAD_RULES: readonly AnyRule[] = [
   requireServiceSelectsPods,
 ];
 
+/** The rules that judge tenancy: network isolation, quotas and the RBAC given to teams. */
+export const TENANCY_RULES: readonly AnyRule[] = [
+  requireDefaultDenyNetworkPolicy,
+  forbidOpenNetworkPolicy,
+  requireResourceQuota,
+  forbidBroadTeamRbac,
+];
+
 /** The whole rule set: what `estate check` and the Pulumi pack run. */
-export const RULES: readonly AnyRule[] = [...ESTATE_RULES, ...WORKLOAD_RULES];
+export const RULES: readonly AnyRule[] = [...ESTATE_RULES, ...WORKLOAD_RULES, ...TENANCY_RULES];
 
 export {
   forbidDebugModeInProduction, forbidHostAccess, forbidOverlappingCidrs, forbidPrivilegedContainers, forbidReplicasUnderHpa,
@@ -81,5 +93,6 @@ export {
   requireHaControlPlane, requireLeaderElection, requireMachineHealthCheck, requireMinReplicas, requireNodePoolLabels,
   requireOddEtcdMembers, requirePinnedImageTags, requirePodDisruptionBudget, requirePodLabels, requirePrestopHook,
   requireResources, requireRestrictedSecurityContext, requireServiceSelectsPods, restrictPeakClustersToPromotionWindow,
-  spreadOverZonesAndHosts, startSidecarsFirst,
+  spreadOverZonesAndHosts, startSidecarsFirst, requireDefaultDenyNetworkPolicy, forbidOpenNetworkPolicy, requireResourceQuota,
+  forbidBroadTeamRbac,
 };

@@ -10,6 +10,7 @@ import { day2Analysis } from './day2';
 import { apiGroup, classifyUpdate, destructiveReason, ESTATE_LABELS, owningCluster, ProtectionContext } from './classify';
 import { ChangeAction, DiffReport, ObjectChange, ObjectRef, PolicyFindings, StackSummary } from './model';
 import { policyDelta } from './policies';
+import { accessDelta } from './access';
 import { countDocuments, DocumentCache, fileObjects, Snapshot, targetOf } from './snapshot';
 import { diffObjects, toFieldChange } from './structural';
 import { affectedTopology, ClusterPlace, factsKey, ObjectFacts } from './topology';
@@ -229,6 +230,7 @@ export function diffSnapshots(base: Snapshot, head: Snapshot, options: DiffSnaps
 
   const notes = [...(options.notes ?? [])];
   const running = options.day2 !== false && base.files.length > 0 ? day2Analysis(base, head, managementTarget, cache) : undefined;
+  const access = accessDelta(base, head, changes);
   const report: DiffReport = {
     estate: head.estate || base.estate,
     base: { label: options.baseLabel ?? 'base', ...(base.summary?.asOf ? { asOf: base.summary.asOf } : {}) },
@@ -241,6 +243,7 @@ export function diffSnapshots(base: Snapshot, head: Snapshot, options: DiffSnaps
       ? { policies: { ...policyDelta(options.baseFindings, options.headFindings), ...(options.baseUnchecked ? { baseUnchecked: true } : {}) } }
       : {}),
     ...(running ? { transitions: running.transitions, operationalImpact: running.impact } : {}),
+    ...(access ? { access } : {}),
     topology: affectedTopology(changes, managementTarget, places, facts),
     notes,
   };

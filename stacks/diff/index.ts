@@ -7,6 +7,7 @@ export * from './policies';
 export * from './topology';
 export * from './diff';
 export * from './day2';
+export * from './access';
 export * from './render-common';
 export * from './render-markdown';
 export * from './render-text';

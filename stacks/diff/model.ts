@@ -6,6 +6,7 @@
  */
 
 import type { OperationalImpact, Problem } from '../../constructs/internal';
+import type { AccessDelta } from './access';
 
 /** Transitions judged against the base, taken as what runs. */
 export interface TransitionReport {
@@ -187,6 +188,8 @@ export interface DiffReport {
   readonly transitions?: TransitionReport;
   /** What the change does to running machines: rollouts, etcd membership steps, upgrades by wave. */
   readonly operationalImpact?: OperationalImpact;
+  /** RBAC grants and app-to-app reachability that change, in words; absent when access does not change. */
+  readonly access?: AccessDelta;
   /** The affected part of the topology; empty when no cluster or pool changes. */
   readonly topology: readonly TopologyNode[];
   /** Remarks about how the diff was made (for example, which dependencies the base ran with). */

@@ -56,6 +56,7 @@ export function verdict(report: DiffReport): string {
     parts.push(c.machinesReplaced > 0 ? `${plural(c.machinesReplaced, 'machine')} to roll` : 'no machines replaced');
     if (c.etcdSteps > 0) parts.push(plural(c.etcdSteps, 'etcd membership step'));
   }
+  if (report.access?.widened) parts.push(`${plural(report.access.widened, 'access widening')} to review`);
   const cap = report.capacity;
   if (!cap) parts.push('capacity unknown');
   else if (isZeroCapacity(cap.total.delta)) parts.push('capacity unchanged');

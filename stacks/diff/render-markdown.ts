@@ -9,6 +9,7 @@ import { reportCounts } from './diff';
 import { isZeroCapacity } from './capacity';
 import { ChangeAction, DiffReport, ObjectChange, PolicyFinding, refText, TopologyNode } from './model';
 import { operationalImpactSection, refusedSection } from './render-day2';
+import { accessSection } from './access';
 import { ACTION_WORD, capacityCell, fieldChangeLines, num, plural, promotionLine, verdict } from './render-common';
 
 /** GitHub rejects comments over 65,536 characters; the default leaves room for the workflow's own lines. */
@@ -207,6 +208,7 @@ function renderSummary(report: DiffReport, caps: Caps): string {
   lines.push(...refusedSection(report, code, caps.destructive));
   lines.push(...stackTable(report, caps), '');
   lines.push(...destructiveSection(report, caps));
+  lines.push(...accessSection(report, code, caps.destructive));
   lines.push(...operationalImpactSection(report, code, caps.destructive));
   lines.push(...replacedSection(report, caps));
   lines.push(...capacitySection(report, caps));

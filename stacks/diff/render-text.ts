@@ -1,5 +1,6 @@
 /** The report as plain text (terminals and CI logs): the same sections as the comment, every field change, no colors. */
 import { operationalImpactSection, refusedSection } from './render-day2';
+import { accessSection } from './access';
 import { isZeroCapacity } from './capacity';
 import { ChangeAction, DiffReport, refText, TopologyNode } from './model';
 import { capacityCell, fieldChangeLines, num, plural, promotionLine, verdict } from './render-common';
@@ -29,6 +30,8 @@ export function renderText(report: DiffReport): string {
     lines.push('', `destructive changes (${num(destructive.length)}):`);
     for (const c of destructive) lines.push(`  ${c.action} ${refText(c.ref)} in ${c.target}: ${c.destructive}`);
   }
+  const access = accessSection(report, (t) => t);
+  if (access.length > 0) lines.push('', ...access.map((l) => l.replace(/^### /, '').replace(/\*\*/g, '')));
   const impact = operationalImpactSection(report, (t) => t);
   if (impact.length > 0) lines.push('', ...impact.map((l) => l.replace(/^### /, '').replace(/\*\*/g, '')));
   const replaced = report.changes.filter((c) => c.action === ChangeAction.REPLACE);

@@ -1,6 +1,6 @@
 import {
-  AppImage, AppPriority, AppTemplate, Cluster, ClusterGroup, ClusterGroupKind, Estate, Idc, IdcKind,
-  InfrastructureProvider, NodePoolProps, Promotion, Release, ReleaseChannel, Sidecar, TaintEffect,
+  AppImage, AppPriority, AppTemplate, Caller, Cluster, ClusterGroup, ClusterGroupKind, Destination, Estate, Idc, IdcKind,
+  InfrastructureProvider, NodePoolProps, Promotion, PromotionPhase, Release, ReleaseChannel, Sidecar, TaintEffect, Team,
 } from '../../constructs';
 import { INSTANCE_TYPES } from './instance-types';
 
@@ -95,7 +95,29 @@ export function referenceEstate(): Estate {
   tradeCluster(peak, 'peak-nx1', nx1, 7, { general: 10, ingress: 3, middleware: 2 });
 
   addApps(estate, { trade, charging, daily, peak, hz1, sz1, double11 });
+  addTeams(estate, { daily, peak });
   return estate;
+}
+
+/**
+ * The product teams as tenants: each owns its namespaces and has two identity-provider groups. The payments team
+ * was promised a fixed share of every daily cluster (its quota's requests), larger while the festival peaks; the
+ * others' quotas follow their apps at the autoscalers' maximum plus headroom.
+ */
+function addTeams(estate: Estate, c: { daily: ClusterGroup; peak: ClusterGroup }): void {
+  new Team(estate, 'trade', { namespaces: ['trade', 'promotion'], deployersGroup: 'trade-deployers', readersGroup: 'trade-readers' });
+  new Team(estate, 'payments', {
+    namespaces: ['payment'],
+    deployersGroup: 'payments-deployers',
+    readersGroup: 'payments-readers',
+    headroomPercent: 25,
+    budgets: [
+      { group: c.daily, cpuMillis: 18_000, memoryMiB: 32_768 },
+      { group: c.daily, phase: PromotionPhase.PEAK, cpuMillis: 34_000, memoryMiB: 65_536 },
+      { group: c.daily, phase: PromotionPhase.PREPARING, cpuMillis: 34_000, memoryMiB: 65_536 },
+    ],
+  });
+  new Team(estate, 'charging', { namespaces: ['charging'], deployersGroup: 'charging-deployers', readersGroup: 'charging-readers', headroomPercent: 10 });
 }
 
 const LOGS = { brokers: ['kafka-logs-0.logging.svc.cluster.local:9092', 'kafka-logs-1.logging.svc.cluster.local:9092', 'kafka-logs-2.logging.svc.cluster.local:9092'] };
@@ -128,6 +150,8 @@ function addApps(estate: Estate, c: { trade: Cluster[]; charging: Cluster; daily
     placement: { clusters: c.trade, totalReplicas: 36, idcWeights: { hz1: 2, sz1: 1, bj1: 1 } },
     peak: { promotion: c.double11, factor: 3 },
     partOf: 'trade',
+    // Shoppers arrive through the ingress gateway, on HTTP; gRPC is for other services, none of which call it yet.
+    access: { allowFrom: [Caller.ingressGateway({ ports: ['http'] })] },
   });
 
   new AppTemplate(estate, 'charging-gateway', {
@@ -146,6 +170,11 @@ function addApps(estate: Estate, c: { trade: Cluster[]; charging: Cluster; daily
     placement: { clusters: [c.charging], replicasPerCluster: 8 },
     component: 'gateway',
     partOf: 'charging',
+    // Devices connect over MQTT/TLS through the IDC's load balancer (it preserves their addresses: the device
+    // network); the operators' console reaches the HTTP API through the ingress gateway.
+    access: {
+      allowFrom: [Caller.loadBalancer({ sourceRanges: ['100.64.0.0/10'], ports: ['mqtts'] }), Caller.ingressGateway({ ports: ['http'] })],
+    },
   });
 
   new AppTemplate(estate, 'payment-worker', {
@@ -162,6 +191,11 @@ function addApps(estate: Estate, c: { trade: Cluster[]; charging: Cluster; daily
     version: '2.7.3',
     component: 'worker',
     partOf: 'payment',
+    // The order API hands payments over; the worker settles them with the card network, outside the estate.
+    access: {
+      allowFrom: [Caller.app('order-api')],
+      egressTo: [Destination.external('card-network', { cidrs: ['203.0.113.0/24'], ports: [443] })],
+    },
   });
 
   new AppTemplate(estate, 'promotion-engine', {
@@ -173,6 +207,7 @@ function addApps(estate: Estate, c: { trade: Cluster[]; charging: Cluster; daily
     priority: AppPriority.HIGH,
     placement: { groups: [c.peak], replicasPerCluster: 12 },
     partOf: 'trade',
+    access: { allowFrom: [Caller.ingressGateway()] },
   });
 }
 

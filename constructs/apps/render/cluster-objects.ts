@@ -1,6 +1,6 @@
 import { k8s } from 'cdk8s-plus-28';
 import { parseKubernetesVersion } from '../../estate/kubernetes-version';
-import { LABEL_CLUSTER, LABEL_ESTATE } from '../../estate/well-known-labels';
+import { ESTATE_DOMAIN, LABEL_CLUSTER, LABEL_ESTATE } from '../../estate/well-known-labels';
 import type { KubeObject } from '../../synth/kube-object';
 import { toManifest } from './wire';
 import { AppInstancePlan } from '../instance-plan';
@@ -25,7 +25,7 @@ export function renderPriorityClasses(estate: string, cluster: string): KubeObje
  * A namespace of applications: Pod Security Admission enforces the restricted profile, pinned to the cluster's minor.
  * @internal
  */
-export function renderNamespace(estate: string, cluster: string, kubernetesVersion: string, name: string): KubeObject {
+export function renderNamespace(estate: string, cluster: string, kubernetesVersion: string, name: string, team?: string): KubeObject {
   const v = parseKubernetesVersion(kubernetesVersion);
   const version = v ? `v${v.major}.${v.minor}` : 'latest';
   const props: k8s.KubeNamespaceProps = {
@@ -35,6 +35,7 @@ export function renderNamespace(estate: string, cluster: string, kubernetesVersi
         [LABEL_ESTATE]: estate,
         [LABEL_CLUSTER]: cluster,
         [APP_MANAGED_BY]: MANAGED_BY,
+        ...(team !== undefined ? { [`${ESTATE_DOMAIN}/team`]: team } : {}),
         'pod-security.kubernetes.io/enforce': 'restricted',
         'pod-security.kubernetes.io/enforce-version': version,
         'pod-security.kubernetes.io/warn': 'restricted',

@@ -16,7 +16,7 @@ import {
   VolumeMountSpec, ZoneRouting, postStartCommand, preStopBudgetSeconds, preStopCommand, renderNamespace,
   serviceSelector, terminationGracePeriodSeconds, workloadLabels, workloadSelector, APP_LOG_DIR, APP_LOG_VOLUME,
   ANNOTATION_DEBUG, ANNOTATION_DEFAULT_CONTAINER, ANNOTATION_TOPOLOGY_HINTS, ANNOTATION_TOPOLOGY_MODE, LABEL_CLUSTER,
-  LABEL_ESTATE, LABEL_SERVING, SERVING, APP_MANAGED_BY, MANAGED_BY, SidecarKind, TOPOLOGY_ZONE,
+  LABEL_ESTATE, LABEL_SERVING, SERVING, APP_MANAGED_BY, MANAGED_BY, SidecarKind, TOPOLOGY_ZONE, renderTenancyObjects,
 } from '../../../constructs/internal';
 
 const { k8s } = kplus;
@@ -78,9 +78,47 @@ export function buildCdk8sPlusApp(estate: string, clusters: readonly ClusterPlan
       const manifest = renderNamespace(estate, cluster.name, cluster.kubernetesVersion, ns);
       new k8s.KubeNamespace(scope, `ns-${ns}`, { metadata: { name: ns, labels: { ...manifest.metadata.labels } } });
     }
+    addTenancy(scope, estate, cluster.name, list);
     for (const instance of list) addInstance(scope, instance);
   }
   return { app, charts };
+}
+
+type Json = any; // eslint-disable-line @typescript-eslint/no-explicit-any
+
+function quantities(map: Record<string, string> | undefined): Record<string, kplus.k8s.Quantity> | undefined {
+  return map ? Object.fromEntries(Object.entries(map).map(([k, v]) => [k, k8s.Quantity.fromString(v)])) : undefined;
+}
+
+function policyPorts(ports: Json[] | undefined): kplus.k8s.NetworkPolicyPort[] | undefined {
+  return ports?.map((p) => ({ port: k8s.IntOrString.fromNumber(p.port), protocol: p.protocol }));
+}
+
+/**
+ * Each app namespace's quota, limit range and network policies, as a team writes them with the typed `k8s` structs
+ * (cdk8s-plus's NetworkPolicy construct cannot say a default deny with no rules in both directions), sized from the
+ * same plain plans.
+ */
+function addTenancy(scope: Construct, estate: string, cluster: string, list: readonly AppInstancePlan[]): void {
+  for (const o of renderTenancyObjects(estate, cluster, list)) {
+    const id = `${o.kind}-${o.metadata.namespace}-${o.metadata.name}`;
+    const metadata = { name: o.metadata.name, namespace: o.metadata.namespace, labels: { ...o.metadata.labels }, ...(o.metadata.annotations ? { annotations: { ...o.metadata.annotations } } : {}) };
+    const spec = (o as Json).spec;
+    if (o.kind === 'ResourceQuota') new k8s.KubeResourceQuota(scope, id, { metadata, spec: { hard: quantities(spec.hard) } });
+    else if (o.kind === 'LimitRange') {
+      new k8s.KubeLimitRange(scope, id, { metadata, spec: { limits: spec.limits.map((l: Json) => ({ type: l.type, default: quantities(l.default), defaultRequest: quantities(l.defaultRequest), max: quantities(l.max) })) } });
+    } else if (o.kind === 'NetworkPolicy') {
+      new k8s.KubeNetworkPolicy(scope, id, {
+        metadata,
+        spec: {
+          podSelector: spec.podSelector,
+          policyTypes: spec.policyTypes,
+          ...(spec.ingress ? { ingress: spec.ingress.map((r: Json) => ({ from: r.from, ports: policyPorts(r.ports) })) } : {}),
+          ...(spec.egress ? { egress: spec.egress.map((r: Json) => ({ to: r.to, ports: policyPorts(r.ports) })) } : {}),
+        },
+      });
+    } else new ApiObject(scope, id, o);
+  }
 }
 
 function addInstance(chart: Construct, plan: AppInstancePlan): void {

@@ -7,12 +7,12 @@
  *         -> synthesisFiles (with the estate.json summary) -> writeFiles
  *  (a):   the same objects written by hand with cdk8s-plus-28 in one App, a Chart per cluster, resolved as
  *         `app.synth()` does (apps-cdk8s-plus.ts) -> targetFiles -> writeFiles (the same writer)
- *  (b):   plain plans -> the same pure render functions -> plain JS objects -> targetFiles -> writeFiles
+ *  (b):   plain plans -> the same pure render functions (tenancy included) -> plain JS objects -> targetFiles -> writeFiles
  *
  * Each baseline's files must be byte-identical to ours (ours alone writes `estate.json`). Targets: ours at least 2x
  * faster than (a) (ratio <= 0.5), at most 1.2x (b), linear growth, and ours' peak heap under 1 GiB at the largest size.
  */
-import { KubeObject, renderAppInstance, renderClusterObjects, SUMMARY_FILE, synthesisFiles, synthesize, targetFiles, writeFiles } from '../../../constructs/internal';
+import { KubeObject, renderAppInstance, renderClusterObjects, renderTenancyObjects, SUMMARY_FILE, synthesisFiles, synthesize, targetFiles, writeFiles } from '../../../constructs/internal';
 import type { AppInstancePlan, ClusterPlan } from '../../../constructs/internal';
 import { buildClusterPlans, buildEstate, EstateSpec, estateSpec } from '../generate-estate';
 import { Pipeline, runComparison } from '../harness/comparison';
@@ -58,7 +58,7 @@ export const plainPipeline: Pipeline<AppsInput> = (input, r, outDir) => {
     return clusters.filter((c) => byCluster.has(c.name)).map((c) => {
       const list = byCluster.get(c.name)!;
       // The renderers write canonical manifests already: nothing to sort or copy.
-      const objects: KubeObject[] = [...renderClusterObjects(input.spec.name, c, list), ...list.flatMap((i) => renderAppInstance(i))];
+      const objects: KubeObject[] = [...renderClusterObjects(input.spec.name, c, list), ...renderTenancyObjects(input.spec.name, c.name, list), ...list.flatMap((i) => renderAppInstance(i))];
       return { target: c.name, objects };
     });
   });

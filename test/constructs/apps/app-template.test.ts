@@ -10,10 +10,13 @@ describe('an app template, synthesized into its cluster target', () => {
   const pod = podSpecOf(deployment);
   const main = pod.containers.find((c: Json) => c.name === 'shop');
 
-  test('writes service account, Deployment, autoscaler, Service and budget in the app namespace, plus namespace and priority classes', () => {
+  test('writes service account, Deployment, autoscaler, Service and budget in the app namespace, plus namespace, its tenancy and priority classes', () => {
     expect(objects.map((o) => `${o.kind}/${o.metadata.namespace ?? ''}/${o.metadata.name}`)).toEqual([
       'PriorityClass//estate-critical', 'PriorityClass//estate-high', 'PriorityClass//estate-standard', 'PriorityClass//estate-batch',
       'Namespace//shop',
+      // No team owns shop: default deny and a quota still, no RoleBinding; egress for its sidecars' destinations.
+      'ResourceQuota/shop/tenant-quota', 'LimitRange/shop/tenant-limits', 'NetworkPolicy/shop/default-deny', 'NetworkPolicy/shop/allow-dns',
+      'NetworkPolicy/shop/shop-allow-egress',
       'ServiceAccount/shop/shop', 'Deployment/shop/shop', 'HorizontalPodAutoscaler/shop/shop', 'Service/shop/shop', 'PodDisruptionBudget/shop/shop',
     ]);
   });

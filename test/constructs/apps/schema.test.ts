@@ -16,7 +16,10 @@ describe('synthesized workload objects pass the Kubernetes OpenAPI schema (kuber
     if (name.startsWith('dormant')) expect(objects.some((o) => o.metadata.labels?.['cluster-estate.io/app'] === 'promotion-engine')).toBe(false);
     expect(objects.length).toBeGreaterThan(50);
     const kinds = new Set(objects.map((o) => o.kind));
-    expect([...kinds].sort()).toEqual(['Deployment', 'HorizontalPodAutoscaler', 'Namespace', 'PodDisruptionBudget', 'PriorityClass', 'Service', 'ServiceAccount']);
+    expect([...kinds].sort()).toEqual([
+      'Deployment', 'HorizontalPodAutoscaler', 'LimitRange', 'Namespace', 'NetworkPolicy', 'PodDisruptionBudget', 'PriorityClass', 'ResourceQuota', 'Role',
+      'RoleBinding', 'Service', 'ServiceAccount',
+    ]);
     const schemaErrors = validateWithKubernetesModels(objects);
     const failures = objects.map((o, i) => ({ id: objectId(o), errors: schemaErrors[i], unknown: strict.unknownFields(o) })).filter((r) => r.errors.length > 0 || r.unknown.length > 0);
     expect(failures).toEqual([]);

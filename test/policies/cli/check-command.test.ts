@@ -31,7 +31,7 @@ describe('estate check', () => {
   test('the reference estate exits 0 with no mandatory finding', async () => {
     const { code, out } = await run(['check', '--as-of', '2026-11-11T00:00:00+08:00']);
     expect(code).toBe(0);
-    expect(out).toMatch(/^estate check: estate reference as of 2026-11-10T16:00:00.000Z · \d+ target\(s\) · [\d,]+ object\(s\) · 31 policies/);
+    expect(out).toMatch(/^estate check: estate reference as of 2026-11-10T16:00:00.000Z · \d+ target\(s\) · [\d,]+ object\(s\) · 35 policies/);
     expect(out).toMatch(/\n0 mandatory, \d+ advisory, 0 suppressed: PASS\n$/);
   });
 
@@ -77,11 +77,26 @@ describe('estate check', () => {
     expect(doc.summary).toMatchObject({ mandatory: 1, suppressed: 1 });
   });
 
+  test('hand-written tenancy YAML: no default deny, no quota, a policy open to every namespace, a team made cluster-admin', async () => {
+    const { code, out } = await run(['check', 'test/fixtures/yaml/open-tenancy.yaml', '--format', 'json']);
+    expect(code).toBe(1);
+    const doc = JSON.parse(out);
+    const tenancy = doc.findings.filter((f: { policy: string }) => ['require-default-deny-network-policy', 'require-resource-quota', 'forbid-open-network-policy', 'forbid-broad-team-rbac'].includes(f.policy))
+      .map((f: { policy: string; object: { kind: string }; message: string; source: { line: number } }) => [f.policy, f.object.kind, f.source.line, f.message]);
+    expect(tenancy).toEqual([
+      ['forbid-broad-team-rbac', 'ClusterRoleBinding', 34, 'it grants group finance-deployers ClusterRole cluster-admin: the built-in cluster-admin role grants every verb on every resource'],
+      ['forbid-broad-team-rbac', 'ClusterRoleBinding', 34, 'it grants group finance-deployers cluster-wide rights (ClusterRole cluster-admin) in every namespace, other teams\' included'],
+      ['require-default-deny-network-policy', 'Deployment', 3, 'namespace finance has no default-deny NetworkPolicy for ingress and egress: its pods accept connections from and open them to any pod of the cluster'],
+      ['require-resource-quota', 'Deployment', 3, 'namespace finance has no ResourceQuota: its workloads may take any share of the cluster'],
+      ['forbid-open-network-policy', 'NetworkPolicy', 21, 'ingress rule 1 allows from everywhere: namespaceSelector {} (every pod of every namespace)'],
+    ]);
+  });
+
   test('a policy configuration file changes enforcement', async () => {
     const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'estate-check-'));
     try {
       fs.writeFileSync(path.join(tmp, 'policy.json'), JSON.stringify({ 'require-pod-disruption-budget': 'advisory' }));
-      const { code, out } = await run(['check', path.join(YAML, 'suppressed.yaml'), '--policy-config', path.join(tmp, 'policy.json')]);
+      const { code, out } = await run(['check', path.join(YAML, 'compliant-app.yaml'), path.join(YAML, 'suppressed.yaml'), '--policy-config', path.join(tmp, 'policy.json')]);
       expect(code).toBe(0);
       expect(out).toMatch(/ADVISORY   require-pod-disruption-budget/);
     } finally {

@@ -1,6 +1,7 @@
 import { RULES, runChecks } from '../../../policies/api';
 import { requireMinReplicas } from '../../../policies/rules';
 import { broken, compliantApp, compliantDeployment, compliantDisruptionBudget } from '../fixtures/workloads';
+import { defaultDenyPolicy, resourceQuota } from '../fixtures/tenancy';
 
 const SINGLETON_REASON = 'one replica by design: it holds a lease (OPS-1)';
 
@@ -8,7 +9,7 @@ describe('the offline runner', () => {
   test('the compliant app gives no finding at all', () => {
     const result = runChecks([{ name: 'files', objects: compliantApp() }], { rules: RULES });
     expect(result.findings).toEqual([]);
-    expect(result.summary).toMatchObject({ pass: true, mandatory: 0, advisory: 0, suppressed: 0, targets: 1, objects: 4, policies: { evaluated: 31, disabled: [] }, byPolicy: {} });
+    expect(result.summary).toMatchObject({ pass: true, mandatory: 0, advisory: 0, suppressed: 0, targets: 1, objects: 10, policies: { evaluated: 35, disabled: [] }, byPolicy: {} });
   });
 
   test('a finding names the policy, its enforcement and severity, the target, the object and the message, with its source', () => {
@@ -60,7 +61,7 @@ describe('the offline runner', () => {
       d.spec.replicas = 2;
       d.spec.template.spec.containers[0].image = 'x';
     });
-    const budgets = [compliantDisruptionBudget('a'), compliantDisruptionBudget('b')];
+    const budgets = [compliantDisruptionBudget('a'), compliantDisruptionBudget('b'), defaultDenyPolicy(), resourceQuota()];
     const forward = runChecks([{ name: 't', objects: [a, b, ...budgets] }], { rules: RULES }).findings;
     const backward = runChecks([{ name: 't', objects: [...budgets, b, a] }], { rules: RULES }).findings;
     expect(backward).toEqual(forward);

@@ -1,5 +1,6 @@
 import { checkDocument, formatCheckText, RULES, runChecks } from '../../../policies/api';
 import { broken, compliantDeployment } from '../fixtures/workloads';
+import { defaultDenyPolicy, resourceQuota } from '../fixtures/tenancy';
 
 const result = () => runChecks([{
   name: 'files',
@@ -8,8 +9,10 @@ const result = () => runChecks([{
       d.spec.replicas = 1;
       d.metadata.annotations = { 'suppress.policy.cluster-estate.io/require-pod-disruption-budget': 'budget lives in the platform chart (OPS-7)' };
     }),
+    defaultDenyPolicy(),
+    resourceQuota(),
   ],
-  sources: [{ file: 'cart.yaml', line: 1 }],
+  sources: [{ file: 'cart.yaml', line: 1 }, { file: 'cart.yaml', line: 40 }, { file: 'cart.yaml', line: 48 }],
   findingTarget: () => 'cart.yaml',
 }], { rules: RULES });
 
@@ -22,13 +25,13 @@ describe('reports', () => {
       ['policy', 'enforcement', 'severity', 'target', 'object', 'message', 'suppressed', 'source'],
     ]);
     expect(Object.keys(doc.findings[0].object)).toEqual(['apiVersion', 'kind', 'namespace', 'name']);
-    expect(doc.summary).toMatchObject({ files: ['cart.yaml'], pass: false, mandatory: 1, advisory: 0, suppressed: 1, targets: 1, objects: 1 });
+    expect(doc.summary).toMatchObject({ files: ['cart.yaml'], pass: false, mandatory: 1, advisory: 0, suppressed: 1, targets: 1, objects: 3 });
   });
 
   test('the text report lists mandatory findings first, then suppressed ones with their reasons, how to fix, and the verdict', () => {
     const text = formatCheckText(result(), { files: ['cart.yaml'] }, RULES);
     expect(text.split('\n')).toEqual([
-      'estate check: 1 file(s) · 1 target(s) · 1 object(s) · 31 policies',
+      'estate check: 1 file(s) · 1 target(s) · 3 object(s) · 35 policies',
       '',
       'MANDATORY  require-min-replicas (high) · cart.yaml:1 · Deployment shop/cart',
       '           1 replica(s); at least 2 needed',

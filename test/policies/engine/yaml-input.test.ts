@@ -16,7 +16,9 @@ function failure(fn: () => unknown): ManifestInputError {
 describe('reading Kubernetes YAML', () => {
   test('each object of a multi-document file carries the line it starts at', () => {
     const objects = readManifestFile(path.join(FIXTURES, 'compliant-app.yaml'), 'compliant-app.yaml');
-    expect(objects.map((o) => [o.object.kind, o.source.line])).toEqual([['Deployment', 2], ['HorizontalPodAutoscaler', 80], ['PodDisruptionBudget', 93], ['Service', 104]]);
+    expect(objects.map((o) => [o.object.kind, o.source.line])).toEqual([['Deployment', 2], ['HorizontalPodAutoscaler', 80], ['PodDisruptionBudget', 93], ['Service', 104],
+      ['NetworkPolicy', 118], ['NetworkPolicy', 127], ['ResourceQuota', 149], ['Role', 162], ['RoleBinding', 175],
+    ]);
     expect(objects[0].source.file).toBe('compliant-app.yaml');
   });
 

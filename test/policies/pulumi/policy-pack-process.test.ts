@@ -12,6 +12,7 @@ import * as grpc from '@grpc/grpc-js';
 import * as analyzerproto from '@pulumi/pulumi/proto/analyzer_pb';
 import * as analyzerrpc from '@pulumi/pulumi/proto/analyzer_grpc_pb';
 import { broken, compliantDeployment, compliantDisruptionBudget } from '../fixtures/workloads';
+import { defaultDenyPolicy, resourceQuota } from '../fixtures/tenancy';
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const structproto = require(require.resolve('google-protobuf/google/protobuf/struct_pb', { paths: [path.dirname(require.resolve('@pulumi/pulumi/proto/analyzer_pb'))] })) as typeof import('google-protobuf/google/protobuf/struct_pb');
@@ -74,7 +75,7 @@ function resource(type: string, name: string, props: object): { type: string; na
     const info = await unary<InstanceType<typeof emptyproto.Empty>, analyzerproto.AnalyzerInfo>(client, 'getAnalyzerInfo', new emptyproto.Empty());
     expect(info.getName()).toBe('cluster-estate');
     expect(info.getVersion()).toBe('0.1.0');
-    expect(info.getPoliciesList().length).toBe(32);
+    expect(info.getPoliciesList().length).toBe(36);
     expect(info.getSupportsconfig()).toBe(true);
   });
 
@@ -90,7 +91,8 @@ function resource(type: string, name: string, props: object): { type: string; na
       d.spec.replicas = 2;
       d.spec.template.spec.containers[0].securityContext.privileged = true;
     });
-    const resources = [resource('kubernetes:apps/v1:Deployment', 'shop/checkout', deployment), resource('kubernetes:policy/v1:PodDisruptionBudget', 'shop/checkout', compliantDisruptionBudget())];
+    const resources = [resource('kubernetes:apps/v1:Deployment', 'shop/checkout', deployment), resource('kubernetes:policy/v1:PodDisruptionBudget', 'shop/checkout', compliantDisruptionBudget()),
+      resource('kubernetes:networking.k8s.io/v1:NetworkPolicy', 'shop/default-deny', defaultDenyPolicy()), resource('kubernetes:core/v1:ResourceQuota', 'shop/tenant-quota', resourceQuota())];
     const options = () => {
       const o = new analyzerproto.AnalyzerResourceOptions();
       o.setCustomtimeouts(new analyzerproto.AnalyzerResourceOptions.CustomTimeouts());

@@ -74,6 +74,8 @@ describe('the policy pack under the engine\'s calls', () => {
     expect(new Set(bad.map((d) => d.policy))).toEqual(new Set([
       'forbid-privileged-containers', 'require-pinned-image-tags', 'require-distinct-probes', 'require-pod-disruption-budget', 'require-prestop-hook',
       'require-resources', 'require-restricted-security-context', 'spread-over-zones-and-hosts', 'require-pod-labels',
+      // Its namespace (billing) has neither a default deny nor a quota.
+      'require-default-deny-network-policy', 'require-resource-quota',
     ]));
     expect(bad.find((d) => d.policy === 'forbid-privileged-containers')).toMatchObject({ phase: 'analyze', enforcement: 'mandatory', severity: 'critical' });
     expect(bad.find((d) => d.policy === 'require-pod-disruption-budget')).toMatchObject({ phase: 'analyzeStack', enforcement: 'mandatory' });
@@ -88,8 +90,9 @@ describe('the policy pack under the engine\'s calls', () => {
     expect((await analyzeStack(pulumiPolicies(), unknownStatus)).diagnostics).toEqual([]);
     const unknownReplicas = await record([broken(compliantDeployment(), (d) => (d.spec.replicas = 2))], { outputs: (args) => (args.type === 'kubernetes:apps/v1:Deployment' ? { ...args.inputs, spec: { ...args.inputs.spec, replicas: UNKNOWN_STRING } } : args.inputs) });
     const cannotRun = (await analyzeStack(pulumiPolicies(), unknownReplicas)).diagnostics.filter((d) => /can't run policy/.test(d.message));
-    // Only the policies that judge or read Deployments cannot run (the stack has no Service or HPA to judge).
-    expect(cannotRun.map((d) => d.policy).sort()).toEqual(['forbid-replicas-under-hpa', 'require-min-replicas', 'require-pod-disruption-budget']);
+    // Only the policies that judge or read Deployments cannot run (the stack has no Service or HPA to judge); the
+    // tenancy rules judge Deployments (their namespace's deny and quota), so they cannot run either.
+    expect(cannotRun.map((d) => d.policy).sort()).toEqual(['forbid-replicas-under-hpa', 'require-default-deny-network-policy', 'require-min-replicas', 'require-pod-disruption-budget', 'require-resource-quota']);
     expect(cannotRun.every((d) => d.enforcement === 'advisory')).toBe(true);
     expect(cannotRun[0].message).toMatch(/^can't run policy '[a-z-]+' from policy pack 'cluster-estate@v0.1.0' during preview: string value at \.spec\.replicas can't be known during preview$/);
   });

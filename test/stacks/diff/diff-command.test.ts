@@ -44,7 +44,7 @@ describe('estate diff --base-dir --head-dir', () => {
     const io = capture(tmp);
     expect(await runDiffCli(['diff', '--base-dir', 'before', '--head-dir', path.join('during', 'reference')], io)).toBe(0);
     const md = io.stdout();
-    expect(md.split('\n')[3]).toMatch(/^\*\*\d+ stacks? changes? · 0 destructive · no machines replaced · capacity \+110 nodes \/ \+2,832 vCPU \(autoscaler max \+230 nodes \/ \+6,672 vCPU\) · policies: not checked\*\*$/);
+    expect(md.split('\n')[3]).toMatch(/^\*\*\d+ stacks? changes? · 0 destructive · no machines replaced · 7 access widenings to review · capacity \+110 nodes \/ \+2,832 vCPU \(autoscaler max \+230 nodes \/ \+6,672 vCPU\) · policies: not checked\*\*$/);
     expect(md).toContain('<sub>before → during/reference</sub>');
     expect(md).toContain('| management | 102 | 0 | 0 | 0 | 274 |');
     expect(md).toContain('clusters added: `peak-bj1`, `peak-nx1`');

@@ -165,7 +165,9 @@ describe('estate diff on revisions of the reference estate', () => {
     expect(report.capacity!.byGroup.find((r) => r.name === 'daily')!.delta.machines).toBe(0);
     const md = renderMarkdown(report);
     expect(md.length).toBeLessThanOrEqual(60_000);
-    expect(md.split('\n')[3]).toMatch(/^\*\*\d+ stacks change · 0 destructive · no machines replaced · capacity \+110 nodes \/ \+2,832 vCPU \(autoscaler max \+230 nodes \/ \+6,672 vCPU\) · policies: not checked\*\*$/);
+    // The peak clusters' stacks bind the trade team's groups in the promotion namespace: new access, for review.
+    expect(report.access!.changes.filter((c) => c.widening).every((c) => c.kind === 'rbac' && c.text.includes(' in promotion') && c.targets.join() === 'peak-bj1,peak-nx1')).toBe(true);
+    expect(md.split('\n')[3]).toMatch(/^\*\*\d+ stacks change · 0 destructive · no machines replaced · 7 access widenings to review · capacity \+110 nodes \/ \+2,832 vCPU \(autoscaler max \+230 nodes \/ \+6,672 vCPU\) · policies: not checked\*\*$/);
     expect(md).toContain('promotion double-11 (Double 11 shopping festival 2026): dormant → peak');
     expect(md).toContain('```mermaid');
   });
