@@ -389,36 +389,20 @@ export function isBarePod(object: KubeObject): boolean {
   return true;
 }
 
-/** The Services of the target whose selector selects `labels` in `namespace` (ExternalName and selector-less ones never do). */
-export function servicesSelecting(target: TargetView, namespace: string | undefined, labels: Record<string, string>): readonly KubeObject[] {
-  // namespace -> the Services that select pods, with their selectors read once per target.
-  const index = target.memo('service-selectors', () => {
-    const map = new Map<string, { service: KubeObject; selector: Record<string, string> }[]>();
-    for (const service of target.ofKind('Service')) {
-      if (field(service, 'spec.type') === 'ExternalName') continue;
-      const selector = stringMap(field(service, 'spec.selector'));
-      const ns = namespaceOf(service) ?? '';
-      const list = map.get(ns);
-      if (list) list.push({ service, selector });
-      else map.set(ns, [{ service, selector }]);
-    }
-    return map;
-  });
-  const candidates = index.get(namespace ?? '');
-  if (!candidates) return NONE;
-  const out: KubeObject[] = [];
-  for (const c of candidates) if (mapSelectorMatches(c.selector, labels)) out.push(c.service);
-  return out;
+/** A container that serves traffic: it exposes a port or has a readiness probe. */
+export function servesTraffic(container: Json): boolean {
+  return asArray(container.ports).length > 0 || isObject(container.readinessProbe);
 }
 
 /**
- * Why a Pod is not judged as serving pods are (undefined when it is: a bare Pod that a Service selects). Pods a
- * controller owns are judged on their controller's template; a bare Pod no Service selects serves nothing.
+ * Why a Pod is not judged as the pods of long-running workloads are (undefined when it is: a bare Pod that serves by
+ * its own spec, as one behind a Service does). A controller's Pods are judged on the controller's template.
  */
-export function whyPodIsNotServing(target: TargetView, pod: KubeObject, template: PodTemplate): string | undefined {
+export function whyPodIsNotJudged(pod: KubeObject, template: PodTemplate): string | undefined {
   if (!isBarePod(pod)) return 'a controller owns the Pod: its template is judged on the controller';
-  if (servicesSelecting(target, namespaceOf(pod), podLabels(template)).length === 0) return 'a bare Pod that no Service selects';
-  return undefined;
+  const refs = containersOf(template.spec);
+  for (let i = 0; i < refs.length; i++) if (refs[i].role === 'main' && servesTraffic(refs[i].container)) return undefined;
+  return 'a bare Pod that serves nothing (no container port, no readiness probe)';
 }
 
 // ---------------------------------------------------------------------------------------------------------------

@@ -1,5 +1,5 @@
 import { ESTATE_DOMAIN } from '../../../constructs';
-import { asArray, asInteger, containersOf, field, isObject, Json, LONG_RUNNING_KINDS, o, podAnnotations, podTemplateOf, whyPodIsNotServing } from '../../engine/kube';
+import { asArray, asInteger, containersOf, field, isObject, Json, LONG_RUNNING_KINDS, o, podAnnotations, podTemplateOf, servesTraffic, whyPodIsNotJudged } from '../../engine/kube';
 import { DEBUG_ENV_VARS, DEBUG_MODE_KEY, debugModeOf } from '../../engine/workload-labels';
 import { defineRule, notApplicable, violations } from '../../engine/types';
 
@@ -31,43 +31,32 @@ function readPreStopSeconds(handler: Json): number | undefined {
   return sleeps.length > 0 ? sleeps.reduce((a, b) => a + b, 0) : undefined;
 }
 
-/** A container that serves traffic: it exposes a port or has a readiness probe. */
-function serves(container: Json): boolean {
-  return asArray(container.ports).length > 0 || isObject(container.readinessProbe);
-}
-
-/** Serving pods (of long-running workloads, or bare Pods behind a Service) go offline in a preStop hook, and the grace period leaves time for it. */
+/** Serving pods (of long-running workloads, or bare Pods) go offline in a preStop hook, and the grace period leaves time for it. */
 export const requirePrestopHook = defineRule<RequirePrestopHookConfig>({
   id: 'require-prestop-hook',
   area: 'workloads',
-  description: 'Every serving container of a long-running workload, or of a bare Pod that a Service selects, has a preStop hook that its grace period covers.',
-  rationale: 'A container serves when it has a port or a readiness probe (in a bare Pod behind a Service, every main container serves when none has either). The grace period must exceed the hook\'s known duration (a sleep action, `sleep N` in the command, or the pod\'s prestop-seconds annotation) by a margin. When a pod is deleted, endpoints are removed while the container is already being stopped; without a preStop hook that takes the instance offline and waits, in-flight and newly routed requests fail on every rollout and node drain. A grace period shorter than the hook kills the container before it has gone offline.',
+  description: 'Every serving container of a long-running workload, or of a bare Pod that serves, has a preStop hook that its grace period covers.',
+  rationale: 'A container serves when it has a port or a readiness probe; a bare Pod (no controller owns it) is judged when one of its containers serves, as behind a Service. The grace period must exceed the hook\'s known duration (a sleep action, `sleep N` in the command, or the pod\'s prestop-seconds annotation) by a margin. When a pod is deleted, endpoints are removed while the container is already being stopped; without a preStop hook that takes the instance offline and waits, in-flight and newly routed requests fail on every rollout and node drain. A grace period shorter than the hook kills the container before it has gone offline.',
   remediation: 'Use the app templates\' lifecycle (preStop: offline, then stop); in hand-written YAML add lifecycle.preStop (for example sleep for the load balancer\'s deregistration delay) and set terminationGracePeriodSeconds above it.',
   severity: 'high',
   enforcement: 'mandatory',
   kinds: [...LONG_RUNNING_KINDS, 'Pod'],
-  // Relational for bare Pods only: whether a Service selects one decides whether it serves.
-  relational: true,
-  reads: ['Service'],
+  relational: false,
   estateContext: 'none',
   config: {
     marginSeconds: { type: 'integer', description: 'Seconds the grace period must leave after the preStop hook, for the process to stop.', default: 5, minimum: 0 },
     budgetAnnotation: { type: 'string', description: 'Pod annotation stating the preStop budget in seconds, for hooks whose duration cannot be read.', default: `${ESTATE_DOMAIN}/prestop-seconds` },
     debugModeKey: { type: 'string', description: 'Label or annotation that marks a debug-mode pod (no hooks by design; forbid-debug-mode-in-production judges those).', default: DEBUG_MODE_KEY },
   },
-  check({ object, target, config }) {
+  check({ object, config }) {
     const template = podTemplateOf(object);
     if (!template) return notApplicable('no pod template');
-    const barePod = object.kind === 'Pod';
-    if (barePod) {
-      const why = whyPodIsNotServing(target, object, template);
+    if (object.kind === 'Pod') {
+      const why = whyPodIsNotJudged(object, template);
       if (why) return notApplicable(why);
     }
     if (debugModeOf(template, config.debugModeKey, DEBUG_ENV_VARS)) return notApplicable('debug mode drops hooks by design');
-    const main = containersOf(template.spec).filter((c) => c.role === 'main');
-    let serving = main.filter((c) => serves(c.container));
-    // A Service sends traffic to the bare Pod even when no container declares a port (targetPort is a number).
-    if (barePod && serving.length === 0) serving = main;
+    const serving = containersOf(template.spec).filter((c) => c.role === 'main' && servesTraffic(c.container));
     if (serving.length === 0) return notApplicable('no serving container (no port, no readiness probe)');
     const grace = asInteger(template.spec.terminationGracePeriodSeconds) ?? DEFAULT_GRACE_SECONDS;
     const annotated = asInteger(podAnnotations(template)[config.budgetAnnotation]);

@@ -53,19 +53,19 @@ describe('require-distinct-probes', () => {
       delete podContainerOf(p).livenessProbe;
     });
 
-    test('behind a Service, with both probes, is compliant', () => {
+    test('that serves (a port, as behind a Service), with both probes, is compliant', () => {
       expect(judge(requireDistinctProbes, compliantBarePod(), { target: [compliantService()] })).toEqual({ kind: 'compliant' });
     });
 
-    test('behind a Service, without probes, is a violation', () => {
+    test('that serves, without probes, is a violation', () => {
       expect(messages(judge(requireDistinctProbes, noProbes(), { target: [compliantService()] }))).toEqual(['container "checkout" has no readiness and no liveness probe']);
     });
 
-    test('that no Service selects (a one-off task), or that a controller owns, is not applicable', () => {
-      const otherApp = broken(compliantService(), (s) => (s.spec.selector['cluster-estate.io/app'] = 'cart'));
-      expect(judge(requireDistinctProbes, noProbes(), { target: [otherApp] })).toEqual({ kind: 'not-applicable', reason: 'a bare Pod that no Service selects' });
+    test('that serves nothing (a one-off task), or that a controller owns, is not applicable', () => {
+      const task = broken(noProbes(), (p) => delete podContainerOf(p).ports);
+      expect(judge(requireDistinctProbes, task)).toEqual({ kind: 'not-applicable', reason: 'a bare Pod that serves nothing (no container port, no readiness probe)' });
       const owned = broken(noProbes(), (p) => (p.metadata.ownerReferences = [{ apiVersion: 'apps/v1', kind: 'ReplicaSet', name: 'checkout-5d8f', uid: 'u-1', controller: true }]));
-      expect(judge(requireDistinctProbes, owned, { target: [compliantService()] }).kind).toBe('not-applicable');
+      expect(judge(requireDistinctProbes, owned, { target: [compliantService()] })).toEqual({ kind: 'not-applicable', reason: 'a controller owns the Pod: its template is judged on the controller' });
     });
   });
 });

@@ -54,21 +54,22 @@ describe('require-prestop-hook', () => {
   describe('a bare Pod written by hand', () => {
     const noHook = () => broken(compliantBarePod(), (p) => delete podContainerOf(p).lifecycle);
 
-    test('behind a Service, with its hook, is compliant; without it, a violation', () => {
+    test('that serves (a port, as behind a Service), with its hook, is compliant; without it, a violation', () => {
       expect(judge(requirePrestopHook, compliantBarePod(), { target: [compliantService()] })).toEqual({ kind: 'compliant' });
       expect(messages(judge(requirePrestopHook, noHook(), { target: [compliantService()] }))).toEqual(['container "checkout" serves traffic but has no preStop hook: requests fail while it stops']);
     });
 
-    test('behind a Service, its containers serve even when none declares a port or a readiness probe', () => {
-      const bare = broken(noHook(), (p) => {
+    test('a readiness probe alone makes it serve', () => {
+      const bare = broken(noHook(), (p) => delete podContainerOf(p).ports);
+      expect(messages(judge(requirePrestopHook, bare))).toEqual(['container "checkout" serves traffic but has no preStop hook: requests fail while it stops']);
+    });
+
+    test('one that serves nothing is not applicable', () => {
+      const task = broken(noHook(), (p) => {
         delete podContainerOf(p).ports;
         delete podContainerOf(p).readinessProbe;
       });
-      expect(messages(judge(requirePrestopHook, bare, { target: [compliantService()] }))).toEqual(['container "checkout" serves traffic but has no preStop hook: requests fail while it stops']);
-    });
-
-    test('that no Service selects is not applicable', () => {
-      expect(judge(requirePrestopHook, noHook())).toEqual({ kind: 'not-applicable', reason: 'a bare Pod that no Service selects' });
+      expect(judge(requirePrestopHook, task)).toEqual({ kind: 'not-applicable', reason: 'a bare Pod that serves nothing (no container port, no readiness probe)' });
     });
   });
 });
