@@ -23,10 +23,13 @@ export function allowedDisruptions(pdb: KubeObject, replicas: number): number | 
   return undefined;
 }
 
-/** An IntOrString of a PDB that allows no eviction whatever it selects: `maxUnavailable` 0 or 0%, `minAvailable` 100%. */
+/** The field that makes a budget allow no eviction whatever it selects (`maxUnavailable` 0 or 0%, `minAvailable` 100%), as written. */
 function blocksWhateverItSelects(pdb: KubeObject): string | undefined {
   const maxUnavailable = field(pdb, 'spec.maxUnavailable');
-  if (maxUnavailable !== undefined) return scaled(maxUnavailable, 1_000_000) === 0 ? `maxUnavailable ${String(maxUnavailable)}` : undefined;
+  if (maxUnavailable !== undefined) {
+    const max = scaled(maxUnavailable, 1_000_000);
+    return max !== undefined && max <= 0 ? `maxUnavailable ${String(maxUnavailable)}` : undefined;
+  }
   const minAvailable = field(pdb, 'spec.minAvailable');
   const percent = typeof minAvailable === 'string' ? /^(\d+)%$/.exec(minAvailable.trim()) : null;
   return percent && Number(percent[1]) >= 100 ? `minAvailable ${minAvailable}` : undefined;
@@ -69,8 +72,9 @@ function judgeBudget(target: TargetView, pdb: KubeObject): Verdict {
   const allowed = allowedDisruptions(pdb, replicas)!;
   if (allowed >= 1) return COMPLIANT;
   const what = covered.length === 1 ? covered[0] : `${covered.length} workloads (${covered.join(', ')})`;
-  const minAvailable = field(pdb, 'spec.minAvailable');
-  const rule = minAvailable !== undefined ? `minAvailable ${String(minAvailable)}` : `maxUnavailable ${String(field(pdb, 'spec.maxUnavailable'))}`;
+  // As allowedDisruptions reads it: maxUnavailable first.
+  const maxUnavailable = field(pdb, 'spec.maxUnavailable');
+  const rule = maxUnavailable !== undefined ? `maxUnavailable ${String(maxUnavailable)}` : `minAvailable ${String(field(pdb, 'spec.minAvailable'))}`;
   return violations([`${rule} allows no eviction at ${replicas} pod(s)${viaHpa ? ' (HPA minimum)' : ''} of ${what}: node drains would block`]);
 }
 
