@@ -13,7 +13,7 @@
 export { Estate, type EstateProps, Region, type RegionProps, Idc, type IdcProps, IdcKind, Zone, type ZoneProps, type ZoneRtt } from './estate/topology';
 export { ClusterGroup, type ClusterGroupProps, ClusterGroupKind, Promotion, type PromotionProps } from './estate/cluster-group';
 export { PromotionPhase, type PromotionCalendar, type PhaseAt, parseAsOf, phaseAt } from './estate/calendar';
-export { Cluster, type ClusterProps, type ObjectPatch } from './estate/cluster';
+export { Cluster, type ClusterProps, type ClusterUpgradeProps, type ObjectPatch } from './estate/cluster';
 export {
   ControlPlane, type ControlPlaneProps, type ControlPlaneEndpoint, type AuditLogProps, type LeaderElectionProps, SecretsEncryption,
   DEFAULT_CONTROL_PLANE_INSTANCE,
@@ -72,3 +72,16 @@ export { type OutputFile, SUMMARY_FILE, objectToYaml } from './synth/writer';
 export { summarize, type SynthesisSummary, type Capacity, type ClusterCapacity, type ClusterWorkloads } from './synth/summary';
 // The plan of each app instance is part of a synthesis's result (Synthesis.plan.apps).
 export { type AppInstancePlan, type WorkloadPlan, ZoneRouting } from './apps/instance-plan';
+
+// ── Day 2: changes to a running estate ───────────────────────────────────────────────────────────────────────────
+export {
+  readRunningEstate, type RunningEstate, type RunningCluster, type RunningEtcd, type RunningEtcdMember, type RunningPool,
+  etcdConfigOfBootstrap, ANNOTATION_UPGRADE_WAVE, ANNOTATION_UPGRADE_DURING_PROMOTION,
+} from './day2/running-state';
+export { validateTransition, TRANSITION_RULES } from './day2/transition';
+export { IMMUTABLE_CLUSTER_FIELDS, type ImmutableClusterField, ImmutableFieldHandling } from './day2/immutable-fields';
+export {
+  planEtcdProcedure, type PlanEtcdOptions, type EtcdProcedure, type EtcdStep, EtcdStepAction, EtcdStepRunner, type EtcdctlCall,
+  type DesiredEtcdMember, joinerInitialCluster, nextControllerStep, runbookLine, etcdctlEnvironment, etcdctlFlags,
+} from './day2/etcd-procedure';
+export { operationalImpact, type OperationalImpact, type MachineRollout, type VersionUpgrade } from './day2/impact';

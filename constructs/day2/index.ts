@@ -3,3 +3,4 @@ export * from './immutable-fields';
 export * from './impact';
 export * from './running-state';
 export * from './transition';
+export * from './stage';

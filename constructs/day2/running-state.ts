@@ -84,6 +84,11 @@ export interface RunningCluster {
   };
   readonly etcd: RunningEtcd;
   readonly pools: readonly RunningPool[];
+  /**
+   * The machine templates and KubeadmConfigTemplates its MachineDeployments and control plane reference: a new
+   * synthesis keeps their names where their content is unchanged, so that nothing rolls that did not change.
+   */
+  readonly templates: readonly KubeObject[];
 }
 
 /** Every cluster of an estate as it runs, by name. */
@@ -179,7 +184,22 @@ function readCluster(estate: string, namespace: string, cluster: Plain, objects:
       clientTls: { caFile: external.caFile ?? '', certFile: external.certFile ?? '', keyFile: external.keyFile ?? '' },
     },
     pools: objects.filter((o) => o.kind === 'MachineDeployment').map((md) => readPool(md, byKindName)).sort((a, b) => (a.deployment < b.deployment ? -1 : 1)),
+    templates: referencedTemplates(objects, byKindName),
   };
+}
+
+function referencedTemplates(objects: Plain[], byKindName: Map<string, Plain>): KubeObject[] {
+  const refs: Plain[] = [];
+  for (const o of objects) {
+    if (o.kind === 'MachineDeployment') refs.push(o.spec?.template?.spec?.infrastructureRef, o.spec?.template?.spec?.bootstrap?.configRef);
+    if (o.kind === 'KubeadmControlPlane') refs.push(o.spec?.machineTemplate?.spec?.infrastructureRef);
+  }
+  const found = new Map<string, KubeObject>();
+  for (const ref of refs) {
+    const t = ref && byKindName.get(`${ref.kind}/${ref.name}`);
+    if (t) found.set(`${t.kind}/${t.metadata.name}`, t as KubeObject);
+  }
+  return [...found.keys()].sort().map((k) => found.get(k)!);
 }
 
 function readEtcdMembers(objects: Plain[]): RunningEtcdMember[] {

@@ -25,6 +25,14 @@ export const LABEL_POOL_ROLE = `${ESTATE_DOMAIN}/pool-role`;
 export const LABEL_MACHINE_MODEL = `${ESTATE_DOMAIN}/machine-model`;
 /** Label: the name of the etcd member a machine runs. */
 export const LABEL_ETCD_MEMBER = `${ESTATE_DOMAIN}/etcd-member`;
+/**
+ * Label on every provider machine template and KubeadmConfigTemplate: the name of the MachineDeployment or
+ * KubeadmControlPlane that references it. Templates are named after their content (`<owner>-<hash>`), so a change
+ * gives a template a new name; this label, which stays the same, is what pairs the new template with the old one.
+ */
+export const LABEL_TEMPLATE_OWNER = `${ESTATE_DOMAIN}/template-owner`;
+/** Label beside LABEL_TEMPLATE_OWNER: the owner's kind, `MachineDeployment` or `KubeadmControlPlane`. */
+export const LABEL_TEMPLATE_OWNER_KIND = `${ESTATE_DOMAIN}/template-owner-kind`;
 
 /** Annotation: the promotion a peak cluster exists for. */
 export const ANNOTATION_PROMOTION = `${ESTATE_DOMAIN}/promotion`;

@@ -6,5 +6,6 @@ export * from './plan';
 export * from './rendered-object';
 export * from './summary';
 export * from './synthesize';
+export * from './templates';
 export * from './writer';
 export * from './load-balancer';

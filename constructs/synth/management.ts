@@ -10,6 +10,7 @@ import { ANNOTATION_UPGRADE_DURING_PROMOTION, ANNOTATION_UPGRADE_WAVE, RunningCl
 import { etcdMemberCloudInit } from './etcd-config';
 import { KubeObject } from './kube-object';
 import { ClusterPlan, EtcdMemberPlan, PoolPlan, PoolZonePlan } from './plan';
+import { templateOwnerLabels, TemplateOwnerKind } from './templates';
 
 const CAPI = 'cluster.x-k8s.io';
 const CAPI_V = `${CAPI}/v1beta2`;
@@ -33,7 +34,11 @@ export function clusterSecretNames(cluster: string): { etcdCa: string; etcdClien
   return { etcdCa: `${cluster}-etcd`, etcdClient: `${cluster}-apiserver-etcd-client`, encryptionConfig: `${cluster}-encryption-config` };
 }
 
-/** Names of a cluster's objects, in one place so the references between them always agree. */
+/**
+ * Names of a cluster's objects, in one place so the references between them always agree. A pool-zone's
+ * MachineDeployment and the control plane give their names to their templates too, which synthesis then names after
+ * their content (`<name>-<hash>`, see `nameTemplatesByContent`).
+ */
 export const objectNames = {
   controlPlane: (cluster: string) => `${cluster}-control-plane`,
   etcdMember: (cluster: string, index: number) => `${cluster}-etcd-${index}`,
@@ -67,6 +72,8 @@ rules:
  * Every management-cluster object of one cluster: its namespace, the Cluster API v1beta2 Cluster and
  * KubeadmControlPlane, the provider's objects, the etcd members (Machine, provider machine, bootstrap Secret), one
  * MachineDeployment with its templates per pool and zone, and MachineHealthChecks. Plain objects, in a fixed order.
+ * Templates carry their owner's name and its template-owner labels here; `synthesize` names them after their content
+ * once the cluster's patches are applied (`nameTemplatesByContent`).
  * @internal
  */
 export function renderClusterManagementObjects(plan: ClusterPlan, estate: string, running?: RunningCluster): KubeObject[] {
@@ -215,7 +222,7 @@ function renderControlPlane(plan: ClusterPlan, meta: Meta, ref: Ref, base: Machi
     {
       apiVersion: provider.groupVersion,
       kind: provider.machineTemplateKind,
-      metadata: meta(name, { [LABEL_ROLE]: MachineRole.CONTROL_PLANE }),
+      metadata: meta(name, { [LABEL_ROLE]: MachineRole.CONTROL_PLANE, ...templateOwnerLabels(TemplateOwnerKind.CONTROL_PLANE, name) }),
       spec: { template: { spec: provider.renderMachineSpec({ ...base, role: MachineRole.CONTROL_PLANE, instance: cp.instance }) } },
     },
     {
@@ -316,17 +323,18 @@ function renderPoolZone(plan: ClusterPlan, pool: PoolPlan, zone: PoolZonePlan, m
   const selector = { [CAPI_CLUSTER_NAME]: plan.name, [CAPI_DEPLOYMENT_NAME]: name };
   const nodeRegistration: Record<string, unknown> = { kubeletExtraArgs: [{ name: 'node-labels', value: kubeletLabels }] };
   if (pool.taints.length > 0) nodeRegistration.taints = pool.taints.map((t) => ({ key: t.key, value: t.value ?? '', effect: t.effect }));
+  const templateLabels = { ...labels, ...templateOwnerLabels(TemplateOwnerKind.MACHINE_DEPLOYMENT, name) };
   return [
     {
       apiVersion: provider.groupVersion,
       kind: provider.machineTemplateKind,
-      metadata: meta(name, labels),
+      metadata: meta(name, templateLabels),
       spec: { template: { spec: provider.renderMachineSpec({ ...base, role: MachineRole.WORKER, instance: pool.instance, pool: pool.name, zone: zone.zone }) } },
     },
     {
       apiVersion: `${BOOTSTRAP_GROUP}/v1beta2`,
       kind: 'KubeadmConfigTemplate',
-      metadata: meta(name, labels),
+      metadata: meta(name, templateLabels),
       spec: { template: { spec: { joinConfiguration: { nodeRegistration } } } },
     },
     {

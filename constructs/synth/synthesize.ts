@@ -7,6 +7,7 @@ import { KubeObject } from './kube-object';
 import { renderClusterManagementObjects } from './management';
 import { EstatePlan, planEstate } from './plan';
 import { RenderedObject } from './rendered-object';
+import { nameTemplatesByContent } from './templates';
 
 /** The target that holds every cluster's Cluster API objects. */
 export const MANAGEMENT_TARGET = 'management';
@@ -64,12 +65,17 @@ export function synthesize(estate: Estate, options: SynthesizeOptions = {}): Syn
   const targets: SynthesizedTarget[] = [];
   const runningByName = new Map((options.base?.clusters ?? []).map((c) => [c.name, c]));
   if (wanted(MANAGEMENT_TARGET)) {
-    targets.push(resolveTarget(MANAGEMENT_TARGET, plan.clusters.map((cluster) => ({
+    const management = resolveTarget(MANAGEMENT_TARGET, plan.clusters.map((cluster) => ({
       path: cluster.path,
       what: 'the cluster',
       objects: () => renderClusterManagementObjects(cluster, plan.estate, runningByName.get(cluster.name)),
       patches: cluster.patches,
-    })), patchProblems));
+    })), patchProblems);
+    // Machine templates are named after their content once patches have applied, so that a patch that changes the
+    // machines rolls them like any other change, and patches name a template by its owner's name.
+    // With what runs, a template whose content did not change keeps the name it runs under: nothing rolls for it.
+    const keepNamesFrom = options.base?.clusters.flatMap((c) => c.templates ?? []);
+    targets.push({ name: management.name, objects: nameTemplatesByContent(management.objects, keepNamesFrom ? { keepNamesFrom } : {}) });
   }
   for (const [cluster, instances] of instancesByCluster(plan)) {
     if (!wanted(cluster.name)) continue;

@@ -70,7 +70,10 @@ export function objectResourceOptions(o: PlannedObject): ObjectResourceOptions {
  * One target of the estate, applied to its cluster: a Kubernetes provider for that cluster, and every synthesized
  * object as one typed resource (`resourceClass`), a direct child of this component, registered in the program's own
  * process — so previews list each object and unit tests under mocks see each one. The foundation tier (Namespaces,
- * CRDs) is registered first; every other object depends on its Namespace and on the CRD of its kind. In the
+ * CRDs) is registered first; every other object depends on its Namespace and on the CRD of its kind. Machine
+ * templates come next, and the MachineDeployments and control planes that reference them depend on them: a template
+ * renamed after new content is created before its owner is repointed, and the old one deleted at the end of the
+ * update. No object gets deleteBeforeReplace, and templates are never protected, so nothing changes that order. In the
  * management target it also reads the Cluster API `<cluster>-kubeconfig` Secrets that the plan exports.
  *
  * Not `k8s.yaml.v2.ConfigGroup`: it is a component inside the provider binary, invisible to unit tests. Not
@@ -127,8 +130,9 @@ export class EstateTarget extends pulumi.ComponentResource {
       objects.set(o.key, resource);
       urns.push(resource.urn);
     };
-    for (const o of plan.objects) if (o.rules.tier === Tier.FOUNDATION) register(o);
-    for (const o of plan.objects) if (o.rules.tier === Tier.OBJECTS) register(o);
+    for (const tier of [Tier.FOUNDATION, Tier.TEMPLATES, Tier.OBJECTS]) {
+      for (const o of plan.objects) if (o.rules.tier === tier) register(o);
+    }
 
     const kubeconfigs: Record<string, pulumi.Output<string>> = {};
     for (const e of plan.kubeconfigExports) {

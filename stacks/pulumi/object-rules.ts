@@ -22,10 +22,17 @@ export enum Guard {
   CUSTOM_RESOURCE_DEFINITION = 'custom-resource-definition',
 }
 
-/** The two registration tiers: the first is registered first, and objects of the second depend on it. */
+/** The registration tiers, registered in this order; objects of a later tier may depend on objects of an earlier one. */
 export enum Tier {
   /** Namespaces and CustomResourceDefinitions. */
   FOUNDATION = 'foundation',
+  /**
+   * Machine templates and KubeadmConfigTemplates that a MachineDeployment (or MachineSet) or KubeadmControlPlane of
+   * the target references. Their owners depend on them, so a template renamed after its new content is created
+   * before its owner is repointed at it, and the old template (no longer in the program) is deleted by Pulumi at
+   * the end of the update, after the owner has moved off it.
+   */
+  TEMPLATES = 'templates',
   /** Everything else. */
   OBJECTS = 'objects',
 }
@@ -96,6 +103,43 @@ export interface TargetIndex {
   readonly crds: ReadonlyMap<string, string>;
   /** Objects whose replicas a HorizontalPodAutoscaler of the target owns: `<namespace>/<kind>/<name>` → HPA name. */
   readonly hpaTargets: ReadonlyMap<string, string>;
+  /** Templates a Cluster API object of the target references, by `templateRefKey` → object key. */
+  readonly templates: ReadonlyMap<string, string>;
+}
+
+/**
+ * Where Cluster API objects reference their templates: a MachineDeployment's or MachineSet's infrastructure and
+ * bootstrap templates, and a KubeadmControlPlane's machine template (v1beta2, then v1beta1).
+ */
+const TEMPLATE_REF_PATHS: readonly (readonly string[])[] = [
+  ['spec', 'template', 'spec', 'infrastructureRef'],
+  ['spec', 'template', 'spec', 'bootstrap', 'configRef'],
+  ['spec', 'machineTemplate', 'spec', 'infrastructureRef'],
+  ['spec', 'machineTemplate', 'infrastructureRef'],
+];
+const TEMPLATE_OWNER_KINDS = new Set(['MachineDeployment', 'MachineSet', 'KubeadmControlPlane']);
+
+/** `<namespace>/<group>/<kind>/<name>` of an object, or of what a ref names in a namespace. */
+function templateRefKey(namespace: string | undefined, group: string, kind: string, name: string): string {
+  return `${namespace ?? ''}/${group}/${kind}/${name}`;
+}
+
+/**
+ * The `templateRefKey`s of the templates a Cluster API object references: refs are `{apiGroup, kind, name}` in
+ * v1beta2 and `{apiVersion, kind, name}` in v1beta1, always in the object's own namespace.
+ */
+export function templateRefs(o: KubeObject): string[] {
+  if (!TEMPLATE_OWNER_KINDS.has(o.kind)) return [];
+  const keys: string[] = [];
+  for (const path of TEMPLATE_REF_PATHS) {
+    let v: unknown = o;
+    for (const key of path) v = v !== null && typeof v === 'object' ? (v as Record<string, unknown>)[key] : undefined;
+    const ref = v as { apiGroup?: unknown; apiVersion?: unknown; kind?: unknown; name?: unknown } | undefined;
+    if (!ref || typeof ref.kind !== 'string' || typeof ref.name !== 'string') continue;
+    const group = typeof ref.apiGroup === 'string' ? ref.apiGroup : typeof ref.apiVersion === 'string' ? apiGroup(ref.apiVersion) : undefined;
+    if (group !== undefined) keys.push(templateRefKey(o.metadata.namespace, group, ref.kind, ref.name));
+  }
+  return keys;
 }
 
 /** Indexes the objects of one target. */
@@ -103,7 +147,9 @@ export function indexTarget(objects: readonly KubeObject[]): TargetIndex {
   const namespaces = new Map<string, string>();
   const crds = new Map<string, string>();
   const hpaTargets = new Map<string, string>();
+  const referenced = new Set<string>();
   for (const o of objects) {
+    for (const ref of templateRefs(o)) referenced.add(ref);
     const group = apiGroup(o.apiVersion);
     if (o.kind === 'Namespace' && group === '') namespaces.set(o.metadata.name, objectKey(o));
     else if (o.kind === 'CustomResourceDefinition' && group === 'apiextensions.k8s.io') {
@@ -114,14 +160,23 @@ export function indexTarget(objects: readonly KubeObject[]): TargetIndex {
       if (ref?.kind && ref.name) hpaTargets.set(`${o.metadata.namespace ?? ''}/${ref.kind}/${ref.name}`, o.metadata.name);
     }
   }
-  return { namespaces, crds, hpaTargets };
+  const templates = new Map<string, string>();
+  if (referenced.size > 0) {
+    for (const o of objects) {
+      const key = templateRefKey(o.metadata.namespace, apiGroup(o.apiVersion), o.kind, o.metadata.name);
+      if (referenced.has(key)) templates.set(key, objectKey(o));
+    }
+  }
+  return { namespaces, crds, hpaTargets, templates };
 }
 
 /** The rules of one object of a target. */
 export function objectRules(o: KubeObject, index: TargetIndex): ObjectRules {
   const guard = guardOf(o);
   const group = apiGroup(o.apiVersion);
-  const tier = guard === Guard.NAMESPACE || guard === Guard.CUSTOM_RESOURCE_DEFINITION ? Tier.FOUNDATION : Tier.OBJECTS;
+  const tier = guard === Guard.NAMESPACE || guard === Guard.CUSTOM_RESOURCE_DEFINITION
+    ? Tier.FOUNDATION
+    : index.templates.has(templateRefKey(o.metadata.namespace, group, o.kind, o.metadata.name)) ? Tier.TEMPLATES : Tier.OBJECTS;
 
   let ignoreChanges: string[] = [];
   let ignoreReason: string | undefined;
@@ -138,11 +193,18 @@ export function objectRules(o: KubeObject, index: TargetIndex): ObjectRules {
   }
 
   const dependsOn: string[] = [];
-  if (tier === Tier.OBJECTS) {
+  if (tier !== Tier.FOUNDATION) {
     const ns = o.metadata.namespace ? index.namespaces.get(o.metadata.namespace) : undefined;
     if (ns !== undefined) dependsOn.push(ns);
     const crd = index.crds.get(`${group}/${o.kind}`);
     if (crd !== undefined) dependsOn.push(crd);
+  }
+  if (tier === Tier.OBJECTS) {
+    // A template an owner references must exist before the owner points at it (see Tier.TEMPLATES).
+    for (const ref of templateRefs(o)) {
+      const template = index.templates.get(ref);
+      if (template !== undefined && !dependsOn.includes(template)) dependsOn.push(template);
+    }
   }
   return { tier, guard, ignoreChanges, ignoreReason, dependsOn };
 }

@@ -1,7 +1,10 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import * as pulumi from '@pulumi/pulumi';
-import { Estate, PromotionStatus, Synthesis, synthesize } from '../../constructs';
+import {
+  Estate, formatProblem, Problem, ProblemSeverity, PromotionStatus, readRunningEstate, RunningEstate, stageEtcdProcedures,
+  stageNotices, Synthesis, synthesize, validateTransition,
+} from '../../constructs/internal';
 import { loadEstate } from '../estates';
 import { StackConfigError, toRunError } from './errors';
 import { EstateTarget } from './estate-target';
@@ -16,8 +19,16 @@ export interface StackLog {
 }
 
 export interface EstateStackOptions {
-  /** Synthesizes the estate at as-of. Tests and the bench pass their own to add cluster targets. @default synthesize */
-  readonly synthesize?: (estate: Estate, asOf: Date) => Synthesis;
+  /**
+   * Synthesizes the estate at as-of, against what runs when the stack has applied before (`base`). Tests and the
+   * bench pass their own to add cluster targets. @default synthesize
+   */
+  readonly synthesize?: (estate: Estate, asOf: Date, base?: RunningEstate) => Synthesis;
+  /**
+   * Reads what the management stack applied last (its `running` output), or undefined before its first update.
+   * @default - the stack's own outputs, through a StackReference to itself
+   */
+  readonly readApplied?: () => Promise<RunningEstate | undefined>;
   /** Loads the estate by name or path. @default loadEstate, relative to the project root */
   readonly loadEstate?: (nameOrPath: string) => Estate;
   /** @default pulumi.log */
@@ -45,6 +56,12 @@ export interface EstateStackOutputs {
   readonly clusterFingerprint?: string;
   /** Management stack: cluster name → Cluster API kubeconfig, a secret. */
   readonly kubeconfigs?: pulumi.Output<Record<string, string>>;
+  /**
+   * Management stack: what this update applies, read as a running estate: the next update judges its change against
+   * it and takes the next etcd membership step from it. A secret only so that `pulumi up` does not print it (it holds
+   * every etcd member's bootstrap); it carries no key material.
+   */
+  readonly running?: pulumi.Output<RunningEstate>;
   readonly notices: readonly string[];
 }
 
@@ -97,8 +114,12 @@ export async function estateStack(settings: StackSettings, options: EstateStackO
   const estate = (options.loadEstate ?? ((n: string) => loadEstate(n, projectRoot())))(settings.estate);
   checkNamesAgainstEstate(settings, estate.name, estate.clusters.map((c) => c.name));
   const asOf = settings.asOf ?? (options.now ?? (() => new Date()))();
-  const synthesis = (options.synthesize ?? ((e: Estate, t: Date) => synthesize(e, { asOf: t })))(estate, asOf);
-  const plan = planTarget(synthesis, { target: settings.target, releaseProtection: settings.releaseProtection, exportKubeconfigs: settings.exportKubeconfigs });
+  const management = settings.target === MANAGEMENT;
+  const applied = management ? await (options.readApplied ?? readAppliedFromOwnStack)() : undefined;
+  const synthesized = (options.synthesize ?? ((e: Estate, t: Date, b?: RunningEstate) => synthesize(e, { asOf: t, ...(b ? { base: b } : {}) })))(estate, asOf, applied);
+  const day2 = management ? stageManagement(synthesized, applied) : undefined;
+  const synthesis = day2?.synthesis ?? synthesized;
+  const plan = planTarget(synthesis, { target: settings.target, releaseProtection: settings.releaseProtection, exportKubeconfigs: settings.exportKubeconfigs, releaseObjects: day2?.releasedKeys });
 
   let identity: KubeconfigIdentity | undefined;
   let kubeconfig: pulumi.Output<string> | undefined;
@@ -110,6 +131,8 @@ export async function estateStack(settings: StackSettings, options: EstateStackO
   }
 
   for (const w of synthesis.warnings) log.warn(`estate warning ${w.rule} at ${w.path}: ${w.message}`);
+  for (const w of day2?.warnings ?? []) log.warn(`risky transition ${w.rule} at ${w.path}: ${w.message}. ${w.fix}`);
+  for (const n of day2?.notices ?? []) log.warn(n);
   for (const n of plan.notices) (n.level === 'warn' ? log.warn : log.info)(n.message);
 
   const target = new EstateTarget(settings.target, { plan, kubeconfig, clusterIdentifier: `${plan.estate}/${plan.target}` });
@@ -125,7 +148,43 @@ export async function estateStack(settings: StackSettings, options: EstateStackO
     resources: target.resourceCount,
     ...(identity ? { kubeconfigServer: identity.server, clusterFingerprint: identity.fingerprint } : {}),
     ...(plan.kind === MANAGEMENT ? { kubeconfigs: target.kubeconfigs } : {}),
-    notices: plan.notices.map((n: Notice) => `${n.level}: ${n.message}`),
+    ...(day2 ? { running: pulumi.secret(day2.running) } : {}),
+    notices: [...plan.notices.map((n: Notice) => `${n.level}: ${n.message}`), ...(day2?.notices ?? []).map((n) => `warn: ${n}`)],
+  };
+}
+
+/** What the management stack applied last: its own `running` output (undefined before its first update). */
+async function readAppliedFromOwnStack(): Promise<RunningEstate | undefined> {
+  const self = new pulumi.StackReference(`${pulumi.getOrganization()}/${pulumi.getProject()}/${pulumi.getStack()}`);
+  const details = await self.getOutputDetails('running');
+  const value = (details.secretValue ?? details.value) as RunningEstate | undefined;
+  return value && Array.isArray(value.clusters) ? value : undefined;
+}
+
+/**
+ * The management target staged for this update, judged against what it applied last: a refused transition stops the
+ * update with every problem and its fix; an etcd membership change applies its next controller step only.
+ */
+function stageManagement(synthesis: Synthesis, applied: RunningEstate | undefined): { synthesis: Synthesis; releasedKeys: readonly string[]; notices: string[]; warnings: Problem[]; running: RunningEstate } {
+  const objects = synthesis.targets.find((t) => t.name === MANAGEMENT)?.objects ?? [];
+  if (!applied) return { synthesis, releasedKeys: [], notices: [], warnings: [], running: readRunningEstate(synthesis.plan.estate, objects) };
+  const head = readRunningEstate(synthesis.plan.estate, objects);
+  const problems = validateTransition(applied, head);
+  const refused = problems.filter((p) => p.severity === ProblemSeverity.ERROR);
+  if (refused.length > 0) {
+    throw new StackConfigError(
+      `the estate cannot move from what this stack applied last to what it declares now: ${refused.length} refused transition(s):\n${refused.map((p) => `  - ${formatProblem(p)}`).join('\n')}`,
+      'fix each as it says (estate check --base-dir <last applied synthesis> shows the same), then run the update again',
+    );
+  }
+  const staged = stageEtcdProcedures(objects, applied, head);
+  const targets = synthesis.targets.map((t) => (t.name === MANAGEMENT ? { ...t, objects: staged.objects } : t));
+  return {
+    synthesis: { ...synthesis, targets },
+    releasedKeys: staged.releasedKeys,
+    notices: stageNotices(staged.stages),
+    warnings: problems.filter((p) => p.severity === ProblemSeverity.WARNING),
+    running: readRunningEstate(synthesis.plan.estate, staged.objects),
   };
 }
 

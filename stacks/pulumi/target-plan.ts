@@ -118,6 +118,11 @@ export interface TargetPlanOptions {
   readonly releaseProtection?: readonly string[];
   /** Management target: clusters whose `<cluster>-kubeconfig` Secret is exported. @default [] */
   readonly exportKubeconfigs?: readonly string[];
+  /**
+   * Keys (`apiVersion/kind/namespace/name`) of guarded objects released in this update on their own, whatever their
+   * cluster's lifecycle: an etcd member that leaves, once the API servers no longer use it. @default []
+   */
+  readonly releaseObjects?: readonly string[];
 }
 
 /** Calendar fields a promotion status carries besides the ones its type declares. */
@@ -191,7 +196,7 @@ function reportOf(cluster: ClusterPlan, lifecycle: ClusterLifecycle): ClusterRep
   };
 }
 
-function plannedObjects(objects: readonly KubeObject[], owner: (o: KubeObject) => string | undefined, lifecycles: ReadonlyMap<string, ClusterLifecycle>): PlannedObject[] {
+function plannedObjects(objects: readonly KubeObject[], owner: (o: KubeObject) => string | undefined, lifecycles: ReadonlyMap<string, ClusterLifecycle>, releaseObjects: ReadonlySet<string> = new Set()): PlannedObject[] {
   const index = indexTarget(objects);
   const seen = new Set<string>();
   return objects.map((object) => {
@@ -204,7 +209,7 @@ function plannedObjects(objects: readonly KubeObject[], owner: (o: KubeObject) =
     const rules = objectRules(object, index);
     const cluster = owner(object);
     const released = cluster !== undefined && lifecycles.get(cluster)?.protection === Protection.RELEASED;
-    const guarded = rules.guard !== undefined && !released;
+    const guarded = rules.guard !== undefined && !released && !releaseObjects.has(key);
     return { object, key, type: resourceType(object), name: logicalName(object), cluster, rules, protect: guarded, retainOnDelete: guarded };
   });
 }
@@ -239,7 +244,7 @@ export function planTarget(synthesis: Synthesis, options: TargetPlanOptions): Ta
 
   if (options.target === MANAGEMENT) {
     const target = synthesis.targets.find((t) => t.name === MANAGEMENT);
-    const objects = plannedObjects(target?.objects ?? [], managementOwner, lifecycles);
+    const objects = plannedObjects(target?.objects ?? [], managementOwner, lifecycles, new Set(options.releaseObjects ?? []));
     notices.push(...releaseNotices(lifecycles.values()));
     const retired = absent.filter((a) => a.reason === AbsenceReason.RETIRED);
     for (const promotion of [...new Set(retired.map((r) => r.promotion))].sort()) {

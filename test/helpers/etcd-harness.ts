@@ -8,10 +8,14 @@
  *   ETCD_PATHS);
  * - the initial-cluster token gets a per-run suffix, so two runs can never join each other's members.
  *
- * Every other key is written exactly as rendered. Certificates are made for the run with openssl: the cluster's etcd
- * CA, per-member server and peer certificates for the member's loopback IP, the control plane's
- * `apiserver-etcd-client` certificate, and a foreign CA with a client certificate of its own. Clients are the real
- * etcdctl over mutual TLS.
+ * Every other key is written exactly as rendered. By default the configuration is `etcdMemberConfig`'s; a test can
+ * give the one a member's bootstrap carries instead (`rendered`), and add members later (`addMember`: a joiner of a
+ * membership change, or the new machine of a replaced member) or take one away (`removeMember`: its machine goes).
+ * Joiners are declared up front (`joiners`) so their addresses are reserved and mapped in every configuration.
+ *
+ * Certificates are made for the run with openssl: the cluster's etcd CA, per-member server and peer certificates for
+ * the member's loopback IP, the control plane's `apiserver-etcd-client` certificate, and a foreign CA with a client
+ * certificate of its own. Clients are the real etcdctl over mutual TLS.
  */
 import { execFile } from 'child_process';
 import { randomBytes } from 'crypto';
@@ -75,6 +79,27 @@ export interface EtcdHarnessProps {
   readonly tracker: ProcessTracker;
   /** Candidate third octets for the loopback addresses; the first whose addresses and ports are all free is used. */
   readonly loopbackNets?: readonly number[];
+  /**
+   * The configuration each member of the plan starts with, as rendered (for example the one its bootstrap Secret
+   * carries). @default - `etcdMemberConfig(plan, member)`
+   */
+  readonly rendered?: (member: EtcdMember) => Readonly<Record<string, unknown>>;
+  /**
+   * Members that may be added later with `addMember` (joiners of a membership change): their loopback addresses are
+   * reserved with the others, and their machine addresses are mapped in every configuration. @default - none
+   */
+  readonly joiners?: readonly EtcdMember[];
+}
+
+/** One line of `etcdctl member list` (IDs stay hex strings: as JSON numbers they would lose precision). */
+export interface ListedMember {
+  readonly id: string;
+  readonly status: string;
+  /** Empty for a member that was added but has not started yet. */
+  readonly name: string;
+  readonly peerUrls: string[];
+  readonly clientUrls: string[];
+  readonly isLearner: boolean;
 }
 
 /** Replaces `from` by `to` wherever it appears as a whole address (not as part of a longer one). */
@@ -128,17 +153,17 @@ export class EtcdHarness {
     const runId = randomBytes(4).toString('hex');
     const dir = await fs.mkdtemp(path.join(os.tmpdir(), `etcd-${plan.name}-`));
     const members = plan.etcd.members;
+    const known = [...members, ...(props.joiners ?? [])].filter((m, i, all) => all.findIndex((o) => o.index === m.index) === i);
     const ports = [plan.etcd.clientPort, plan.etcd.peerPort, ETCD_METRICS_PORT];
     const candidates = props.loopbackNets ?? Array.from({ length: 40 }, (_, i) => 100 + ((process.pid + i * 7) % 150));
     let loopbackNet: number | undefined;
     for (const n of candidates) {
-      if (await canBindAll(members.flatMap((m) => ports.map((port) => ({ host: `127.0.${n}.${m.index + 1}`, port }))))) {
+      if (await canBindAll(known.flatMap((m) => ports.map((port) => ({ host: `127.0.${n}.${m.index + 1}`, port }))))) {
         loopbackNet = n;
         break;
       }
     }
-    if (loopbackNet === undefined) throw new Error(`no free 127.0.x.0/24 for ${members.length} members on ports ${ports.join(', ')}`);
-    const loopbackOf = (m: EtcdMember) => `127.0.${loopbackNet}.${m.index + 1}`;
+    if (loopbackNet === undefined) throw new Error(`no free 127.0.x.0/24 for ${known.length} members on ports ${ports.join(', ')}`);
 
     // PKI: the cluster's etcd CA, a foreign CA, the control plane's client certificate and a stranger's.
     const ca = await createCertificateAuthority(bins.openssl, path.join(dir, 'pki'), `${plan.name}-etcd`);
@@ -149,63 +174,16 @@ export class EtcdHarness {
       issueCertificate(foreignCa, { name: 'apiserver-etcd-client', commonName: 'kube-apiserver-etcd-client', organization: 'system:masters', usages: ['clientAuth'] }),
     ]);
 
-    const harnessMembers: HarnessMember[] = [];
-    await Promise.all(members.map(async (member) => {
-      const loopback = loopbackOf(member);
-      const memberDir = path.join(dir, member.name);
-      const pkiDir = path.join(memberDir, 'pki');
-      const dataDir = path.join(memberDir, 'data');
-      await fs.mkdir(pkiDir, { recursive: true, mode: 0o700 });
-      // etcd checks a connecting peer's certificate against the connection's source address. On a real network a
-      // member connects from its own address; on loopback Linux sends every member's traffic from 127.0.0.1, so the
-      // peer certificates (only those) also name 127.0.0.1.
-      const issued = await Promise.all((['server', 'peer'] as const).map((kind) => issueCertificate(ca, {
-        name: `${member.name}-${kind}`, commonName: member.name, ips: kind === 'peer' ? [loopback, LOOPBACK_SOURCE] : [loopback], usages: ['serverAuth', 'clientAuth'],
-      })));
-      const place = async (from: CertificateFiles, certPath: string, keyPath: string) => {
-        await fs.copyFile(from.cert, path.join(pkiDir, path.basename(certPath)));
-        await fs.copyFile(from.key, path.join(pkiDir, path.basename(keyPath)));
-      };
-      await place(issued[0], ETCD_PATHS.serverCertFile, ETCD_PATHS.serverKeyFile);
-      await place(issued[1], ETCD_PATHS.peerCertFile, ETCD_PATHS.peerKeyFile);
-      await fs.copyFile(ca.cert, path.join(pkiDir, path.basename(ETCD_PATHS.caFile)));
-      const paths: Record<string, string> = {
-        [ETCD_PATHS.dataDir]: dataDir,
-        [ETCD_PATHS.caFile]: path.join(pkiDir, path.basename(ETCD_PATHS.caFile)),
-        [ETCD_PATHS.serverCertFile]: path.join(pkiDir, path.basename(ETCD_PATHS.serverCertFile)),
-        [ETCD_PATHS.serverKeyFile]: path.join(pkiDir, path.basename(ETCD_PATHS.serverKeyFile)),
-        [ETCD_PATHS.peerCertFile]: path.join(pkiDir, path.basename(ETCD_PATHS.peerCertFile)),
-        [ETCD_PATHS.peerKeyFile]: path.join(pkiDir, path.basename(ETCD_PATHS.peerKeyFile)),
-      };
-
-      const rendered = etcdMemberConfig(plan, member);
-      const adapted = mapStrings(rendered, (s) => {
-        if (paths[s] !== undefined) return paths[s];
-        let out = s;
-        for (const m of members) {
-          out = replaceAddress(out, `[${m.address}]`, loopbackOf(m));
-          out = replaceAddress(out, m.address, loopbackOf(m));
-        }
-        return out;
-      }) as Record<string, unknown>;
-      adapted['initial-cluster-token'] = `${String(rendered['initial-cluster-token'])}-${runId}`;
-      const configFile = path.join(memberDir, path.basename(ETCD_PATHS.configFile));
-      await fs.writeFile(configFile, yaml.dump(adapted, { lineWidth: -1, noRefs: true }), { mode: 0o600 });
-      const host = loopback;
-      harnessMembers.push({
-        member,
-        loopback,
-        rendered,
-        config: adapted,
-        configFile,
-        dataDir,
-        clientUrl: `https://${host}:${plan.etcd.clientPort}`,
-        metricsUrl: `http://${host}:${ETCD_METRICS_PORT}`,
-      });
-    }));
-    harnessMembers.sort((a, b) => a.member.index - b.member.index);
-    return new EtcdHarness(props, dir, loopbackNet, runId, harnessMembers, { ca, foreignCa, controlPlaneClient, foreignClient });
+    const harness = new EtcdHarness(props, dir, loopbackNet, runId, [], { ca, foreignCa, controlPlaneClient, foreignClient }, known);
+    const render = props.rendered ?? ((m: EtcdMember) => etcdMemberConfig(plan, m));
+    const prepared = await Promise.all(members.map((member) => harness.prepare(member, render(member), member.name)));
+    harness.members.push(...prepared);
+    harness.members.sort((a, b) => a.member.index - b.member.index);
+    return harness;
   }
+
+  /** Members that were removed with `removeMember` (their processes are stopped again on `dispose`). */
+  public readonly retired: HarnessMember[] = [];
 
   private constructor(
     private readonly props: EtcdHarnessProps,
@@ -216,7 +194,116 @@ export class EtcdHarness {
     public readonly runId: string,
     public readonly members: HarnessMember[],
     public readonly pki: { ca: CertificateAuthority; foreignCa: CertificateAuthority; controlPlaneClient: CertificateFiles; foreignClient: CertificateFiles },
+    /** Every member whose machine address is mapped to a loopback address. */
+    private readonly known: EtcdMember[],
   ) {}
+
+  /** The loopback address that stands for a member's machine: 127.0.<net>.<index + 1>. */
+  public loopbackOf(member: Pick<EtcdMember, 'index'>): string {
+    return `127.0.${this.loopbackNet}.${member.index + 1}`;
+  }
+
+  /** Text with every known member's machine address replaced by its loopback address (URLs, initial-cluster). */
+  public toLoopback(text: string): string {
+    let out = text;
+    for (const m of this.known) {
+      out = replaceAddress(out, `[${m.address}]`, this.loopbackOf(m));
+      out = replaceAddress(out, m.address, this.loopbackOf(m));
+    }
+    return out;
+  }
+
+  /** The current member whose machine client URL (as rendered) is `url`. */
+  public memberByClientUrl(url: string): HarnessMember {
+    const found = this.members.find((m) => m.member.clientUrl === url);
+    if (!found) throw new Error(`no member with client URL ${url} (members: ${this.members.map((m) => m.member.clientUrl).join(', ')})`);
+    return found;
+  }
+
+  /**
+   * Certificates, data directory and adapted configuration file of one member machine, in `<dir>/<dirName>`. The
+   * rendered configuration is changed only in ADAPTED_KEYS: addresses, paths and the token.
+   */
+  private async prepare(member: EtcdMember, rendered: Readonly<Record<string, unknown>>, dirName: string): Promise<HarnessMember> {
+    const { plan } = this.props;
+    const ca = this.pki.ca;
+    const loopback = this.loopbackOf(member);
+    const memberDir = path.join(this.dir, dirName);
+    const pkiDir = path.join(memberDir, 'pki');
+    const dataDir = path.join(memberDir, 'data');
+    await fs.mkdir(pkiDir, { recursive: true, mode: 0o700 });
+    // etcd checks a connecting peer's certificate against the connection's source address. On a real network a
+    // member connects from its own address; on loopback Linux sends every member's traffic from 127.0.0.1, so the
+    // peer certificates (only those) also name 127.0.0.1.
+    const issued = await Promise.all((['server', 'peer'] as const).map((kind) => issueCertificate(ca, {
+      name: `${dirName}-${kind}`, commonName: member.name, ips: kind === 'peer' ? [loopback, LOOPBACK_SOURCE] : [loopback], usages: ['serverAuth', 'clientAuth'],
+    })));
+    const place = async (from: CertificateFiles, certPath: string, keyPath: string) => {
+      await fs.copyFile(from.cert, path.join(pkiDir, path.basename(certPath)));
+      await fs.copyFile(from.key, path.join(pkiDir, path.basename(keyPath)));
+    };
+    await place(issued[0], ETCD_PATHS.serverCertFile, ETCD_PATHS.serverKeyFile);
+    await place(issued[1], ETCD_PATHS.peerCertFile, ETCD_PATHS.peerKeyFile);
+    await fs.copyFile(ca.cert, path.join(pkiDir, path.basename(ETCD_PATHS.caFile)));
+    const paths: Record<string, string> = {
+      [ETCD_PATHS.dataDir]: dataDir,
+      [ETCD_PATHS.caFile]: path.join(pkiDir, path.basename(ETCD_PATHS.caFile)),
+      [ETCD_PATHS.serverCertFile]: path.join(pkiDir, path.basename(ETCD_PATHS.serverCertFile)),
+      [ETCD_PATHS.serverKeyFile]: path.join(pkiDir, path.basename(ETCD_PATHS.serverKeyFile)),
+      [ETCD_PATHS.peerCertFile]: path.join(pkiDir, path.basename(ETCD_PATHS.peerCertFile)),
+      [ETCD_PATHS.peerKeyFile]: path.join(pkiDir, path.basename(ETCD_PATHS.peerKeyFile)),
+    };
+
+    const adapted = mapStrings(rendered, (s) => (paths[s] !== undefined ? paths[s] : this.toLoopback(s))) as Record<string, unknown>;
+    adapted['initial-cluster-token'] = `${String(rendered['initial-cluster-token'])}-${this.runId}`;
+    const configFile = path.join(memberDir, path.basename(ETCD_PATHS.configFile));
+    await fs.writeFile(configFile, yaml.dump(adapted, { lineWidth: -1, noRefs: true }), { mode: 0o600 });
+    return {
+      member,
+      loopback,
+      rendered,
+      config: adapted,
+      configFile,
+      dataDir,
+      clientUrl: `https://${loopback}:${plan.etcd.clientPort}`,
+      metricsUrl: `http://${loopback}:${ETCD_METRICS_PORT}`,
+    };
+  }
+
+  /**
+   * A new member machine (a joiner, or a replacement of a removed member) with its own certificates, an empty data
+   * directory and `rendered` as its configuration. Starts nothing.
+   */
+  public async addMember(member: EtcdMember, rendered: Readonly<Record<string, unknown>>): Promise<HarnessMember> {
+    if (this.members.some((m) => m.member.name === member.name)) throw new Error(`${member.name} already has a machine: remove it first`);
+    if (!this.known.some((m) => m.index === member.index && m.address === member.address)) this.known.push(member);
+    const earlier = this.retired.filter((m) => m.member.name === member.name).length;
+    const added = await this.prepare(member, rendered, earlier === 0 ? member.name : `${member.name}.${earlier + 1}`);
+    this.members.push(added);
+    this.members.sort((a, b) => a.member.index - b.member.index);
+    return added;
+  }
+
+  /** The member's machine goes: its process is stopped (if still running) and its data directory deleted. */
+  public async removeMember(member: HarnessMember, graceMs?: number): Promise<void> {
+    await member.process?.stop(graceMs);
+    if (member.process?.running) throw new Error(`${member.member.name} (pid ${member.process.pid}) did not stop`);
+    await fs.rm(member.dataDir, { recursive: true, force: true });
+    const at = this.members.indexOf(member);
+    if (at >= 0) this.members.splice(at, 1);
+    this.retired.push(member);
+  }
+
+  /** `etcdctl member list`, parsed. */
+  public async memberList(options: { endpoints?: HarnessMember[]; commandTimeoutMs?: number } = {}): Promise<ListedMember[]> {
+    const r = await this.etcdctl(['member', 'list'], options);
+    if (r.code !== 0) throw new Error(`etcdctl member list failed (${r.code}): ${r.stderr}`);
+    return r.stdout.split('\n').filter((l) => l.trim() !== '').map((line) => {
+      const [id, status, name, peers, clients, learner] = line.split(', ').map((f) => f.trim());
+      const urls = (f: string | undefined) => (f ?? '').split(',').filter(Boolean);
+      return { id, status, name, peerUrls: urls(peers), clientUrls: urls(clients), isLearner: learner === 'true' };
+    });
+  }
 
   public get plan(): ClusterPlan {
     return this.props.plan;
@@ -373,7 +460,7 @@ export class EtcdHarness {
 
   /** Stops every member and removes the run directory. */
   public async dispose(): Promise<void> {
-    await this.stop();
-    if (this.members.every((m) => !m.process?.running)) await fs.rm(this.dir, { recursive: true, force: true });
+    await this.stop([...this.members, ...this.retired]);
+    if ([...this.members, ...this.retired].every((m) => !m.process?.running)) await fs.rm(this.dir, { recursive: true, force: true });
   }
 }

@@ -34,3 +34,20 @@ export function cloudInitFiles(cloudConfig: string): Record<string, { content: s
   const doc = yaml.load(cloudConfig) as { write_files: { path: string; content: string; permissions?: string }[] };
   return Object.fromEntries(doc.write_files.map((f) => [f.path, f]));
 }
+
+/** A Cluster API reference to a template: `{apiGroup, kind, name}`, with the dotted path it was read from. */
+export interface TemplateRef {
+  readonly path: string;
+  readonly apiGroup: string;
+  readonly kind: string;
+  readonly name: string;
+}
+
+/** The template refs of a MachineDeployment (infrastructure, bootstrap) or KubeadmControlPlane (infrastructure). */
+export function templateRefsOf(o: KubeObject): TemplateRef[] {
+  const paths = ['spec.template.spec.infrastructureRef', 'spec.template.spec.bootstrap.configRef', 'spec.machineTemplate.spec.infrastructureRef'];
+  return paths.flatMap((path) => {
+    const ref = field<{ apiGroup: string; kind: string; name: string } | undefined>(o, path);
+    return ref ? [{ path, apiGroup: ref.apiGroup, kind: ref.kind, name: ref.name }] : [];
+  });
+}

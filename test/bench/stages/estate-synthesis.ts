@@ -4,14 +4,15 @@
  *  ours:     constructs (buildEstate) -> synthesize(estate, {asOf}) (validate, plan, cdk8s ApiObjects, resolve)
  *            -> synthesisFiles -> writeFiles
  *  baseline: the same clusters as plain ClusterPlan data -> renderClusterManagementObjects (a pure function over
- *            plain data) -> keys in the order cdk8s writes them -> targetFiles -> writeFiles (the same writer)
+ *            plain data) -> keys in the order cdk8s writes them -> templates named after their content
+ *            (nameTemplatesByContent, as synthesis does) -> targetFiles -> writeFiles (the same writer)
  *
  * Both write to a fresh folder; the baseline's files must be byte-identical to ours (ours alone writes the
  * `estate.json` summary), or the stage fails rather than report a comparison of different work.
  */
 import {
-  canonicalObject, MANAGEMENT_TARGET, SUMMARY_FILE, renderClusterManagementObjects, synthesisFiles, synthesize, targetFiles,
-  writeFiles,
+  canonicalObject, MANAGEMENT_TARGET, nameTemplatesByContent, SUMMARY_FILE, renderClusterManagementObjects, synthesisFiles, synthesize,
+  targetFiles, writeFiles,
 } from '../../../constructs/internal';
 import { buildClusterPlans, buildEstate, EstateSpec, estateSpec } from '../generate-estate';
 import { Pipeline, runComparison } from '../harness/comparison';
@@ -29,7 +30,7 @@ export const estateSynthesis: Stage = {
       description: DESCRIPTION,
       pipelines: {
         ours: 'constructs + synthesize + synthesisFiles + writeFiles',
-        baseline: 'plain ClusterPlan + renderClusterManagementObjects + targetFiles + writeFiles',
+        baseline: 'plain ClusterPlan + renderClusterManagementObjects + nameTemplatesByContent + targetFiles + writeFiles',
       },
       prepare: (size) => estateSpec(size),
       oursOnlyFiles: [SUMMARY_FILE],
@@ -51,7 +52,7 @@ export const oursPipeline: Pipeline<EstateSpec> = (spec, r, outDir) => {
 /** The baseline: the same clusters as plain plans, rendered by the same pure function, written by the same writer. */
 export const baselinePipeline: Pipeline<EstateSpec> = (spec, r, outDir) => {
   const plans = r.phase('plan', () => buildClusterPlans(spec));
-  const objects = r.phase('render', () => plans.flatMap((plan) => renderClusterManagementObjects(plan, spec.name).map((o) => canonicalObject(o))));
+  const objects = r.phase('render', () => nameTemplatesByContent(plans.flatMap((plan) => renderClusterManagementObjects(plan, spec.name).map((o) => canonicalObject(o)))));
   const files = r.phase('files', () => targetFiles(MANAGEMENT_TARGET, objects));
   r.phase('write', () => writeFiles(outDir, files));
   return { objects: objects.length, files: files.length };

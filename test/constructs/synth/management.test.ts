@@ -188,7 +188,7 @@ describe('labelled node pools', () => {
       const roles = Object.keys(machineLabels).filter((k) => k.startsWith('node-role.kubernetes.io/'));
       expect(roles).toHaveLength(1);
       expect(machineLabels['node.cluster.x-k8s.io/pool']).toBe(pool);
-      const template = theObject(objects, 'KubeadmConfigTemplate', md.metadata.name, md.metadata.namespace);
+      const template = theObject(objects, 'KubeadmConfigTemplate', field<string>(md, 'spec.template.spec.bootstrap.configRef.name'), md.metadata.namespace);
       const kubeletArgs = argMap(field(template, 'spec.template.spec.joinConfiguration.nodeRegistration.kubeletExtraArgs'));
       const nodeLabels = Object.fromEntries(kubeletArgs['node-labels'].split(',').map((kv) => kv.split('=')));
       expect(nodeLabels['topology.kubernetes.io/zone']).toBe(field(md, 'spec.template.spec.failureDomain'));
@@ -199,7 +199,8 @@ describe('labelled node pools', () => {
   });
 
   test('the charging gateway pool is tainted and labelled for long-lived connections', () => {
-    const template = theObject(objects, 'KubeadmConfigTemplate', 'charging-sh1-gateway-sh1-a');
+    const md = theObject(objects, 'MachineDeployment', 'charging-sh1-gateway-sh1-a');
+    const template = theObject(objects, 'KubeadmConfigTemplate', field<string>(md, 'spec.template.spec.bootstrap.configRef.name'));
     expect(field(template, 'spec.template.spec.joinConfiguration.nodeRegistration.taints')).toEqual([{ key: 'cluster-estate.io/dedicated', value: 'gateway', effect: 'NoSchedule' }]);
     const labels = argMap(field(template, 'spec.template.spec.joinConfiguration.nodeRegistration.kubeletExtraArgs'))['node-labels'];
     expect(labels).toContain('cluster-estate.io/connection-tier=long-lived');

@@ -60,6 +60,49 @@ describe('estate diff of day-2 changes', () => {
     expect(json.transitions.refused[0]).toEqual(expect.objectContaining({ path: expect.any(String), rule: expect.any(String), fix: expect.any(String), severity: 'error' }));
   });
 
+  test('a bigger instance model for the gateway pool: new content-named templates, MachineDeployments repointed, 12 machines to roll', () => {
+    const { base, head } = sides((e) => {
+      const pool = charging(e).nodePools.find((p) => p.name === 'gateway')!;
+      Object.assign(pool, { instance: { ...pool.instance, model: 'gw-xlarge', vcpu: pool.instance.vcpu * 2 } });
+    });
+    const report = diffSnapshots(base, head);
+    const by = (action: string, kind: RegExp) => report.changes.filter((c) => c.action === action && kind.test(c.ref.kind)).map((c) => c.ref.name).sort();
+    expect(by('create', /Template$/)).toHaveLength(6);
+    expect(by('delete', /Template$/)).toHaveLength(6);
+    expect(by('update', /^MachineDeployment$/)).toEqual(['charging-sh1-gateway-sh1-a', 'charging-sh1-gateway-sh1-b', 'charging-sh1-gateway-sh1-c']);
+    expect(report.changes.filter((c) => c.destructive || c.action === 'replace')).toEqual([]);
+    // Each repointed MachineDeployment names a template that the head creates: nothing references a deleted one.
+    const created = new Set(by('create', /Template$/));
+    for (const c of report.changes.filter((x) => x.ref.kind === 'MachineDeployment')) {
+      for (const f of c.fields) expect(created.has(String(f.after))).toBe(true);
+    }
+    const impact = report.operationalImpact!;
+    expect(impact.machinesReplaced).toBe(12);
+    expect(impact.machineRollouts.every((r) => r.part === 'pool' && r.pool === 'gateway' && /^instance model \S+ -> gw-xlarge$/.test(r.reasons[0]))).toBe(true);
+    const md = renderMarkdown(report);
+    expect(md).toContain('· 12 machines to roll ·');
+    expect(md).toMatch(/\| charging-sh1 \| pool gateway · sh1-a \| 4 \| instance model \S+ -> gw-xlarge \| 1 \/ 0 \|/);
+  });
+
+  test('a Kubernetes upgrade of one wave: the control plane rolls, listed by wave', () => {
+    const { base, head } = sides((e) => {
+      const c = e.clusters.find((x) => x.name === 'trade-hz1')!;
+      Object.assign(c, { kubernetesVersion: 'v1.32.1' });
+      for (const pool of c.nodePools) {
+        const p = pool as unknown as { props: Record<string, unknown> };
+        p.props = { ...p.props, kubernetesVersion: 'v1.31.4' };
+      }
+    });
+    const report = diffSnapshots(base, head);
+    expect(report.transitions!.refused).toEqual([]);
+    const md = renderMarkdown(report);
+    const replicas = report.operationalImpact!.machineRollouts[0].machines;
+    expect(replicas).toBeGreaterThanOrEqual(3);
+    expect(md).toContain(`| trade-hz1 | control plane | ${replicas} | Kubernetes v1.31.4 -> v1.32.1 | 1 / 0 |`);
+    expect(md).toContain(`· ${replicas} machines to roll ·`);
+    expect(md).toContain('- wave 0: `trade-hz1` (control plane v1.31.4 → v1.32.1)');
+  });
+
   test('a change that only scales a pool says "no machines replaced"', () => {
     const { base, head } = sides((e) => {
       const pool = charging(e).nodePools[0] as unknown as { props: Record<string, unknown> };

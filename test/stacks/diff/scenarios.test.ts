@@ -7,6 +7,8 @@ import * as path from 'path';
 import { referenceEstate } from '../../../stacks/estates';
 import { ChangeAction, DiffReport, diffSnapshots, ObjectChange, PolicyFindings, renderJson, renderMarkdown, renderText, reportCounts, Snapshot } from '../../../stacks/diff';
 import { REFERENCE_TIMES } from '../../helpers/reference';
+import { INSTANCE_TYPES } from '../../../stacks/estates/instance-types';
+import { withPoolInstance } from '../../helpers/revisions';
 import { appTarget, goldenEstate, side, withEtcdMembers, withNodePool, withoutCluster } from './fixtures';
 
 const T = REFERENCE_TIMES.dormantBefore;
@@ -20,6 +22,8 @@ function referenceSide(asOf: Date): Snapshot {
 }
 
 const summarizeChanges = (changes: readonly ObjectChange[]) => changes.map((c) => `${c.action} ${c.ref.kind} ${c.ref.name}${c.destructive ? ' !' : ''}`);
+/** Template names end in a hash of their content (`<owner>-<10 hex digits>`): shown here as `<owner>-<hash>`. */
+const withoutHash = (summary: string) => summary.replace(/-[0-9a-f]{10}$/, '-<hash>');
 const management = (report: DiffReport) => report.changes.filter((c) => c.target === 'management');
 const stack = (report: DiffReport, target: string) => report.stacks.find((s) => s.target === target)!;
 
@@ -34,8 +38,8 @@ function expectNoSecretsIn(report: DiffReport): void {
 describe('estate diff on revisions of the reference estate', () => {
   test('adding a node pool creates its MachineDeployments, templates and health check, and adds its capacity', () => {
     const report = diffSnapshots(referenceSide(T), side(withNodePool(), T));
-    expect(summarizeChanges(report.changes).sort()).toEqual([
-      ...['a', 'b', 'c'].flatMap((z) => [`create KubeadmConfigTemplate trade-hz1-batch-hz1-${z}`, `create MachineDeployment trade-hz1-batch-hz1-${z}`, `create Metal3MachineTemplate trade-hz1-batch-hz1-${z}`]),
+    expect(summarizeChanges(report.changes).map(withoutHash).sort()).toEqual([
+      ...['a', 'b', 'c'].flatMap((z) => [`create KubeadmConfigTemplate trade-hz1-batch-hz1-${z}-<hash>`, `create MachineDeployment trade-hz1-batch-hz1-${z}`, `create Metal3MachineTemplate trade-hz1-batch-hz1-${z}-<hash>`]),
       'create MachineHealthCheck trade-hz1-batch',
     ].sort());
     expect(reportCounts(report)).toMatchObject({ stacksChanged: 1, create: 10, update: 0, replace: 0, delete: 0, destructive: 0 });
@@ -69,6 +73,26 @@ describe('estate diff on revisions of the reference estate', () => {
     expect(report.capacity!.total.delta.machines).toBe(2);
     expect(report.topology[0].children[0].children[0].children.map((n) => [n.name, n.status])).toEqual([['etcd', 'changed'], ['control plane', 'changed']]);
     expectNoSecretsIn(report);
+  });
+
+  test('a new instance model for a pool: new content-named templates, the MachineDeployments repointed, the old templates deleted', () => {
+    // What the change is made of, object by object. (How the comment presents it, as machines that roll rather than
+    // templates created and deleted, is the report's business; these are the objects Pulumi applies.)
+    const report = diffSnapshots(referenceSide(T), side(withPoolInstance('trade-hz1', 'ingress', { ...INSTANCE_TYPES.ingress, model: 'c7.8xlarge', vcpu: 32, memoryGiB: 64 }), T));
+    const zones = ['hz1-a', 'hz1-b', 'hz1-c'];
+    expect(summarizeChanges(report.changes).map(withoutHash).sort()).toEqual([
+      ...zones.flatMap((z) => ['create', 'delete'].flatMap((action) => [`${action} KubeadmConfigTemplate trade-hz1-ingress-${z}-<hash>`, `${action} Metal3MachineTemplate trade-hz1-ingress-${z}-<hash>`])),
+      ...zones.map((z) => `update MachineDeployment trade-hz1-ingress-${z}`),
+    ].sort());
+    // Each MachineDeployment changes only where it points, which is what makes Cluster API roll its machines.
+    for (const md of report.changes.filter((c) => c.ref.kind === 'MachineDeployment')) {
+      expect(md.fields.map((f) => f.path)).toEqual(['spec.template.spec.bootstrap.configRef.name', 'spec.template.spec.infrastructureRef.name']);
+      const created = report.changes.filter((c) => c.action === ChangeAction.CREATE && c.ref.name.startsWith(`${md.ref.name}-`)).map((c) => c.ref.name).sort();
+      expect(md.fields.map((f) => f.after).sort()).toEqual(created);
+    }
+    // Nothing is replaced under the same name, nothing destroyed: old templates go once nothing references them.
+    expect(reportCounts(report)).toMatchObject({ create: 6, update: 3, replace: 0, delete: 6, destructive: 0 });
+    expect(report.capacity!.total.delta).toMatchObject({ machines: 0, vcpu: 6 * 16 });
   });
 
   test('removing a daily cluster deletes its objects and calls out the cluster, control plane, etcd members and namespace as destructive', () => {

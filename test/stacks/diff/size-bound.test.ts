@@ -11,8 +11,20 @@ describe('size bound', () => {
     const head = snapshotFromFiles(synthesisFiles(synthesize(buildEstate(changedEstateSpec(spec)), { asOf: spec.asOf })));
     const report = diffSnapshots(base, head);
     const counts = reportCounts(report);
-    expect(counts.update).toBe(450); // three ingress MachineDeployments per cluster
-    // New images on machine templates and provider machines replace them (templates are immutable), etcd members included.
+    const bareMetal = spec.clusters.filter((c) => c.idc.provider === 'metal3');
+    const zones = (c: (typeof spec.clusters)[number]) => c.idc.zones.length;
+    const bareMetalDeployments = bareMetal.reduce((n, c) => n + c.pools.length * zones(c), 0);
+    const ingressDeployments = spec.clusters.reduce((n, c) => n + zones(c), 0);
+    // The new image gives every bare-metal machine template (pools and control planes) a new content name: the new
+    // templates are created, the old ones deleted, and every bare-metal MachineDeployment and control plane repointed.
+    expect(counts.create).toBe(bareMetalDeployments + bareMetal.length);
+    expect(counts.delete).toBe(bareMetalDeployments + bareMetal.length);
+    // Updated: every bare-metal MachineDeployment (repointed; its ingress ones scaled too), the other clusters' ingress
+    // MachineDeployments (one more machine per zone), every bare-metal control plane (repointed).
+    const otherIngress = ingressDeployments - bareMetal.reduce((n, c) => n + zones(c), 0);
+    expect(counts.update).toBe(bareMetalDeployments + otherIngress + bareMetal.length);
+    // The etcd members' provider machines are not templates: a new image replaces them, which is destructive.
+    expect(counts.replace).toBe(bareMetal.reduce((n, c) => n + c.etcdMembers, 0));
     expect(counts.replace).toBeGreaterThan(100);
     expect(counts.destructive).toBeGreaterThan(0);
 
@@ -21,7 +33,8 @@ describe('size bound', () => {
     const lines = md.split('\n');
     expect(lines[0]).toBe('<!-- cluster-estate:estate-diff estate=bench -->');
     expect(lines[3]).toMatch(/^\*\*1 stack changes · [\d,]+ destructive · [\d,]+ replaced · [\d,]+ machines to roll · capacity \+[\d,]+ nodes/);
-    expect(md).toContain(`| management | 0 | ${counts.update.toLocaleString('en-US')} | **${counts.replace.toLocaleString('en-US')}** | 0 |`);
+    const n = (x: number) => x.toLocaleString('en-US');
+    expect(md).toContain(`| management | ${n(counts.create)} | ${n(counts.update)} | **${n(counts.replace)}** | **${n(counts.delete)}** |`);
     expect(md).toContain('### Destructive changes');
     expect(md).toContain('### Capacity and promotion');
     expect(md).toMatch(/> \*\*Details cut:\*\* [\d,]+ changed objects are not shown to keep this comment under 60,000 characters/);

@@ -1,6 +1,7 @@
 import { KubeObject, MANAGEMENT_TARGET, synthesize } from '../../../constructs';
 import { referenceEstate } from '../../../stacks/estates';
 import { EstateStackOutputs, estateStack } from '../../../stacks/pulumi';
+import { templateRefsOf } from '../../helpers/objects';
 import { REFERENCE_TIMES, referenceSynthesis } from '../../helpers/reference';
 import { capiKubeconfigSecrets, CLIENT_KEY, managementSettings, MANAGEMENT_KUBECONFIG, referenceEndpoint, testOptions, TOKEN } from './helpers/fixtures';
 import { MockRun, plainStrings, RecordedResource, runMocked, secretValues, unwrapSecrets } from './helpers/mock-runtime';
@@ -77,11 +78,16 @@ describe('the management stack of the reference estate', () => {
     }
   });
 
-  test('namespaces come first: every object depends on its own Namespace and nothing else', () => {
+  test('namespaces come first: every object depends on its own Namespace, MachineDeployments and control planes on their templates too', () => {
     for (const o of objects) {
       const r = resourceOf(o);
-      if (o.kind === 'Namespace') expect(r.dependencies).toEqual([]);
-      else expect(r.dependencies).toEqual([one('kubernetes:core/v1:Namespace', `Namespace/${o.metadata.namespace}`).urn]);
+      if (o.kind === 'Namespace') {
+        expect(r.dependencies).toEqual([]);
+        continue;
+      }
+      const templates = templateRefsOf(o).map((ref) => resourceOf(objects.find((t) => t.kind === ref.kind && t.metadata.name === ref.name && t.metadata.namespace === o.metadata.namespace)!).urn);
+      if (o.kind === 'MachineDeployment' || o.kind === 'KubeadmControlPlane') expect(templates.length).toBeGreaterThan(0);
+      expect(r.dependencies).toEqual([one('kubernetes:core/v1:Namespace', `Namespace/${o.metadata.namespace}`).urn, ...templates].sort());
     }
   });
 

@@ -95,3 +95,44 @@ describe('tiers and dependencies', () => {
     expect(objectRules(obj('v1', 'ConfigMap', 'x', 'kube-system'), index).dependsOn).toEqual([]);
   });
 });
+
+describe('machine templates come before the objects that reference them', () => {
+  const ns = obj('v1', 'Namespace', 'c');
+  const infra = obj('infrastructure.cluster.x-k8s.io/v1beta1', 'Metal3MachineTemplate', 'c-general-a-0123456789', 'c');
+  const bootstrap = obj('bootstrap.cluster.x-k8s.io/v1beta2', 'KubeadmConfigTemplate', 'c-general-a-9876543210', 'c');
+  const cpTemplate = obj('infrastructure.cluster.x-k8s.io/v1beta1', 'Metal3MachineTemplate', 'c-control-plane-abcdef0123', 'c');
+  const unused = obj('infrastructure.cluster.x-k8s.io/v1beta1', 'Metal3MachineTemplate', 'c-general-a-old', 'c');
+  const md = obj('cluster.x-k8s.io/v1beta2', 'MachineDeployment', 'c-general-a', 'c', {
+    spec: { template: { spec: {
+      infrastructureRef: { apiGroup: 'infrastructure.cluster.x-k8s.io', kind: 'Metal3MachineTemplate', name: infra.metadata.name },
+      bootstrap: { configRef: { apiGroup: 'bootstrap.cluster.x-k8s.io', kind: 'KubeadmConfigTemplate', name: bootstrap.metadata.name } },
+    } } },
+  });
+  const kcp = obj('controlplane.cluster.x-k8s.io/v1beta2', 'KubeadmControlPlane', 'c-control-plane', 'c', {
+    spec: { machineTemplate: { spec: { infrastructureRef: { apiGroup: 'infrastructure.cluster.x-k8s.io', kind: 'Metal3MachineTemplate', name: cpTemplate.metadata.name } } } },
+  });
+  const index = indexTarget([ns, infra, bootstrap, cpTemplate, unused, md, kcp]);
+  const key = (o: KubeObject) => `${o.apiVersion}/${o.kind}/${o.metadata.namespace ?? ''}/${o.metadata.name}`;
+
+  test('referenced templates form their own tier, after namespaces, and depend on their namespace only', () => {
+    for (const t of [infra, bootstrap, cpTemplate]) expect(objectRules(t, index)).toMatchObject({ tier: Tier.TEMPLATES, dependsOn: [key(ns)] });
+    // A template nothing references (one the update leaves behind, say) is an ordinary object.
+    expect(objectRules(unused, index)).toMatchObject({ tier: Tier.OBJECTS, dependsOn: [key(ns)] });
+  });
+
+  test('a MachineDeployment depends on both its templates, a KubeadmControlPlane on its machine template', () => {
+    expect(objectRules(md, index)).toMatchObject({ tier: Tier.OBJECTS, dependsOn: [key(ns), key(infra), key(bootstrap)] });
+    expect(objectRules(kcp, index)).toMatchObject({ tier: Tier.OBJECTS, dependsOn: [key(ns), key(cpTemplate)] });
+  });
+
+  test('v1beta1 refs (apiVersion instead of apiGroup) count; refs to templates outside the target or in another namespace add nothing', () => {
+    const v1beta1 = obj('controlplane.cluster.x-k8s.io/v1beta1', 'KubeadmControlPlane', 'c-control-plane', 'c', {
+      spec: { machineTemplate: { infrastructureRef: { apiVersion: 'infrastructure.cluster.x-k8s.io/v1beta1', kind: 'Metal3MachineTemplate', name: cpTemplate.metadata.name } } },
+    });
+    expect(objectRules(v1beta1, indexTarget([ns, cpTemplate, v1beta1])).dependsOn).toEqual([key(ns), key(cpTemplate)]);
+    expect(objectRules(md, indexTarget([ns, md])).dependsOn).toEqual([key(ns)]);
+    const elsewhere = { ...infra, metadata: { ...infra.metadata, namespace: 'other' } };
+    expect(objectRules(md, indexTarget([ns, elsewhere, md])).dependsOn).toEqual([key(ns)]);
+    expect(objectRules(elsewhere, indexTarget([ns, elsewhere, md])).tier).toBe(Tier.OBJECTS);
+  });
+});

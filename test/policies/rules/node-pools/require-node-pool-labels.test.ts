@@ -6,8 +6,11 @@ import { judge, messages } from '../../fixtures/judge';
 const NAME = 'ops-nx1-general-cn-northwest-1a';
 const setup = () => {
   const objects = clusterManagementObjects('ops-nx1');
-  const kubelet = () => (pick(objects, 'KubeadmConfigTemplate', NAME) as any).spec.template.spec.joinConfiguration.nodeRegistration.kubeletExtraArgs[0];
-  return { objects, md: pick(objects, 'MachineDeployment', NAME) as any, kubelet };
+  const md = pick(objects, 'MachineDeployment', NAME) as any;
+  // The KubeadmConfigTemplate is named after its content: found through the MachineDeployment's ref.
+  const template = md.spec.template.spec.bootstrap.configRef.name as string;
+  const kubelet = () => (pick(objects, 'KubeadmConfigTemplate', template) as any).spec.template.spec.joinConfiguration.nodeRegistration.kubeletExtraArgs[0];
+  return { objects, md, template, kubelet };
 };
 
 describe('require-node-pool-labels', () => {
@@ -29,9 +32,9 @@ describe('require-node-pool-labels', () => {
   });
 
   test('a kubelet that does not set the zone is a violation', () => {
-    const { objects, md, kubelet } = setup();
+    const { objects, md, template, kubelet } = setup();
     kubelet().value = kubelet().value.replace(',topology.kubernetes.io/zone=cn-northwest-1a', '');
-    expect(messages(judge(requireNodePoolLabels, md, { target: objects }))).toEqual([`the kubelet of KubeadmConfigTemplate ${NAME} does not set topology.kubernetes.io/zone (--node-labels)`]);
+    expect(messages(judge(requireNodePoolLabels, md, { target: objects }))).toEqual([`the kubelet of KubeadmConfigTemplate ${template} does not set topology.kubernetes.io/zone (--node-labels)`]);
   });
 
   test('a zone label that is not the failure domain is a violation', () => {
@@ -47,12 +50,13 @@ describe('require-node-pool-labels', () => {
   });
 
   test('a missing KubeadmConfigTemplate is a violation', () => {
-    const { objects, md } = setup();
-    expect(messages(judge(requireNodePoolLabels, md, { target: objects.filter((o) => o.kind !== 'KubeadmConfigTemplate') }))).toEqual([`the KubeadmConfigTemplate ${NAME} it bootstraps from is not in the target`]);
+    const { objects, md, template } = setup();
+    expect(template).toMatch(new RegExp(`^${NAME}-[0-9a-f]{10}$`));
+    expect(messages(judge(requireNodePoolLabels, md, { target: objects.filter((o) => o.kind !== 'KubeadmConfigTemplate') }))).toEqual([`the KubeadmConfigTemplate ${template} it bootstraps from is not in the target`]);
   });
 
   test('the required kubelet labels are configurable', () => {
-    const { objects, md } = setup();
-    expect(messages(judge(requireNodePoolLabels, md, { target: objects, config: { kubeletLabels: ['example.com/rack'] } }))).toEqual([`the kubelet of KubeadmConfigTemplate ${NAME} does not set example.com/rack (--node-labels)`]);
+    const { objects, md, template } = setup();
+    expect(messages(judge(requireNodePoolLabels, md, { target: objects, config: { kubeletLabels: ['example.com/rack'] } }))).toEqual([`the kubelet of KubeadmConfigTemplate ${template} does not set example.com/rack (--node-labels)`]);
   });
 });

@@ -157,6 +157,8 @@ export function collectingLog(): StackLog & { readonly lines: string[] } {
 export function testOptions(clusters: string[] = [], extra: Omit<Partial<EstateStackOptions>, 'log'> = {}): EstateStackOptions & { log: ReturnType<typeof collectingLog> } {
   return {
     synthesize: (estate: Estate, asOf: Date) => withClusterTargets(estate.name === 'reference' ? referenceSynthesis(asOf) : synthesize(estate, { asOf }), clusters),
+    // A stack that has never been applied; the day-2 tests give what a stack applied before.
+    readApplied: async () => undefined,
     ...extra,
     log: collectingLog(),
   };

@@ -23,6 +23,8 @@ export interface RecordedResource {
   readonly id?: string;
   readonly protect: boolean;
   readonly retainOnDelete: boolean;
+  /** Whether the program asked for deleteBeforeReplace (false for reads). */
+  readonly deleteBeforeReplace: boolean;
   readonly ignoreChanges: readonly string[];
   readonly dependencies: readonly string[];
   readonly inputs: Record<string, unknown>;
@@ -68,7 +70,9 @@ export async function runMocked<T>(program: () => Promise<T>, options: MockRunOp
   await pulumi.runtime.setMocks({
     newResource(args: pulumi.runtime.MockResourceArgs): pulumi.runtime.MockResourceResult {
       if (args.type === 'pulumi:pulumi:StackReference') {
-        const fixture = options.stackReferences?.[args.name];
+        // The stack's own reference (what it applied last) reads as a stack never updated, unless a test gives it.
+        const own: StackReferenceFixture | undefined = args.name === `organization/${PROJECT}/${stack}` ? { outputs: {} } : undefined;
+        const fixture = options.stackReferences?.[args.name] ?? own;
         if (!fixture) throw new Error(`unknown stack ${args.name}`);
         return { id: args.name, state: { name: args.name, outputs: fixture.outputs, secretOutputNames: fixture.secretOutputNames ?? [] } };
       }
@@ -82,7 +86,7 @@ export async function runMocked<T>(program: () => Promise<T>, options: MockRunOp
     call: (args: pulumi.runtime.MockCallArgs) => {
       throw new Error(`unexpected invoke ${args.token}: the program must not need a provider function`);
     },
-  }, PROJECT, stack, options.preview ?? true);
+  }, PROJECT, stack, options.preview ?? true, 'organization');
   pulumi.runtime.setAllConfig(options.config ?? {}, options.secretKeys ?? []);
 
   const monitor = pulumi.runtime.getMonitor() as unknown as Record<string, (req: never, cb: (err: unknown, resp: unknown) => void) => unknown>;
@@ -93,7 +97,7 @@ export async function runMocked<T>(program: () => Promise<T>, options: MockRunOp
   const outputs = monitor.registerResourceOutputs.bind(monitor);
   type Req = {
     getType(): string; getName(): string; getParent(): string; getProvider(): string; getCustom?(): boolean;
-    getProtect?(): boolean | undefined; getRetainondelete?(): boolean | undefined; getIgnorechangesList?(): string[];
+    getProtect?(): boolean | undefined; getRetainondelete?(): boolean | undefined; getDeletebeforereplace?(): boolean; getIgnorechangesList?(): string[];
     getDependenciesList(): string[]; getObject?(): { toJavaScript(): unknown }; getProperties?(): { toJavaScript(): unknown }; getId?(): string;
   };
   monitor.registerResource = ((req: Req, cb: (err: unknown, resp: { getUrn(): string } | undefined) => void) => register(req as never, (err, resp) => {
@@ -101,6 +105,7 @@ export async function runMocked<T>(program: () => Promise<T>, options: MockRunOp
       recorded.push({
         urn: (resp as { getUrn(): string }).getUrn(), type: req.getType(), name: req.getName(), parent: req.getParent(), provider: req.getProvider(),
         custom: req.getCustom!(), read: false, protect: req.getProtect!() ?? false, retainOnDelete: req.getRetainondelete!() ?? false,
+        deleteBeforeReplace: req.getDeletebeforereplace!() ?? false,
         ignoreChanges: req.getIgnorechangesList!(), dependencies: [...req.getDependenciesList()].sort(), inputs: plain(req.getObject!()),
       });
     }
@@ -110,7 +115,7 @@ export async function runMocked<T>(program: () => Promise<T>, options: MockRunOp
     if (!err && resp) {
       recorded.push({
         urn: (resp as { getUrn(): string }).getUrn(), type: req.getType(), name: req.getName(), parent: req.getParent(), provider: req.getProvider(),
-        custom: true, read: true, id: req.getId!(), protect: false, retainOnDelete: false, ignoreChanges: [],
+        custom: true, read: true, id: req.getId!(), protect: false, retainOnDelete: false, deleteBeforeReplace: false, ignoreChanges: [],
         dependencies: [...req.getDependenciesList()].sort(), inputs: plain(req.getProperties!()),
       });
     }
