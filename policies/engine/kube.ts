@@ -381,6 +381,30 @@ export function podTemplatesIn(target: TargetView, namespace: string | undefined
   return out;
 }
 
+/** True for a Pod that no controller owns: written by hand, not made by a Deployment, Job or other controller. */
+export function isBarePod(object: KubeObject): boolean {
+  if (object.kind !== 'Pod') return false;
+  const owners = asArray(field(object, 'metadata.ownerReferences'));
+  for (let i = 0; i < owners.length; i++) if (field(owners[i], 'controller') === true) return false;
+  return true;
+}
+
+/** A container that serves traffic: it exposes a port or has a readiness probe. */
+export function servesTraffic(container: Json): boolean {
+  return asArray(container.ports).length > 0 || isObject(container.readinessProbe);
+}
+
+/**
+ * Why a Pod is not judged as the pods of long-running workloads are (undefined when it is: a bare Pod that serves by
+ * its own spec, as one behind a Service does). A controller's Pods are judged on the controller's template.
+ */
+export function whyPodIsNotJudged(pod: KubeObject, template: PodTemplate): string | undefined {
+  if (!isBarePod(pod)) return 'a controller owns the Pod: its template is judged on the controller';
+  const refs = containersOf(template.spec);
+  for (let i = 0; i < refs.length; i++) if (refs[i].role === 'main' && servesTraffic(refs[i].container)) return undefined;
+  return 'a bare Pod that serves nothing (no container port, no readiness probe)';
+}
+
 // ---------------------------------------------------------------------------------------------------------------
 // Quantities, durations, images
 

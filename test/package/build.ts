@@ -31,9 +31,31 @@ export function buildPackage(): void {
   }
   try {
     const tsc = require.resolve('typescript/bin/tsc', { paths: [REPO] });
-    const r = spawnSync(process.execPath, [tsc, '-p', 'tsconfig.build.json'], { cwd: REPO, encoding: 'utf8' });
-    if (r.status !== 0) throw new Error(`npm run build failed:\n${r.stdout}${r.stderr}`);
+    // What `npm run build` runs, without npm: tsc, then the bin's execute bit (lost when tsc creates the file anew).
+    for (const args of [[tsc, '-p', 'tsconfig.build.json'], [path.join(REPO, '.ci/make-bins-executable.js')]]) {
+      const r = spawnSync(process.execPath, args, { cwd: REPO, encoding: 'utf8' });
+      if (r.status !== 0) throw new Error(`npm run build failed:\n${r.stdout}${r.stderr}`);
+    }
   } finally {
     fs.rmSync(LOCK, { recursive: true, force: true });
   }
+}
+
+/**
+ * Installs a packed tarball into `project` offline, as `npm install` would lay it out: unpacked (modes kept) into
+ * node_modules/cluster-estate, with each dependency its package.json declares (and @types/node, for a team's own
+ * build) linked from this repository's node_modules. Returns the installed package's folder.
+ */
+export function installTarball(tarball: string, project: string): string {
+  const installed = path.join(project, 'node_modules', 'cluster-estate');
+  fs.mkdirSync(installed, { recursive: true });
+  const r = spawnSync('tar', ['-xzf', tarball, '-C', installed, '--strip-components=1'], { encoding: 'utf8' });
+  if (r.status !== 0) throw new Error(`unpacking ${tarball} failed:\n${r.stdout}${r.stderr}`);
+  const manifest = JSON.parse(fs.readFileSync(path.join(installed, 'package.json'), 'utf8'));
+  for (const dep of [...Object.keys(manifest.dependencies ?? {}), '@types/node']) {
+    const link = path.join(project, 'node_modules', dep);
+    fs.mkdirSync(path.dirname(link), { recursive: true });
+    fs.symlinkSync(path.join(REPO, 'node_modules', dep), link, 'dir');
+  }
+  return installed;
 }

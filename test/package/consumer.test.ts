@@ -14,7 +14,7 @@ import * as yaml from 'js-yaml';
 import * as os from 'os';
 import * as path from 'path';
 import { validateWithKubernetesModels } from '../constructs/apps/schema/kubernetes-models';
-import { buildPackage } from './build';
+import { buildPackage, installTarball } from './build';
 import { REPO } from './public-api';
 
 interface PackResult { filename: string; size: number; unpackedSize: number; entryCount: number; files: { path: string }[] }
@@ -50,16 +50,8 @@ beforeAll(() => {
   pack = (JSON.parse(out.slice(out.indexOf('['))) as PackResult[])[0];
 
   consumer = path.join(temp, 'checkout');
-  const installed = path.join(consumer, 'node_modules', 'cluster-estate');
-  fs.mkdirSync(installed, { recursive: true });
-  ok(run('tar', ['-xzf', path.join(temp, pack.filename), '-C', installed, '--strip-components=1'], temp), 'unpacking the tarball');
-  const manifest = JSON.parse(fs.readFileSync(path.join(installed, 'package.json'), 'utf8'));
   // The package's declared dependencies, and what the team itself uses to build (TypeScript is run from this repo).
-  for (const dep of [...Object.keys(manifest.dependencies ?? {}), '@types/node']) {
-    const link = path.join(consumer, 'node_modules', dep);
-    fs.mkdirSync(path.dirname(link), { recursive: true });
-    fs.symlinkSync(path.join(REPO, 'node_modules', dep), link, 'dir');
-  }
+  installTarball(path.join(temp, pack.filename), consumer);
   for (const [file, text] of Object.entries(readmeTeamFiles())) {
     fs.mkdirSync(path.dirname(path.join(consumer, file)), { recursive: true });
     fs.writeFileSync(path.join(consumer, file), text);

@@ -1,7 +1,7 @@
 import type { KubeObject } from '../../../constructs';
-import { asInteger, field, nameOf, namespaceOf, podLabels, podTemplateOf, podTemplatesIn, REPLICATED_KINDS, replicaFloor, selectorMatches, WORKLOAD_KINDS } from '../../engine/kube';
+import { asInteger, field, isBarePod, nameOf, namespaceOf, podLabels, podTemplateOf, podTemplatesIn, REPLICATED_KINDS, replicaFloor, selectorMatches, WORKLOAD_KINDS } from '../../engine/kube';
 import type { TargetView } from '../../engine/target';
-import { defineRule, notApplicable, violations } from '../../engine/types';
+import { COMPLIANT, defineRule, notApplicable, Verdict, violations } from '../../engine/types';
 
 /** An IntOrString of a PDB scaled to `replicas` (percentages round up, as the disruption controller does). */
 function scaled(value: unknown, replicas: number): number | undefined {
@@ -23,74 +23,89 @@ export function allowedDisruptions(pdb: KubeObject, replicas: number): number | 
   return undefined;
 }
 
+/** The field that makes a budget allow no eviction whatever it selects (`maxUnavailable` 0 or 0%, `minAvailable` 100%), as written. */
+function blocksWhateverItSelects(pdb: KubeObject): string | undefined {
+  const maxUnavailable = field(pdb, 'spec.maxUnavailable');
+  if (maxUnavailable !== undefined) {
+    const max = scaled(maxUnavailable, 1_000_000);
+    return max !== undefined && max <= 0 ? `maxUnavailable ${String(maxUnavailable)}` : undefined;
+  }
+  const minAvailable = field(pdb, 'spec.minAvailable');
+  const percent = typeof minAvailable === 'string' ? /^(\d+)%$/.exec(minAvailable.trim()) : null;
+  return percent && Number(percent[1]) >= 100 ? `minAvailable ${minAvailable}` : undefined;
+}
+
 interface Coverage {
-  /** The replica floors of the replicated workloads the budget selects, summed. */
+  /** The replica floors of what the budget selects, summed: replicated workloads, and 1 per bare Pod. */
   readonly replicas: number;
   /** Whether an HPA's minimum sets one of those floors. */
   readonly viaHpa: boolean;
-  /** How many workloads it covers. */
-  readonly covered: number;
+  /** What it covers, as `Kind name`. */
+  readonly covered: readonly string[];
 }
 
-/** What a budget covers in its target, computed once per budget (every workload it selects asks the same). */
+/** What a budget covers in its target: the workloads (and bare Pods) of its namespace that it selects. */
 function coverageOf(target: TargetView, pdb: KubeObject): Coverage {
-  const cache = target.memo('pdb-coverage', () => new Map<KubeObject, Coverage>());
-  let coverage = cache.get(pdb);
-  if (!coverage) {
-    const selector = field(pdb, 'spec.selector');
-    let replicas = 0;
-    let viaHpa = false;
-    let covered = 0;
-    for (const p of podTemplatesIn(target, namespaceOf(pdb))) {
-      if (!(REPLICATED_KINDS as readonly string[]).includes(p.workload.kind) || !selectorMatches(selector, p.labels)) continue;
-      const floor = replicaFloor(target, p.workload);
-      replicas += floor.replicas;
-      viaHpa ||= floor.source === 'hpa';
-      covered++;
-    }
-    cache.set(pdb, (coverage = { replicas, viaHpa, covered }));
+  const selector = field(pdb, 'spec.selector');
+  let replicas = 0;
+  let viaHpa = false;
+  const covered: string[] = [];
+  for (const p of podTemplatesIn(target, namespaceOf(pdb))) {
+    const replicated = (REPLICATED_KINDS as readonly string[]).includes(p.workload.kind);
+    if (!(replicated || isBarePod(p.workload)) || !selectorMatches(selector, p.labels)) continue;
+    const floor = replicated ? replicaFloor(target, p.workload) : { replicas: 1, source: 'spec' };
+    replicas += floor.replicas;
+    viaHpa ||= floor.source === 'hpa';
+    covered.push(`${p.workload.kind} ${nameOf(p.workload)}`);
   }
-  return coverage;
+  return { replicas, viaHpa, covered };
 }
 
-/** Every replicated workload has exactly one disruption budget, and it lets a node drain evict a pod. */
+/** A budget's own faults, whatever it selects and whether or not that is in the target. */
+function judgeBudget(target: TargetView, pdb: KubeObject): Verdict {
+  const blocking = blocksWhateverItSelects(pdb);
+  if (blocking) return violations([`${blocking} allows no eviction of any pod it selects: every node drain that reaches one of them blocks`]);
+  if (allowedDisruptions(pdb, 1) === undefined) return violations(['states neither a usable minAvailable nor maxUnavailable: the eviction API cannot apply it']);
+  const { replicas, viaHpa, covered } = coverageOf(target, pdb);
+  if (covered.length === 0) return notApplicable('selects nothing in the target: only its own fields are judged');
+  if (replicas === 0) return notApplicable('what it selects is scaled to zero: there is nothing to evict');
+  const allowed = allowedDisruptions(pdb, replicas)!;
+  if (allowed >= 1) return COMPLIANT;
+  const what = covered.length === 1 ? covered[0] : `${covered.length} workloads (${covered.join(', ')})`;
+  // As allowedDisruptions reads it: maxUnavailable first.
+  const maxUnavailable = field(pdb, 'spec.maxUnavailable');
+  const rule = maxUnavailable !== undefined ? `maxUnavailable ${String(maxUnavailable)}` : `minAvailable ${String(field(pdb, 'spec.minAvailable'))}`;
+  return violations([`${rule} allows no eviction at ${replicas} pod(s)${viaHpa ? ' (HPA minimum)' : ''} of ${what}: node drains would block`]);
+}
+
+/** Every replicated workload has exactly one disruption budget, and every budget lets a node drain evict a pod. */
 export const requirePodDisruptionBudget = defineRule({
   id: 'require-pod-disruption-budget',
   area: 'availability',
-  description: 'Every Deployment and StatefulSet is covered by exactly one PodDisruptionBudget in its namespace, which allows at least one eviction when the workload runs at its replica floor (spec.replicas, or the HPA minimum when an HPA owns it).',
-  rationale: 'Without a budget, a node drain (upgrades, autoscaler scale-down, machine repair) may evict every replica at once. A budget that allows no eviction at the HPA minimum (minAvailable 100%, or minAvailable equal to the minimum) blocks every drain of its nodes forever; two budgets over one pod make the eviction API refuse to evict it at all.',
+  description: 'Every Deployment and StatefulSet is covered by exactly one PodDisruptionBudget, and every budget allows an eviction at the replica floor of what it selects.',
+  rationale: 'The replica floor is spec.replicas, or the HPA minimum when an HPA owns the workload. Without a budget, a node drain (upgrades, autoscaler scale-down, machine repair) may evict every replica at once. A budget that allows no eviction (maxUnavailable 0, minAvailable 100%, or minAvailable equal to the floor) blocks every drain of its nodes forever, whatever it selects on the cluster, so it is judged on the budget itself even when what it selects is not in the input; two budgets over one pod make the eviction API refuse to evict it at all.',
   remediation: 'Use the app templates\' disruption budget (maxUnavailable 10%, at least 1); in hand-written YAML add one PodDisruptionBudget whose selector matches the pod labels, with maxUnavailable >= 1 or minAvailable below the replica floor.',
   severity: 'high',
   enforcement: 'mandatory',
-  kinds: [...REPLICATED_KINDS],
+  kinds: [...REPLICATED_KINDS, 'PodDisruptionBudget'],
   relational: true,
   reads: ['PodDisruptionBudget', 'HorizontalPodAutoscaler', ...WORKLOAD_KINDS],
   estateContext: 'none',
   config: {},
   check({ object, target }) {
+    if (object.kind === 'PodDisruptionBudget') return judgeBudget(target, object);
     const template = podTemplateOf(object);
     if (!template) return notApplicable('no pod template');
     const labels = podLabels(template);
     const inNamespace = target.inNamespace('PodDisruptionBudget', namespaceOf(object));
-    let pdb: KubeObject | undefined;
     let count = 0;
-    for (let i = 0; i < inNamespace.length; i++) {
-      if (!selectorMatches(field(inNamespace[i], 'spec.selector'), labels)) continue;
-      if (count++ === 0) pdb = inNamespace[i];
-    }
-    if (pdb === undefined) return violations(['no PodDisruptionBudget selects its pods: a node drain may evict every replica at once']);
+    for (let i = 0; i < inNamespace.length; i++) if (selectorMatches(field(inNamespace[i], 'spec.selector'), labels)) count++;
+    if (count === 0) return violations(['no PodDisruptionBudget selects its pods: a node drain may evict every replica at once']);
     if (count > 1) {
       const budgets = inNamespace.filter((b) => selectorMatches(field(b, 'spec.selector'), labels));
       return violations([`${budgets.length} PodDisruptionBudgets select its pods (${budgets.map(nameOf).join(', ')}): the eviction API refuses to evict pods covered by more than one`]);
     }
-    // The budget counts every pod it selects: the floors of all workloads it covers (stable and gray channels, say).
-    const { replicas, viaHpa, covered } = coverageOf(target, pdb);
-    const allowed = allowedDisruptions(pdb, replicas);
-    if (allowed === undefined) return violations([`PodDisruptionBudget ${nameOf(pdb)} states neither a usable minAvailable nor maxUnavailable`]);
-    if (allowed < 1) {
-      const at = `${replicas} pod(s)${viaHpa ? ' (HPA minimum)' : ''}${covered > 1 ? ` over ${covered} workloads` : ''}`;
-      return violations([`PodDisruptionBudget ${nameOf(pdb)} allows no eviction at ${at}: node drains would block`]);
-    }
-    return violations([]);
+    // Whether the one budget allows an eviction is judged on the budget (it covers every workload it selects).
+    return COMPLIANT;
   },
 });

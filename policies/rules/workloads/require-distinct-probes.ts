@@ -1,4 +1,4 @@
-import { containersOf, describeContainer, isObject, jsonEqual, LONG_RUNNING_KINDS, podTemplateOf } from '../../engine/kube';
+import { containersOf, describeContainer, isObject, jsonEqual, LONG_RUNNING_KINDS, podTemplateOf, whyPodIsNotJudged } from '../../engine/kube';
 import { DEBUG_ENV_VARS, DEBUG_MODE_KEY, debugModeOf } from '../../engine/workload-labels';
 import { COMPLIANT, defineRule, notApplicable, violations } from '../../engine/types';
 
@@ -7,16 +7,16 @@ export interface RequireDistinctProbesConfig {
   readonly debugModeKey: string;
 }
 
-/** Containers have readiness and liveness probes, and the two are not the same check. */
+/** Containers of long-running and serving bare pods have readiness and liveness probes, and the two are not the same check. */
 export const requireDistinctProbes = defineRule<RequireDistinctProbesConfig>({
   id: 'require-distinct-probes',
   area: 'workloads',
-  description: 'Every main container of a long-running workload has a readiness probe and a liveness probe, and the two differ (a sidecar\'s probes, when it has both, differ too).',
-  rationale: 'Without readiness, traffic reaches a pod before it can serve and after it stopped; without liveness, a deadlocked process is never restarted. Identical probes turn a slow dependency into a restart storm: the check that should only take the pod out of rotation also kills it.',
+  description: 'Every main container of a long-running workload, or of a bare Pod that serves, has a readiness and a liveness probe, and the two differ.',
+  rationale: 'A bare Pod (no controller owns it) is judged when a container of it has a port or a readiness probe, as behind a Service. A sidecar\'s probes, when it has both, must differ too. Without readiness, traffic reaches a pod before it can serve and after it stopped; without liveness, a deadlocked process is never restarted. Identical probes turn a slow dependency into a restart storm: the check that should only take the pod out of rotation also kills it.',
   remediation: 'Use the app templates\' probes; in hand-written YAML give readiness a check of serving ability (dependencies included) and liveness a cheaper check of the process itself, with a longer failure threshold.',
   severity: 'medium',
   enforcement: 'mandatory',
-  kinds: [...LONG_RUNNING_KINDS],
+  kinds: [...LONG_RUNNING_KINDS, 'Pod'],
   relational: false,
   estateContext: 'none',
   config: {
@@ -26,6 +26,10 @@ export const requireDistinctProbes = defineRule<RequireDistinctProbesConfig>({
   check({ object, config }) {
     const template = podTemplateOf(object);
     if (!template) return notApplicable('no pod template');
+    if (object.kind === 'Pod') {
+      const why = whyPodIsNotJudged(object, template);
+      if (why) return notApplicable(why);
+    }
     if (debugModeOf(template, config.debugModeKey, DEBUG_ENV_VARS)) return notApplicable('debug mode drops probes by design');
     let messages: string[] | undefined;
     const refs = containersOf(template.spec);

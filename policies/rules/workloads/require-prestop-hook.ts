@@ -1,5 +1,5 @@
 import { ESTATE_DOMAIN } from '../../../constructs';
-import { asArray, asInteger, containersOf, field, isObject, Json, LONG_RUNNING_KINDS, o, podAnnotations, podTemplateOf } from '../../engine/kube';
+import { asArray, asInteger, containersOf, field, isObject, Json, LONG_RUNNING_KINDS, o, podAnnotations, podTemplateOf, servesTraffic, whyPodIsNotJudged } from '../../engine/kube';
 import { DEBUG_ENV_VARS, DEBUG_MODE_KEY, debugModeOf } from '../../engine/workload-labels';
 import { defineRule, notApplicable, violations } from '../../engine/types';
 
@@ -31,21 +31,16 @@ function readPreStopSeconds(handler: Json): number | undefined {
   return sleeps.length > 0 ? sleeps.reduce((a, b) => a + b, 0) : undefined;
 }
 
-/** A container that serves traffic: it exposes a port or has a readiness probe. */
-function serves(container: Json): boolean {
-  return asArray(container.ports).length > 0 || isObject(container.readinessProbe);
-}
-
-/** Serving pods go offline in a preStop hook, and the grace period leaves time for it. */
+/** Serving pods (of long-running workloads, or bare Pods) go offline in a preStop hook, and the grace period leaves time for it. */
 export const requirePrestopHook = defineRule<RequirePrestopHookConfig>({
   id: 'require-prestop-hook',
   area: 'workloads',
-  description: 'Every serving container (one with a port or a readiness probe) of a long-running workload has a preStop hook, and terminationGracePeriodSeconds exceeds the hook\'s known duration (a sleep action, `sleep N` in the command, or the pod\'s prestop-seconds annotation) by a margin.',
-  rationale: 'When a pod is deleted, endpoints are removed while the container is already being stopped; without a preStop hook that takes the instance offline and waits, in-flight and newly routed requests fail on every rollout and node drain. A grace period shorter than the hook kills the container before it has gone offline.',
+  description: 'Every serving container of a long-running workload, or of a bare Pod that serves, has a preStop hook that its grace period covers.',
+  rationale: 'A container serves when it has a port or a readiness probe; a bare Pod (no controller owns it) is judged when one of its containers serves, as behind a Service. The grace period must exceed the hook\'s known duration (a sleep action, `sleep N` in the command, or the pod\'s prestop-seconds annotation) by a margin. When a pod is deleted, endpoints are removed while the container is already being stopped; without a preStop hook that takes the instance offline and waits, in-flight and newly routed requests fail on every rollout and node drain. A grace period shorter than the hook kills the container before it has gone offline.',
   remediation: 'Use the app templates\' lifecycle (preStop: offline, then stop); in hand-written YAML add lifecycle.preStop (for example sleep for the load balancer\'s deregistration delay) and set terminationGracePeriodSeconds above it.',
   severity: 'high',
   enforcement: 'mandatory',
-  kinds: [...LONG_RUNNING_KINDS],
+  kinds: [...LONG_RUNNING_KINDS, 'Pod'],
   relational: false,
   estateContext: 'none',
   config: {
@@ -56,8 +51,12 @@ export const requirePrestopHook = defineRule<RequirePrestopHookConfig>({
   check({ object, config }) {
     const template = podTemplateOf(object);
     if (!template) return notApplicable('no pod template');
+    if (object.kind === 'Pod') {
+      const why = whyPodIsNotJudged(object, template);
+      if (why) return notApplicable(why);
+    }
     if (debugModeOf(template, config.debugModeKey, DEBUG_ENV_VARS)) return notApplicable('debug mode drops hooks by design');
-    const serving = containersOf(template.spec).filter((c) => c.role === 'main' && serves(c.container));
+    const serving = containersOf(template.spec).filter((c) => c.role === 'main' && servesTraffic(c.container));
     if (serving.length === 0) return notApplicable('no serving container (no port, no readiness probe)');
     const grace = asInteger(template.spec.terminationGracePeriodSeconds) ?? DEFAULT_GRACE_SECONDS;
     const annotated = asInteger(podAnnotations(template)[config.budgetAnnotation]);

@@ -92,6 +92,26 @@ describe('estate check', () => {
     ]);
   });
 
+  test('hand-written objects are judged on their own: a bare Pod behind a Service, budgets and an HPA whose workloads are elsewhere', async () => {
+    const { code, out } = await run(['check', 'test/fixtures/yaml/hand-written.yaml', '--format', 'json']);
+    expect(code).toBe(1);
+    const doc = JSON.parse(out);
+    const found = doc.findings.map((f: { policy: string; object: { kind: string; name: string }; source: { line: number }; message: string }) => [f.policy, `${f.object.kind} ${f.object.name}:${f.source.line}`, f.message]);
+    expect(found).toEqual([
+      ['require-existing-hpa-target', 'HorizontalPodAutoscaler cart:62', 'scaleTargetRef Deployment cart is not in namespace shop of the target: the HPA scales nothing'],
+      ['require-min-replicas', 'HorizontalPodAutoscaler cart:62', 'minReplicas 1 lets Deployment cart scale down to 1 replica(s); at least 2 needed'],
+      ['forbid-host-access', 'Pod legacy-quote:4', 'container "quote" binds host port 8080: the pod listens on the node\'s own address'],
+      // A namespace of hand-written workloads has no tenancy either: the tenancy rules say so on its first workload.
+      ['require-default-deny-network-policy', 'Pod legacy-quote:4', 'namespace shop has no default-deny NetworkPolicy for ingress and egress: its pods accept connections from and open them to any pod of the cluster'],
+      ['require-distinct-probes', 'Pod legacy-quote:4', 'container "quote" has no readiness and no liveness probe'],
+      ['require-prestop-hook', 'Pod legacy-quote:4', 'container "quote" serves traffic but has no preStop hook: requests fail while it stops'],
+      ['require-resource-quota', 'Pod legacy-quote:4', 'namespace shop has no ResourceQuota: its workloads may take any share of the cluster'],
+      ['require-pod-disruption-budget', 'PodDisruptionBudget payments:42', 'maxUnavailable 0 allows no eviction of any pod it selects: every node drain that reaches one of them blocks'],
+      ['require-pod-disruption-budget', 'PodDisruptionBudget search:52', 'minAvailable 100% allows no eviction of any pod it selects: every node drain that reaches one of them blocks'],
+    ]);
+    expect(doc.summary).toMatchObject({ pass: false, mandatory: 9, advisory: 0 });
+  });
+
   test('a policy configuration file changes enforcement', async () => {
     const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'estate-check-'));
     try {

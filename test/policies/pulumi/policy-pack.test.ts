@@ -6,7 +6,7 @@ import * as path from 'path';
 import type { KubeObject } from '../../../constructs';
 import { estateContextProvider, pulumiPolicies, readManifestFile, RULES, SUPPRESSIONS_POLICY } from '../../../policies/api';
 import { managementObjects, pick, REFERENCE_TIMES } from '../fixtures/estate';
-import { broken, compliantApp, compliantDeployment, compliantDisruptionBudget, podSpecOf } from '../fixtures/workloads';
+import { broken, compliantApp, compliantAutoscaler, compliantBarePod, compliantDeployment, compliantDisruptionBudget, podContainerOf, podSpecOf } from '../fixtures/workloads';
 import { analyzeStack, recordStack, RecordedResource } from '../harness/pulumi-runner';
 
 const UNKNOWN_STRING = '04da6b54-80e4-46f7-96ec-b56ff0331ba9'; // the engine's marker for a value unknown during preview
@@ -83,6 +83,27 @@ describe('the policy pack under the engine\'s calls', () => {
     const ledger = run.diagnostics.filter((d) => d.urn === urnOf('ledger'));
     expect(ledger.map((d) => [d.policy, d.enforcement])).toEqual([[SUPPRESSIONS_POLICY, 'advisory']]);
     expect(ledger[0].message).toMatch(/Deployment shop\/ledger: \[suppressed\] require-min-replicas: 1 replica\(s\); at least 2 needed \(reason: singleton by design: it holds a lease \(OPS-2211\)\)$/);
+  });
+
+  test('hand-written objects whose workloads are elsewhere: the budget, the HPA and the bare Pod are reported on themselves', async () => {
+    const pdb = broken(compliantDisruptionBudget('payments'), (p) => (p.spec.maxUnavailable = 0));
+    const pod = broken(compliantBarePod('quote'), (p) => {
+      delete podContainerOf(p).lifecycle;
+      podContainerOf(p).ports[0].hostPort = 8080;
+    });
+    const resources = await record([pdb, compliantAutoscaler('cart', 1), pod]);
+    const run = await analyzeStack(pulumiPolicies(), resources);
+    const kindOf = (urn: string | undefined) => resources.find((r) => r.urn === urn)?.type.split(':').pop();
+    expect(run.diagnostics.filter((d) => d.enforcement === 'mandatory').map((d) => [d.phase, d.policy, kindOf(d.urn)]).sort()).toEqual([
+      ['analyze', 'forbid-host-access', 'Pod'],
+      ['analyze', 'require-prestop-hook', 'Pod'],
+      // The namespace has no tenancy either: the tenancy rules say so on the bare Pod, its one workload.
+      ['analyzeStack', 'require-default-deny-network-policy', 'Pod'],
+      ['analyzeStack', 'require-existing-hpa-target', 'HorizontalPodAutoscaler'],
+      ['analyzeStack', 'require-min-replicas', 'HorizontalPodAutoscaler'],
+      ['analyzeStack', 'require-pod-disruption-budget', 'PodDisruptionBudget'],
+      ['analyzeStack', 'require-resource-quota', 'Pod'],
+    ]);
   });
 
   test('fields the API server fills in, unknown during a preview, never stop a policy; an unknown spec value is reported as the SDK does', async () => {

@@ -1,6 +1,6 @@
 import { requireDistinctProbes } from '../../../../policies/rules';
 import { judge, messages } from '../../fixtures/judge';
-import { broken, compliantDeployment, copyJson, mainContainerOf, podSpecOf } from '../../fixtures/workloads';
+import { broken, compliantBarePod, compliantDeployment, compliantService, copyJson, mainContainerOf, podContainerOf, podSpecOf } from '../../fixtures/workloads';
 
 describe('require-distinct-probes', () => {
   test('the compliant Deployment is compliant', () => {
@@ -45,5 +45,27 @@ describe('require-distinct-probes', () => {
       x.spec.template.metadata.annotations['cluster-estate.io/debug'] = 'INC-4711 heap dump';
     });
     expect(judge(requireDistinctProbes, d).kind).toBe('not-applicable');
+  });
+
+  describe('a bare Pod written by hand', () => {
+    const noProbes = () => broken(compliantBarePod(), (p) => {
+      delete podContainerOf(p).readinessProbe;
+      delete podContainerOf(p).livenessProbe;
+    });
+
+    test('that serves (a port, as behind a Service), with both probes, is compliant', () => {
+      expect(judge(requireDistinctProbes, compliantBarePod(), { target: [compliantService()] })).toEqual({ kind: 'compliant' });
+    });
+
+    test('that serves, without probes, is a violation', () => {
+      expect(messages(judge(requireDistinctProbes, noProbes(), { target: [compliantService()] }))).toEqual(['container "checkout" has no readiness and no liveness probe']);
+    });
+
+    test('that serves nothing (a one-off task), or that a controller owns, is not applicable', () => {
+      const task = broken(noProbes(), (p) => delete podContainerOf(p).ports);
+      expect(judge(requireDistinctProbes, task)).toEqual({ kind: 'not-applicable', reason: 'a bare Pod that serves nothing (no container port, no readiness probe)' });
+      const owned = broken(noProbes(), (p) => (p.metadata.ownerReferences = [{ apiVersion: 'apps/v1', kind: 'ReplicaSet', name: 'checkout-5d8f', uid: 'u-1', controller: true }]));
+      expect(judge(requireDistinctProbes, owned, { target: [compliantService()] })).toEqual({ kind: 'not-applicable', reason: 'a controller owns the Pod: its template is judged on the controller' });
+    });
   });
 });

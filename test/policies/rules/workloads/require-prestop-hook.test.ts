@@ -1,6 +1,6 @@
 import { requirePrestopHook } from '../../../../policies/rules';
 import { judge, messages } from '../../fixtures/judge';
-import { broken, compliantDeployment, mainContainerOf, podSpecOf } from '../../fixtures/workloads';
+import { broken, compliantBarePod, compliantDeployment, compliantService, mainContainerOf, podContainerOf, podSpecOf } from '../../fixtures/workloads';
 
 describe('require-prestop-hook', () => {
   test('the compliant Deployment (15 s drain in a 40 s grace period) is compliant', () => {
@@ -49,5 +49,27 @@ describe('require-prestop-hook', () => {
 
   test('the margin is configurable', () => {
     expect(messages(judge(requirePrestopHook, compliantDeployment(), { config: { marginSeconds: 30 } }))).toHaveLength(1);
+  });
+
+  describe('a bare Pod written by hand', () => {
+    const noHook = () => broken(compliantBarePod(), (p) => delete podContainerOf(p).lifecycle);
+
+    test('that serves (a port, as behind a Service), with its hook, is compliant; without it, a violation', () => {
+      expect(judge(requirePrestopHook, compliantBarePod(), { target: [compliantService()] })).toEqual({ kind: 'compliant' });
+      expect(messages(judge(requirePrestopHook, noHook(), { target: [compliantService()] }))).toEqual(['container "checkout" serves traffic but has no preStop hook: requests fail while it stops']);
+    });
+
+    test('a readiness probe alone makes it serve', () => {
+      const bare = broken(noHook(), (p) => delete podContainerOf(p).ports);
+      expect(messages(judge(requirePrestopHook, bare))).toEqual(['container "checkout" serves traffic but has no preStop hook: requests fail while it stops']);
+    });
+
+    test('one that serves nothing is not applicable', () => {
+      const task = broken(noHook(), (p) => {
+        delete podContainerOf(p).ports;
+        delete podContainerOf(p).readinessProbe;
+      });
+      expect(judge(requirePrestopHook, task)).toEqual({ kind: 'not-applicable', reason: 'a bare Pod that serves nothing (no container port, no readiness probe)' });
+    });
   });
 });
