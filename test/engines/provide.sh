@@ -28,7 +28,8 @@ for script in "$here"/build/*.sh; do
     engines_missing "$(echo "$name" | tr a-z- A-Z_)" "go is not on PATH, so $name cannot be built"
   fi
   s=$(engines_now)
-  if bash "$script"; then
+  # One build of an engine at a time, also across concurrent provide.sh runs (a second run waits, then hits the cache).
+  if flock "$ENGINES_CACHE/$name.lock" bash "$script"; then
     engines_say "$name: ready in $(engines_since "$s") s"
   else
     engines_say "$name: FAILED after $(engines_since "$s") s"

@@ -35,22 +35,42 @@ k8s() {
   engines_say "kubernetes $v: building into $dir (the first build takes 10-25 minutes on 2 cores)"
   rm -rf "$dir/src" "$dir/bin" && mkdir -p "$dir/src" "$dir/bin" || return 1
   (
-    set -e
-    cd "$dir/src"
-    go mod init local/cluster-estate-kubernetes >/dev/null 2>&1
-    local gomod staging m
-    gomod=$(go mod download -json "k8s.io/kubernetes@$v" | node -pe 'JSON.parse(require("fs").readFileSync(0, "utf8")).GoMod')
+    # Every step checked: `set -e` does not apply inside a subshell whose status is tested.
+    cd "$dir/src" || exit 1
+    go mod init local/cluster-estate-kubernetes >/dev/null 2>&1 || exit 1
+    gomod=$(go mod download -json "k8s.io/kubernetes@$v" | node -pe 'JSON.parse(require("fs").readFileSync(0, "utf8")).GoMod') || exit 1
     staging=$(grep -E '^\s+k8s\.io/[a-z0-9-]+ v0\.0\.0$' "$gomod" | awk '{print $1}')
-    for m in $staging; do go mod edit -replace="$m=$m@v0.${v#v1.}"; done
-    engines_say "kubernetes $v: $(echo "$staging" | wc -w) staging modules replaced with v0.${v#v1.}"
-    go get "k8s.io/kubernetes@$v" >/dev/null
-    local minor="${v#v1.}"; minor="${minor%%.*}"
-    local ld="-s -w -X k8s.io/component-base/version.gitVersion=$v -X k8s.io/component-base/version.gitMajor=1"
+    [ -n "$staging" ] || { engines_say "no staging modules found in $gomod"; exit 1; }
+    # A staging module the proxy does not serve at v0.<minor>.<patch> (code-generator, sample-apiserver: tools and
+    # examples none of the three commands imports) becomes an empty local module; if a command did import it, the build
+    # fails and says which package is missing.
+    stubs=()
+    for m in $staging; do
+      if go list -m -versions "$m" | tr ' ' '\n' | grep -qx "v0.${v#v1.}"; then
+        go mod edit -replace="$m=$m@v0.${v#v1.}" || exit 1
+      else
+        mkdir -p "$dir/stubs/$m" && printf 'module %s\n' "$m" >"$dir/stubs/$m/go.mod" || exit 1
+        go mod edit -replace="$m=$dir/stubs/$m" || exit 1
+        stubs+=("${m#k8s.io/}")
+      fi
+    done
+    engines_say "kubernetes $v: $(echo "$staging" | wc -w) staging modules replaced with v0.${v#v1.}${stubs[*]:+; not served, so empty (not imported): ${stubs[*]}}"
+    pkgs=()
+    for bin in "${names[@]}"; do pkgs+=("k8s.io/kubernetes/cmd/$bin@$v"); done
+    go get "${pkgs[@]}" 2>&1 | grep -v '^go: \(downloading\|added\|upgraded\|downgraded\|finding\)' >&2
+    [ "${PIPESTATUS[0]}" = 0 ] || exit 1
+    engines_say "kubernetes $v: modules resolved ($(engines_since "$start") s)"
+    minor="${v#v1.}"; minor="${minor%%.*}"
+    ld="-s -w -X k8s.io/component-base/version.gitVersion=$v -X k8s.io/component-base/version.gitMajor=1"
     ld="$ld -X k8s.io/component-base/version.gitMinor=$minor -X k8s.io/component-base/version.gitTreeState=clean"
     ld="$ld -X k8s.io/client-go/pkg/version.gitVersion=$v -X k8s.io/client-go/pkg/version.gitMajor=1 -X k8s.io/client-go/pkg/version.gitMinor=$minor"
     for bin in "${names[@]}"; do
-      go build -trimpath -ldflags "$ld" -o "$dir/bin/$bin" "k8s.io/kubernetes/cmd/$bin"
+      go build -trimpath -ldflags "$ld" -o "$dir/bin/$bin" "k8s.io/kubernetes/cmd/$bin" || exit 1
       engines_say "kubernetes $v: built $bin ($(engines_since "$start") s so far)"
+    done
+    for bin in "${names[@]}"; do
+      got=$("$dir/bin/$bin" --version | awk '{print $2}')
+      [ "$got" = "$v" ] || { engines_say "$bin --version says $got, not $v"; exit 1; }
     done
   ) || { engines_missing KUBERNETES "building k8s.io/kubernetes@$v failed (see the output above; rerun: bash test/engines/provide.sh)"; return 1; }
   touch "$dir/.complete"
@@ -81,11 +101,11 @@ etcd_engine() {
   engines_say "etcd $ETCD_VERSION: building into $dir"
   rm -rf "$dir/src" "$dir/bin" && mkdir -p "$dir/src" "$dir/bin" || return 1
   (
-    set -e
-    cd "$dir/src"
-    go mod init local/cluster-estate-etcd >/dev/null 2>&1
-    go get "go.etcd.io/etcd/server/v3@$ETCD_VERSION" >/dev/null
-    go build -trimpath -ldflags "-s -w" -o "$dir/bin/etcd" go.etcd.io/etcd/server/v3
+    cd "$dir/src" || exit 1
+    go mod init local/cluster-estate-etcd >/dev/null 2>&1 || exit 1
+    go get "go.etcd.io/etcd/server/v3@$ETCD_VERSION" 2>/dev/null || go get "go.etcd.io/etcd/server/v3@$ETCD_VERSION" || exit 1
+    go build -trimpath -ldflags "-s -w" -o "$dir/bin/etcd" go.etcd.io/etcd/server/v3 || exit 1
+    "$dir/bin/etcd" --version >/dev/null || exit 1
   ) || { engines_missing ETCD "building go.etcd.io/etcd/server/v3@$ETCD_VERSION failed; or install Debian's etcd-server"; return 1; }
   touch "$dir/.complete"
   engines_record ETCD_BIN "$dir/bin/etcd"
@@ -110,11 +130,11 @@ kwok_engine() {
   engines_say "kwok $KWOK_VERSION: building into $dir"
   rm -rf "$dir/src" "$dir/bin" && mkdir -p "$dir/src" "$dir/bin" || return 1
   (
-    set -e
-    cd "$dir/src"
-    go mod init local/cluster-estate-kwok >/dev/null 2>&1
-    go get "sigs.k8s.io/kwok@$KWOK_VERSION" >/dev/null
-    go build -trimpath -ldflags "-s -w -X sigs.k8s.io/kwok/pkg/consts.Version=$KWOK_VERSION" -o "$dir/bin/kwok" sigs.k8s.io/kwok/cmd/kwok
+    cd "$dir/src" || exit 1
+    go mod init local/cluster-estate-kwok >/dev/null 2>&1 || exit 1
+    go get "sigs.k8s.io/kwok/cmd/kwok@$KWOK_VERSION" 2>/dev/null || go get "sigs.k8s.io/kwok/cmd/kwok@$KWOK_VERSION" || exit 1
+    go build -trimpath -ldflags "-s -w -X sigs.k8s.io/kwok/pkg/consts.Version=$KWOK_VERSION" -o "$dir/bin/kwok" sigs.k8s.io/kwok/cmd/kwok || exit 1
+    "$dir/bin/kwok" --help >/dev/null || exit 1
   ) || { engines_missing KWOK "building sigs.k8s.io/kwok@$KWOK_VERSION failed"; return 1; }
   touch "$dir/.complete"
   engines_record KWOK_BIN "$dir/bin/kwok"
