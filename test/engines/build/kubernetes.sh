@@ -122,8 +122,9 @@ kwok_engine() {
     engines_say "kwok $KWOK_VERSION: found on PATH ($p)"
     return 0
   fi
-  if [ -f "$dir/.complete" ]; then
+  if [ -f "$dir/.complete" ] && [ -f "$dir/stages.yaml" ]; then
     engines_record KWOK_BIN "$dir/bin/kwok"
+    engines_record KWOK_STAGES "$dir/stages.yaml"
     engines_say "kwok $KWOK_VERSION: cache hit in $dir ($(engines_since "$start") s)"
     return 0
   fi
@@ -135,9 +136,18 @@ kwok_engine() {
     go get "sigs.k8s.io/kwok/cmd/kwok@$KWOK_VERSION" 2>/dev/null || go get "sigs.k8s.io/kwok/cmd/kwok@$KWOK_VERSION" || exit 1
     go build -trimpath -ldflags "-s -w -X sigs.k8s.io/kwok/pkg/consts.Version=$KWOK_VERSION" -o "$dir/bin/kwok" sigs.k8s.io/kwok/cmd/kwok || exit 1
     "$dir/bin/kwok" --help >/dev/null || exit 1
+    # The kwok binary runs only the stages it is given (kwokctl passes its defaults): the node and pod stages of the
+    # module's kustomize/stage directory, as kwokctl picks them (node-initialize, node heartbeat with leases,
+    # pod ready/complete/delete), concatenated into one config file in the cache.
+    mod=$(go list -m -f '{{.Dir}}' sigs.k8s.io/kwok) || exit 1
+    for f in node/fast/node-initialize.yaml node/heartbeat-with-lease/node-heartbeat-with-lease.yaml \
+             pod/fast/pod-ready.yaml pod/fast/pod-complete.yaml pod/fast/pod-delete.yaml; do
+      cat "$mod/kustomize/stage/$f" && printf -- '---\n'
+    done >"$dir/stages.yaml" || exit 1
   ) || { engines_missing KWOK "building sigs.k8s.io/kwok@$KWOK_VERSION failed"; return 1; }
   touch "$dir/.complete"
   engines_record KWOK_BIN "$dir/bin/kwok"
+  engines_record KWOK_STAGES "$dir/stages.yaml"
   engines_say "kwok $KWOK_VERSION: built in $(engines_since "$start") s"
 }
 
