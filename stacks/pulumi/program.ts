@@ -102,7 +102,7 @@ export async function estateStack(settings: StackSettings, options: EstateStackO
 
   let identity: KubeconfigIdentity | undefined;
   let kubeconfig: pulumi.Output<string> | undefined;
-  if (plan.exists) {
+  if (plan.exists && settings.renderYamlToDirectory === undefined) {
     const { text, source } = await readKubeconfig(settings, plan);
     identity = kubeconfigIdentity(text, source);
     checkClusterPin({ target: plan.target, identity, pinned: settings.clusterFingerprint, source, expectedEndpoint: plan.expectedEndpoint });
@@ -112,7 +112,12 @@ export async function estateStack(settings: StackSettings, options: EstateStackO
   for (const w of synthesis.warnings) log.warn(`estate warning ${w.rule} at ${w.path}: ${w.message}`);
   for (const n of plan.notices) (n.level === 'warn' ? log.warn : log.info)(n.message);
 
-  const target = new EstateTarget(settings.target, { plan, kubeconfig, clusterIdentifier: `${plan.estate}/${plan.target}` });
+  const target = new EstateTarget(settings.target, {
+    plan,
+    kubeconfig,
+    clusterIdentifier: `${plan.estate}/${plan.target}`,
+    ...(settings.renderYamlToDirectory !== undefined ? { renderYamlToDirectory: path.resolve(projectRoot(), settings.renderYamlToDirectory) } : {}),
+  });
   return {
     estate: plan.estate,
     target: plan.target,

@@ -57,9 +57,9 @@ cli() {
       [ -f go.mod ] || go mod init local/cluster-estate-pulumi >/dev/null 2>&1
       # pkg/v3's go.mod also replaces atotto/clipboard with a fork, for Windows only; replaces of a dependency do not
       # apply to us, and on Linux the original is what the fork fixes nothing in.
-      go get "github.com/pulumi/pulumi/pkg/v3@v$PULUMI_VERSION" "github.com/pulumi/pulumi/sdk/v3@v$PULUMI_VERSION" >/dev/null
-      printf '//go:build tools\n\npackage tools\n\nimport _ "github.com/pulumi/pulumi/pkg/v3/cmd/pulumi"\n' >tools.go
-      go mod tidy >/dev/null
+      # Getting the main package (not only the module) adds its whole closure at the versions pkg/v3's go.mod asks for;
+      # a `go mod tidy` here would instead resolve anything missing at its newest version.
+      go get "github.com/pulumi/pulumi/pkg/v3/cmd/pulumi@v$PULUMI_VERSION" "github.com/pulumi/pulumi/sdk/v3@v$PULUMI_VERSION" >/dev/null
       go build -trimpath -tags osusergo,grpcnotrace \
         -ldflags "-s -w -X github.com/pulumi/pulumi/sdk/v3/go/common/version.Version=v$PULUMI_VERSION" \
         -o "$dir/bin/pulumi.tmp" github.com/pulumi/pulumi/pkg/v3/cmd/pulumi
@@ -87,8 +87,7 @@ language_host() {
     cd "$dir/host"
     [ -f go.mod ] || go mod init local/cluster-estate-pulumi-language-nodejs >/dev/null 2>&1
     cp "$src" main.go
-    go get "github.com/pulumi/pulumi/sdk/v3@v$PULUMI_VERSION" >/dev/null
-    go mod tidy >/dev/null
+    go get "github.com/pulumi/pulumi/sdk/v3@v$PULUMI_VERSION" google.golang.org/grpc google.golang.org/protobuf >/dev/null
     go build -trimpath -ldflags "-s -w -X github.com/pulumi/pulumi/sdk/v3/go/common/version.Version=v$PULUMI_VERSION" \
       -o "$dir/bin/pulumi-language-nodejs.tmp" .
     mv "$dir/bin/pulumi-language-nodejs.tmp" "$dir/bin/pulumi-language-nodejs"
