@@ -16,18 +16,21 @@ set +a
 export ENGINES_CACHE="${ENGINES_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/cluster-estate/engines}"
 mkdir -p "$ENGINES_CACHE"
 final="$ENGINES_CACHE/engines.env"
-export ENGINES_ENV="$final.$$"
-: >"$ENGINES_ENV"
+# Each build script's entries go to env.d/<script>.env; engines.env is all of them, so a partial run
+# (provide.sh kubernetes) replaces only what that script provides.
+mkdir -p "$ENGINES_CACHE/env.d"
 
 start=$(engines_now)
 status=0
 for script in "$here"/build/*.sh; do
   name=$(basename "$script" .sh)
   if [ "$#" -gt 0 ] && [[ " $* " != *" $name "* ]]; then continue; fi
+  s=$(engines_now)
+  export ENGINES_ENV="$ENGINES_CACHE/env.d/$name.env.$$"
+  : >"$ENGINES_ENV"
   if ! command -v go >/dev/null 2>&1; then
     engines_missing "$(echo "$name" | tr a-z- A-Z_)" "go is not on PATH, so $name cannot be built"
   fi
-  s=$(engines_now)
   # One build of an engine at a time, also across concurrent provide.sh runs (a second run waits, then hits the cache).
   if flock "$ENGINES_CACHE/$name.lock" bash "$script"; then
     engines_say "$name: ready in $(engines_since "$s") s"
@@ -35,15 +38,10 @@ for script in "$here"/build/*.sh; do
     engines_say "$name: FAILED after $(engines_since "$s") s"
     status=1
   fi
+  mv "$ENGINES_ENV" "$ENGINES_CACHE/env.d/$name.env"
 done
-# Keep the entries of engines not provided this time (a partial run: provide.sh kubernetes).
-if [ "$#" -gt 0 ] && [ -f "$final" ]; then
-  while IFS= read -r line; do
-    key="${line%%=*}"
-    grep -q "^$key=" "$ENGINES_ENV" || printf '%s\n' "$line" >>"$ENGINES_ENV"
-  done <"$final"
-fi
-mv "$ENGINES_ENV" "$final"
+cat "$ENGINES_CACHE"/env.d/*.env >"$final.$$" 2>/dev/null
+mv "$final.$$" "$final"
 engines_say "all engines: $(engines_since "$start") s; paths in $final"
 sed 's/^/[engines]   /' "$final" >&2
 
