@@ -87,7 +87,9 @@ language_host() {
     cd "$dir/host"
     [ -f go.mod ] || go mod init local/cluster-estate-pulumi-language-nodejs >/dev/null 2>&1
     cp "$src" main.go
-    go get "github.com/pulumi/pulumi/sdk/v3@v$PULUMI_VERSION" google.golang.org/grpc google.golang.org/protobuf >/dev/null
+    go get "github.com/pulumi/pulumi/sdk/v3@v$PULUMI_VERSION" >/dev/null
+    # Every import is provided by sdk/v3's closure, so tidy only records it (and the checksums) at those versions.
+    go mod tidy >/dev/null
     go build -trimpath -ldflags "-s -w -X github.com/pulumi/pulumi/sdk/v3/go/common/version.Version=v$PULUMI_VERSION" \
       -o "$dir/bin/pulumi-language-nodejs.tmp" .
     mv "$dir/bin/pulumi-language-nodejs.tmp" "$dir/bin/pulumi-language-nodejs"
