@@ -130,7 +130,10 @@ export class PulumiWorkspace {
 
   /** Runs `pulumi <args>` in the project folder; throws (with the output) on a non-zero exit unless allowed. */
   public async run(args: readonly string[], options: RunOptions = {}): Promise<PulumiResult> {
-    const full = [...args, ...(options.stack ? ['--stack', qualifiedStack(options.stack)] : []), '--non-interactive', '--color', 'never'];
+    const flags = [...(options.stack ? ['--stack', qualifiedStack(options.stack)] : []), '--non-interactive', '--color', 'never'];
+    // Flags go before a `--` (after it, everything is a value: `config set key -- -value`).
+    const dashes = args.indexOf('--');
+    const full = dashes < 0 ? [...args, ...flags] : [...args.slice(0, dashes), ...flags, ...args.slice(dashes)];
     const started = process.hrtime.bigint();
     const proc = this.tracker.spawn(`pulumi ${args[0]}`, this.bins.PULUMI_BIN, full, { cwd: this.projectDir, env: this.env(options.env) });
     let stdout = '';

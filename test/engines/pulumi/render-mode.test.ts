@@ -216,7 +216,7 @@ describeWithBuiltEngines('the real Pulumi engine in render-to-directory mode', P
         const r = await ws.run(['preview', '--diff', '--json'], { stack: name });
         const steps = (JSON.parse(r.stdout) as { steps?: { op: string; urn: string }[] }).steps ?? [];
         const ops = steps
-          .filter((st) => st.op !== 'same' && !st.urn.includes('pulumi:providers') && /::kubernetes:/.test(st.urn))
+          .filter((st) => st.op !== 'same' && !st.urn.includes('pulumi:providers') && /[:$]kubernetes:/.test(st.urn))
           .map((st) => `${st.op === 'create-replacement' || st.op === 'replace' || st.op === 'delete-replaced' ? 'replace' : st.op} ${st.urn.split('::').pop()}`)
           .filter((v, i, a) => a.indexOf(v) === i)
           .sort();
