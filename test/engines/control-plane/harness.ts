@@ -47,6 +47,12 @@ export interface ControlPlaneOptions {
   readonly apiserverArgs?: readonly string[];
   /** Extra kube-controller-manager flags. */
   readonly controllerManagerArgs?: readonly string[];
+  /**
+   * How long KWOK waits before it marks a scheduled pod Running and Ready (its `pod-ready` stage's delay). A real
+   * pod takes seconds to start and pass its readiness probe; with no delay a replacement is Ready before the next
+   * eviction request arrives, and a disruption budget is never tested. @default 0
+   */
+  readonly podReadyDelayMs?: number;
   /** How long each component may take to become ready. @default 90 s */
   readonly startTimeoutMs?: number;
 }
@@ -251,10 +257,19 @@ export async function startControlPlane(options: ControlPlaneOptions): Promise<C
     if (components.includes('kwok')) {
       if (!bins.KWOK_BIN || !bins.KWOK_STAGES) throw new Error('KWOK_BIN and KWOK_STAGES must be given');
       const port = await freePort();
+      let stages = bins.KWOK_STAGES;
+      if (options.podReadyDelayMs) {
+        const docs = yaml.loadAll(await fs.readFile(stages, 'utf8')).filter(Boolean) as any[];
+        const ready = docs.find((d) => d.kind === 'Stage' && d.metadata?.name === 'pod-ready');
+        if (!ready) throw new Error(`no pod-ready stage in ${stages}`);
+        ready.spec.delay = { durationMilliseconds: options.podReadyDelayMs, jitterDurationMilliseconds: Math.round(options.podReadyDelayMs * 1.5) };
+        stages = path.join(dir, 'kwok-stages.yaml');
+        await fs.writeFile(stages, docs.map((d) => yaml.dump(d, { lineWidth: -1 })).join('---\n'));
+      }
       // KWOK plays the kubelets of the nodes annotated kwok.x-k8s.io/node=fake: keeps them Ready (leases and status)
       // and runs their pods (Running and Ready, with pod IPs), nothing else.
       processes.kwok = tracker.spawn('kwok', bins.KWOK_BIN, [
-        `--config=${bins.KWOK_STAGES}`, `--kubeconfig=${kubeconfigPath}`, '--manage-all-nodes=false',
+        `--config=${stages}`, `--kubeconfig=${kubeconfigPath}`, '--manage-all-nodes=false',
         '--manage-nodes-with-annotation-selector=kwok.x-k8s.io/node=fake',
         '--node-ip=127.0.0.1', '--node-name=kwok', '--cidr=10.244.0.0/16',
         `--server-address=127.0.0.1:${port}`, '--node-lease-duration-seconds=40',
