@@ -154,7 +154,12 @@ export class PulumiWorkspace {
     const seconds = Number(process.hrtime.bigint() - started) / 1e9;
     const result: PulumiResult = { code: proc.exit?.code ?? null, stdout, output: proc.output, seconds, peakMiB: peakKiB / 1024 };
     if (result.code !== 0 && !options.allowFailure) {
-      throw new Error(`pulumi ${full.join(' ')} exited ${result.code}; output:\n${proc.tail(80)}`);
+      const out = proc.output;
+      const diagnostics = out.includes('Diagnostics:') ? out.slice(out.indexOf('Diagnostics:'), out.indexOf('Outputs:') > out.indexOf('Diagnostics:') ? out.indexOf('Outputs:') : undefined) : '';
+      const problems = (diagnostics || out.split('\n').filter((l) => /error|fail|refus|protected/i.test(l)).join('\n')).split('\n').slice(0, 60).join('\n');
+      const saved = path.join(os.tmpdir(), `pulumi-${args[0]}-failed-${proc.pid}.log`);
+      fs.writeFileSync(saved, out);
+      throw new Error(`pulumi ${full.join(' ')} exited ${result.code} (whole output: ${saved}); problems:\n${problems}\n--- last lines:\n${proc.tail(30)}`);
     }
     return result;
   }
