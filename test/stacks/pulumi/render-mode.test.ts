@@ -21,7 +21,8 @@ describe('a stack in render mode', () => {
     const provider = run.resources.find((r) => r.type === 'pulumi:providers:kubernetes')!;
     expect(provider.inputs).toMatchObject({ renderYamlToDirectory: '/tmp/rendered', clusterIdentifier: 'reference/management' });
     expect(provider.inputs.kubeconfig).toBeUndefined();
-    expect(run.outputs?.clusterFingerprint).toBeUndefined();
+    expect(run.result?.clusterFingerprint).toBeUndefined();
+    expect(run.result?.kubeconfigServer).toBeUndefined();
   });
 
   test('registers every object of the target, as a stack applying to a cluster does', () => {
