@@ -7,6 +7,13 @@
 import { PolicyPack } from '@pulumi/policy';
 import { estateContextProvider, packEnvironment, pulumiPolicies } from './api';
 
+// Pulumi's policy-pack runner (@pulumi/pulumi/cmd/run-policy-pack) registers its vendored ts-node with TypeScript 3.8
+// for .ts files before it loads a pack, whatever the pack's runtime options say. An estate given by path
+// (ESTATE_POLICY_ESTATE) is a module of modern TypeScript, or requires some, which TypeScript 3.8 cannot compile:
+// tsx takes .ts files over, as it does for the stack program.
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+(require('tsx/cjs/api') as { register: () => void }).register();
+
 const environment = packEnvironment();
 
 new PolicyPack('cluster-estate', {

@@ -44,13 +44,27 @@ export function limitsOf(r: ContainerResources): ResourceAmount {
   return { cpuMillis: r.cpuMillis.limit, memoryMiB: r.memoryMiB.limit };
 }
 
-/** Kubernetes quantities as they are written: `250m`, `512Mi`. */
+/**
+ * Kubernetes quantities in the API server's canonical form (`250m`, `1`, `1536Mi`, `2Gi`): the form it stores and
+ * returns, so what the estate writes reads back unchanged (a real kube-apiserver rewrote `1000m` to `1` and `1024Mi` to
+ * `1Gi`, a difference every comparison with the live object would show).
+ */
 export function cpuQuantity(millis: number): string {
-  return `${millis}m`;
+  return millis % 1000 === 0 ? String(millis / 1000) : `${millis}m`;
 }
 
+const BINARY_SUFFIXES = ['Mi', 'Gi', 'Ti', 'Pi', 'Ei'] as const;
+
+/** Mebibytes as a canonical binary quantity: the largest power-of-1024 suffix that keeps an integer. */
 export function memoryQuantity(mebibytes: number): string {
-  return `${mebibytes}Mi`;
+  if (mebibytes === 0) return '0';
+  let value = mebibytes;
+  let i = 0;
+  while (i < BINARY_SUFFIXES.length - 1 && value % 1024 === 0) {
+    value /= 1024;
+    i++;
+  }
+  return `${value}${BINARY_SUFFIXES[i]}`;
 }
 
 /** Reports what is wrong with a container's resources. */

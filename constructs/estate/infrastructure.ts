@@ -40,7 +40,7 @@ export interface InfrastructureProviderProps {
   readonly name: string;
   /** API group of the provider's kinds. @default 'infrastructure.cluster.x-k8s.io' */
   readonly apiGroup?: string;
-  /** API version of the provider's kinds, for example `v1beta1`. */
+  /** API version of the provider's kinds, for example `v1beta2`. */
   readonly apiVersion: string;
   /** Kind of the provider's cluster object, for example `Metal3Cluster`. */
   readonly clusterKind: string;
@@ -88,12 +88,14 @@ export class InfrastructureProvider {
   public static metal3(options: Metal3Options): InfrastructureProvider {
     return new InfrastructureProvider({
       name: 'metal3',
-      apiVersion: 'v1beta1',
+      // v1beta2: the storage version of CAPM3's CRDs; v1beta1 is deprecated (the API server warns on every request)
+      // and, without CAPM3's conversion webhook, what it stores loses v1beta1-only fields such as image.format.
+      apiVersion: 'v1beta2',
       clusterKind: 'Metal3Cluster',
       machineKind: 'Metal3Machine',
       clusterSpec: (c) => ({ controlPlaneEndpoint: { host: c.controlPlaneEndpoint.host, port: c.controlPlaneEndpoint.port }, cloudProviderEnabled: false }),
       machineSpec: (m) => ({
-        image: { url: options.imageUrl, checksum: options.imageChecksumUrl, checksumType: options.imageChecksumType ?? 'sha256', format: 'qcow2' },
+        image: { url: options.imageUrl, checksum: options.imageChecksumUrl, checksumType: options.imageChecksumType ?? 'sha256', diskFormat: 'qcow2' },
         hostSelector: {
           matchLabels: {
             'cluster-estate.io/machine-model': m.instance.model,

@@ -53,16 +53,53 @@ export function resourceToObject(type: string, props: Record<string, unknown>, n
   const match = /^kubernetes:([^:]+):([^:]+)$/.exec(type);
   if (!match || !match[1].includes('/') || /^(helm\.sh|yaml|kustomize)\b/.test(match[1])) return undefined;
   const apiVersion = match[1].startsWith('core/') ? match[1].slice('core/'.length) : match[1];
+  const applied = appliedFields(props);
   const out: Record<string, unknown> = {};
   for (const key of Object.keys(props)) {
     if (SERVER_FIELDS.has(key)) continue;
-    out[key] = key === 'metadata' ? plainMetadata(props.metadata) : plain(props[key]);
+    if (applied && key !== 'apiVersion' && key !== 'kind' && key !== 'metadata' && !(`f:${key}` in applied)) continue;
+    const value = key === 'metadata' ? plainMetadata(props.metadata) : plain(props[key]);
+    out[key] = applied && key !== 'metadata' ? pruneToApplied(value, applied[`f:${key}`]) : value;
   }
   out.apiVersion = typeof out.apiVersion === 'string' ? out.apiVersion : apiVersion;
   out.kind = typeof out.kind === 'string' ? out.kind : match[2];
   const metadata = isObject(out.metadata) ? out.metadata : {};
   out.metadata = { ...metadata, name: typeof metadata.name === 'string' ? metadata.name : name };
   return out as unknown as KubeObject;
+}
+
+/** The manager name prefix of the Kubernetes provider's server-side apply (`pulumi-kubernetes-<hash>`). */
+const PULUMI_FIELD_MANAGER = /^pulumi-kubernetes/;
+
+/**
+ * After `pulumi up`, stack policies see each resource's outputs: the live object, with the API server's defaults in
+ * it (`spec.replicas: 1` on a Deployment whose manifest leaves replicas to its HPA, `strategy`,
+ * `revisionHistoryLimit`, ...). What the stack applied is the part of it the provider's server-side apply owns, which
+ * `metadata.managedFields` records: the fields of the provider's `Apply` entry, or undefined when the resource has
+ * none (a preview's inputs, a render-to-directory stack, client-side apply).
+ */
+function appliedFields(props: Record<string, unknown>): Record<string, unknown> | undefined {
+  const metadata = props.metadata;
+  if (!isObject(metadata) || !Array.isArray(metadata.managedFields)) return undefined;
+  const entry = (metadata.managedFields as unknown[]).find((m) => isObject(m) && m.operation === 'Apply' && typeof m.manager === 'string' && PULUMI_FIELD_MANAGER.test(m.manager));
+  return isObject(entry) && isObject(entry.fieldsV1) ? entry.fieldsV1 : undefined;
+}
+
+/**
+ * Keeps the map fields of `value` that the applied field set names (`f:<name>`), recursively. Lists (`k:`, `v:` and
+ * `i:` entries) are kept whole: their items are matched by keys the set encodes, and server defaults inside list
+ * items are not what stack policies read.
+ */
+function pruneToApplied(value: unknown, fields: unknown): unknown {
+  if (!isObject(value) || Array.isArray(value) || !isObject(fields)) return value;
+  const names = Object.keys(fields).filter((k) => k.startsWith('f:'));
+  if (names.length === 0) return value; // the whole map is owned (`.: {}` only), or the set says nothing finer
+  const out: Record<string, unknown> = {};
+  for (const key of Object.keys(value)) {
+    if (!(`f:${key}` in fields)) continue;
+    out[key] = pruneToApplied(value[key], fields[`f:${key}`]);
+  }
+  return out;
 }
 
 function plainMetadata(value: unknown): unknown {

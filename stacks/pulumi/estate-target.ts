@@ -48,6 +48,11 @@ export interface EstateTargetArgs {
    * when this changes, never because the kubeconfig did. Stable for the life of the stack: `<estate>/<target>`.
    */
   readonly clusterIdentifier: string;
+  /**
+   * Instead of a cluster: the directory the provider writes the objects to as YAML files (its render mode, which
+   * takes no kubeconfig). The kubeconfig, if given, is then not used.
+   */
+  readonly renderYamlToDirectory?: string;
 }
 
 /** Resource options of one object's resource (its dependencies aside), as plain data. */
@@ -103,12 +108,13 @@ export class EstateTarget extends pulumi.ComponentResource {
       this.registerOutputs({ resourceCount: this.resourceCount, kubeconfigs: this.kubeconfigs });
       return;
     }
-    if (args.kubeconfig === undefined) throw new Error(`EstateTarget ${name}: a kubeconfig is required for a target that exists`);
+    if (args.kubeconfig === undefined && args.renderYamlToDirectory === undefined) {
+      throw new Error(`EstateTarget ${name}: a kubeconfig is required for a target that exists`);
+    }
 
-    const provider = new k8s.Provider(`${name}-k8s`, {
-      kubeconfig: pulumi.secret(args.kubeconfig),
-      clusterIdentifier: args.clusterIdentifier,
-    }, { parent: this });
+    const provider = new k8s.Provider(`${name}-k8s`, args.renderYamlToDirectory !== undefined
+      ? { renderYamlToDirectory: args.renderYamlToDirectory, clusterIdentifier: args.clusterIdentifier }
+      : { kubeconfig: pulumi.secret(args.kubeconfig!), clusterIdentifier: args.clusterIdentifier }, { parent: this });
     this.provider = provider;
     const urns: pulumi.Output<string>[] = [provider.urn];
 

@@ -123,7 +123,7 @@ export async function estateStack(settings: StackSettings, options: EstateStackO
 
   let identity: KubeconfigIdentity | undefined;
   let kubeconfig: pulumi.Output<string> | undefined;
-  if (plan.exists) {
+  if (plan.exists && settings.renderYamlToDirectory === undefined) {
     const { text, source } = await readKubeconfig(settings, plan);
     identity = kubeconfigIdentity(text, source);
     checkClusterPin({ target: plan.target, identity, pinned: settings.clusterFingerprint, source, expectedEndpoint: plan.expectedEndpoint });
@@ -135,7 +135,12 @@ export async function estateStack(settings: StackSettings, options: EstateStackO
   for (const n of day2?.notices ?? []) log.warn(n);
   for (const n of plan.notices) (n.level === 'warn' ? log.warn : log.info)(n.message);
 
-  const target = new EstateTarget(settings.target, { plan, kubeconfig, clusterIdentifier: `${plan.estate}/${plan.target}` });
+  const target = new EstateTarget(settings.target, {
+    plan,
+    kubeconfig,
+    clusterIdentifier: `${plan.estate}/${plan.target}`,
+    ...(settings.renderYamlToDirectory !== undefined ? { renderYamlToDirectory: path.resolve(projectRoot(), settings.renderYamlToDirectory) } : {}),
+  });
   return {
     estate: plan.estate,
     target: plan.target,

@@ -26,6 +26,12 @@ export const CONFIG_KEYS = {
   exportKubeconfigs: 'exportKubeconfigs',
   /** Clusters whose protected objects lose `protect` and `retainOnDelete` in this update (to retire them). @default [] */
   releaseProtection: 'releaseProtection',
+  /**
+   * A directory: the provider writes each object as a YAML file there instead of applying it to a cluster (the
+   * Kubernetes provider's render mode). No kubeconfig is read and no fingerprint is pinned; `exportKubeconfigs`
+   * cannot be used. For rehearsals without a cluster and for the real-engine bench. @default - apply to the cluster
+   */
+  renderYamlToDirectory: 'renderYamlToDirectory',
 } as const;
 
 /** Where the target cluster's kubeconfig comes from. The text itself is read lazily and never printed. */
@@ -45,6 +51,8 @@ export interface StackSettings {
   readonly clusterFingerprint?: string;
   readonly exportKubeconfigs: readonly string[];
   readonly releaseProtection: readonly string[];
+  /** @default - none: the objects are applied to the target cluster */
+  readonly renderYamlToDirectory?: string;
 }
 
 const key = (k: string): string => `${PROJECT}:${k}`;
@@ -154,6 +162,14 @@ export function readStackSettings(config: Readonly<Record<string, string>>, isSe
     ));
   }
 
+  const renderYamlToDirectory = config[key(CONFIG_KEYS.renderYamlToDirectory)]?.trim() || undefined;
+  if (renderYamlToDirectory && exportKubeconfigs.length > 0) {
+    errors.push(new StackConfigError(
+      `${key(CONFIG_KEYS.exportKubeconfigs)} needs a cluster to read Secrets from, but ${key(CONFIG_KEYS.renderYamlToDirectory)} renders to files`,
+      `pulumi config rm ${key(CONFIG_KEYS.exportKubeconfigs)} (or pulumi config rm ${key(CONFIG_KEYS.renderYamlToDirectory)})`,
+    ));
+  }
+
   if (errors.length === 1) throw errors[0];
   if (errors.length > 1) throw new StackConfigErrors(errors);
   return {
@@ -164,6 +180,7 @@ export function readStackSettings(config: Readonly<Record<string, string>>, isSe
     clusterFingerprint: fingerprint || undefined,
     exportKubeconfigs,
     releaseProtection,
+    ...(renderYamlToDirectory ? { renderYamlToDirectory } : {}),
   };
 }
 

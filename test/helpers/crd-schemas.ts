@@ -125,6 +125,8 @@ interface CrdVersion {
   readonly kind: string;
   readonly file: string;
   readonly openAPIV3Schema: Schema;
+  /** `deprecated: true` on the CRD version: the API server answers every request for it with a warning. */
+  readonly deprecated: boolean;
 }
 
 const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -367,6 +369,12 @@ export class ClusterApiSchemas {
     return this.crds.has(gvkKey(group, version, kind));
   }
 
+  /** Whether the CRD marks this served version deprecated (the API server then warns on every request). */
+  isDeprecated(apiVersion: string, kind: string): boolean {
+    const { group, version } = groupVersion(apiVersion);
+    return this.crds.get(gvkKey(group, version, kind))?.deprecated === true;
+  }
+
   /**
    * Validate one object against its CRD version. Returns human-readable errors,
    * `<kind>/<name> <instancePath> <message> (<params>)`, or `[]` when valid. The object is not modified
@@ -437,7 +445,7 @@ function readCrds(dir: string): Map<string, CrdVersion> {
         if (!isRecord(schema)) throw new Error(`${full}: ${group}/${v.name} ${names.kind} has no schema.openAPIV3Schema`);
         const key = gvkKey(group, v.name, names.kind);
         if (crds.has(key)) throw new Error(`${full}: duplicate CRD version ${key} (also in ${crds.get(key)!.file})`);
-        crds.set(key, { group, version: v.name, kind: names.kind, file: full, openAPIV3Schema: schema });
+        crds.set(key, { group, version: v.name, kind: names.kind, file: full, openAPIV3Schema: schema, deprecated: v.deprecated === true });
       }
     }
   }

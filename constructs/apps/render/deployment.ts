@@ -11,6 +11,7 @@ import { MIN_DEBUG_REASON_LENGTH } from '../debug';
 import { terminationGracePeriodSeconds } from '../lifecycle';
 import { APP_LOG_VOLUME, APP_LOG_DIR, SidecarKind, VolumeMountSpec } from '../sidecars';
 import { mainContainer, sidecarContainer } from './containers';
+import { memoryQuantity } from '../resources';
 
 /**
  * Keys of node and pod topology.
@@ -81,7 +82,7 @@ export function podSpec(plan: AppInstancePlan, workload: WorkloadPlan): k8s.PodS
     serviceAccountName: spec.name,
     setHostnameAsFqdn: false,
     terminationGracePeriodSeconds: terminationGracePeriodSeconds(spec.lifecycle),
-    volumes: order.map((name) => ({ name, emptyDir: { sizeLimit: k8s.Quantity.fromString(`${sizes.get(name)}Mi`) } })),
+    volumes: order.map((name) => ({ name, emptyDir: { sizeLimit: k8s.Quantity.fromString(memoryQuantity(sizes.get(name)!)) } })),
     affinity: {
       nodeAffinity: {
         requiredDuringSchedulingIgnoredDuringExecution: {

@@ -81,7 +81,8 @@ describe('an app template, synthesized into its cluster target', () => {
       expect(Object.keys(c.resources.requests).sort()).toEqual(['cpu', 'memory']);
       expect(Object.keys(c.resources.limits).sort()).toEqual(['cpu', 'memory']);
     }
-    expect(main.resources).toEqual({ requests: { cpu: '500m', memory: '1024Mi' }, limits: { cpu: '1000m', memory: '2048Mi' } });
+    // 500m/1024 MiB requests, 1000m/2048 MiB limits, in the API server's canonical form.
+    expect(main.resources).toEqual({ requests: { cpu: '500m', memory: '1Gi' }, limits: { cpu: '1', memory: '2Gi' } });
   });
 
   test('restricted pod security on the pod and every container; no service-account token', () => {

@@ -7,6 +7,9 @@ import { referenceEstate } from '../../../stacks/estates';
 import { REFERENCE_TIMES } from '../../helpers/reference';
 import { Json } from './app-fixtures';
 
+const CANONICAL_CPU = /^(?:[1-9]\d*|[1-9]\d*(?<!000)m)$/;
+const CANONICAL_MEMORY = /^[1-9]\d*(Mi|Gi|Ti)$/;
+
 /** What `estate synth` writes for the reference estate at `asOf`, read back from dist/reference/<cluster>/*.yaml. */
 function distTargets(asOf: Date): Map<string, KubeObject[]> {
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'estate-reference-apps-'));
@@ -65,8 +68,9 @@ describe('the reference estate\'s applications, as dist/reference/<cluster>/ hol
         expect(main.livenessProbe).toBeDefined();
         expect(main.readinessProbe).not.toEqual(main.livenessProbe);
         for (const c of [...pod.initContainers, ...pod.containers]) {
-          expect(c.resources.requests).toEqual({ cpu: expect.stringMatching(/m$/), memory: expect.stringMatching(/Mi$/) });
-          expect(c.resources.limits).toEqual({ cpu: expect.stringMatching(/m$/), memory: expect.stringMatching(/Mi$/) });
+          // Canonical quantities, as the API server stores them: millicores unless whole cores, the largest binary unit.
+          expect(c.resources.requests).toEqual({ cpu: expect.stringMatching(CANONICAL_CPU), memory: expect.stringMatching(CANONICAL_MEMORY) });
+          expect(c.resources.limits).toEqual({ cpu: expect.stringMatching(CANONICAL_CPU), memory: expect.stringMatching(CANONICAL_MEMORY) });
         }
         expect(pod.topologySpreadConstraints).toEqual([expect.objectContaining({ topologyKey: 'topology.kubernetes.io/zone', maxSkew: 1 })]);
         expect(pod.affinity.podAntiAffinity.preferredDuringSchedulingIgnoredDuringExecution[0].podAffinityTerm.topologyKey).toBe('kubernetes.io/hostname');

@@ -29,6 +29,30 @@ describe('the Pulumi adapter', () => {
     expect(() => resourceToObject('kubernetes:core/v1:Service', unknownSpec, 's')).toThrow(UnknownValueError);
   });
 
+  test('after pulumi up, a live object is reduced to the fields the provider\'s server-side apply owns (no server defaults)', () => {
+    // Outputs of a Deployment whose manifest leaves spec.replicas to its HPA: the API server defaulted replicas,
+    // strategy and revisionHistoryLimit; managedFields says the provider applied only selector and template.
+    const live = {
+      apiVersion: 'apps/v1', kind: 'Deployment',
+      metadata: {
+        name: 'web', namespace: 'shop', labels: { app: 'web' },
+        managedFields: [
+          { manager: 'kube-controller-manager', operation: 'Update', fieldsV1: { 'f:status': {} } },
+          { manager: 'pulumi-kubernetes-1a2b3c', operation: 'Apply', fieldsV1: { 'f:metadata': { 'f:labels': { 'f:app': {} } }, 'f:spec': { 'f:selector': {}, 'f:template': { 'f:spec': { 'f:containers': { 'k:{"name":"main"}': {} } } } } } },
+        ],
+      },
+      spec: { replicas: 1, revisionHistoryLimit: 10, strategy: { type: 'RollingUpdate' }, selector: { matchLabels: { app: 'web' } }, template: { spec: { containers: [{ name: 'main', image: 'web:1', imagePullPolicy: 'IfNotPresent' }], dnsPolicy: 'ClusterFirst' } } },
+      status: { replicas: 1 },
+    };
+    expect(resourceToObject('kubernetes:apps/v1:Deployment', live, 'Deployment/shop/web')).toEqual({
+      apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'web', namespace: 'shop', labels: { app: 'web' } },
+      spec: { selector: { matchLabels: { app: 'web' } }, template: { spec: { containers: [{ name: 'main', image: 'web:1', imagePullPolicy: 'IfNotPresent' }] } } },
+    });
+    // A resource's inputs (a preview) carry no managedFields: taken as they are.
+    const inputs = { metadata: { name: 'web', namespace: 'shop' }, spec: { replicas: 3 } };
+    expect(resourceToObject('kubernetes:apps/v1:Deployment', inputs, 'Deployment/shop/web')!.spec).toEqual({ replicas: 3 });
+  });
+
   test('a stack\'s target: management for Cluster API objects, else its objects\' cluster label', () => {
     expect(inferTargetName([{ apiVersion: 'cluster.x-k8s.io/v1beta2', kind: 'Cluster', metadata: { name: 'c' } }])).toBe('management');
     expect(inferTargetName([compliantDeployment()])).toBe('trade-hz1');

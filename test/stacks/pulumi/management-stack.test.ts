@@ -53,7 +53,7 @@ describe('the management stack of the reference estate', () => {
     expect(registered).toHaveLength(objects.length);
     expect(registered.map((r) => `${r.type} ${r.name}`).sort()).toEqual(objects.map((o) => `${typeOf(o)} ${nameOf(o)}`).sort());
     expect(byType('kubernetes:cluster.x-k8s.io/v1beta2:Cluster').map((r) => r.name)).toContain('Cluster/trade-hz1/trade-hz1');
-    expect(byType('kubernetes:infrastructure.cluster.x-k8s.io/v1beta1:Metal3Cluster').map((r) => r.name)).toContain('Metal3Cluster/trade-hz1/trade-hz1');
+    expect(byType('kubernetes:infrastructure.cluster.x-k8s.io/v1beta2:Metal3Cluster').map((r) => r.name)).toContain('Metal3Cluster/trade-hz1/trade-hz1');
     expect(byType('kubernetes:controlplane.cluster.x-k8s.io/v1beta2:KubeadmControlPlane')).toHaveLength(8);
     expect(byType('kubernetes:core/v1:Namespace')).toHaveLength(8);
     expect(run.resources.filter((r) => r.type === 'kubernetes:yaml/v2:ConfigGroup')).toEqual([]);

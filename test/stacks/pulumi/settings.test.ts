@@ -77,6 +77,13 @@ describe('readStackSettings', () => {
       .toMatch(/"not a stack" is not a stack name/);
   });
 
+  test('render mode: a directory instead of a cluster, which cannot export kubeconfigs', () => {
+    expect(read({ 'cluster-estate:target': 'management', 'cluster-estate:renderYamlToDirectory': 'out/management' }).renderYamlToDirectory).toBe('out/management');
+    expect(read({ 'cluster-estate:target': 'management' }).renderYamlToDirectory).toBeUndefined();
+    expect(problemsOf({ 'cluster-estate:target': 'management', 'cluster-estate:renderYamlToDirectory': 'out', 'cluster-estate:exportKubeconfigs': 'trade-hz1' }))
+      .toMatch(/exportKubeconfigs needs a cluster to read Secrets from, but cluster-estate:renderYamlToDirectory renders to files/);
+  });
+
   test('keys of other namespaces (providers, pulumi) are not this program\'s business', () => {
     expect(() => read({ 'cluster-estate:target': 'management', 'kubernetes:context': 'x', 'pulumi:tags': '{}' })).not.toThrow();
   });
