@@ -7,6 +7,7 @@ import {
   AppImage, AppTemplate, AppTemplateProps, Caller, Destination, Estate, EstateValidationError, KubeObject, Problem,
   PromotionPhase, synthesize, Team,
 } from '../../../constructs';
+import { cpuQuantity } from '../../../constructs/internal';
 import { referenceEstate } from '../../../stacks/estates';
 
 const NORMAL_DAY = new Date('2026-06-01T00:00:00+08:00');
@@ -86,15 +87,16 @@ describe('a team namespace on a cluster where the team\'s apps run', () => {
     const pods = hpaMax + Math.ceil(hpaMax / 4);
     expect(any(inNamespace(hz1, 'trade', 'ResourceQuota')[0]).spec.hard.pods).toBe(String(Math.ceil(pods * 1.2)));
     // order-api requests 1,250m and 2,368 MiB per pod (main container and three sidecars), headroom 20%, rounded up.
-    expect(any(inNamespace(hz1, 'trade', 'ResourceQuota')[0]).spec.hard['requests.cpu']).toBe(`${Math.ceil((pods * 1250 * 1.2) / 100) * 100}m`);
+    // Quantities in the API server's canonical form (whole cores as plain numbers).
+    expect(any(inNamespace(hz1, 'trade', 'ResourceQuota')[0]).spec.hard['requests.cpu']).toBe(cpuQuantity(Math.ceil((pods * 1250 * 1.2) / 100) * 100));
     // The payments team's budget sets its requests, larger at the peak.
-    expect(any(inNamespace(hz1, 'payment', 'ResourceQuota')[0]).spec.hard).toMatchObject({ 'requests.cpu': '18000m', 'requests.memory': '32768Mi' });
-    expect(any(inNamespace(objects(referenceEstate(), 'trade-hz1', PEAK), 'payment', 'ResourceQuota')[0]).spec.hard).toMatchObject({ 'requests.cpu': '34000m', 'requests.memory': '65536Mi' });
+    expect(any(inNamespace(hz1, 'payment', 'ResourceQuota')[0]).spec.hard).toMatchObject({ 'requests.cpu': '18', 'requests.memory': '32Gi' });
+    expect(any(inNamespace(objects(referenceEstate(), 'trade-hz1', PEAK), 'payment', 'ResourceQuota')[0]).spec.hard).toMatchObject({ 'requests.cpu': '34', 'requests.memory': '64Gi' });
   });
 
   test('the limit range caps a container at the largest the team\'s apps use and gives small defaults', () => {
     expect(any(inNamespace(hz1, 'payment', 'LimitRange')[0]).spec.limits).toEqual([{
-      type: 'Container', default: { cpu: '500m', memory: '512Mi' }, defaultRequest: { cpu: '100m', memory: '128Mi' }, max: { cpu: '1000m', memory: '1536Mi' },
+      type: 'Container', default: { cpu: '500m', memory: '512Mi' }, defaultRequest: { cpu: '100m', memory: '128Mi' }, max: { cpu: '1', memory: '1536Mi' },
     }]);
   });
 
