@@ -131,7 +131,7 @@ export function deploymentProps(plan: AppInstancePlan, workload: WorkloadPlan): 
       selector: { matchLabels: workloadSelector(spec.name, workload.channel) },
       strategy: { type: 'RollingUpdate', rollingUpdate: { maxSurge: k8s.IntOrString.fromString('25%'), maxUnavailable: k8s.IntOrString.fromNumber(0) } },
       template: {
-        metadata: { labels: { ...labels, [LABEL_SERVING]: SERVING }, annotations },
+        metadata: { labels: { ...labels, [LABEL_SERVING]: SERVING, ...(plan.mesh?.injection ?? {}) }, annotations },
         spec: podSpec(plan, workload),
       },
     },
