@@ -72,7 +72,7 @@ export { type RoleRule, DEPLOYER_RULES, READER_RULES } from './tenancy/rbac';
 
 // ── Service mesh: mTLS per cluster, traffic policy and canary routes per app ──────────────────────────────────────
 export { MeshProvider, MtlsMode, type MeshProps, type MeshSpec, injectionLabel } from './mesh/mesh';
-export { type AppMeshProps, type AppMeshSpec, type CircuitBreakerProps, type CircuitBreakerSpec, type RetryProps, istioDuration } from './mesh/traffic';
+export { type AppMeshProps, type AppMeshSpec, type CircuitBreakerProps, type CircuitBreakerSpec, type RetryProps, istioDuration, DEFAULT_PROXY_RESOURCES, proxyResourceAnnotations } from './mesh/traffic';
 export { CanaryRoute, type CanaryRouteSpec, type CommunityRouteOptions, MAX_CANARY_COMMUNITIES } from './mesh/route';
 export { appHost } from './mesh/render';
 

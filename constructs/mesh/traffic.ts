@@ -1,4 +1,5 @@
 import { ProblemCollector } from '../estate/problems';
+import { checkResources, ContainerResources, cpuQuantity, limitsOf, memoryQuantity, requestsOf } from '../apps/resources';
 
 /** Connection-pool limits and outlier detection of an app's host (DestinationRule `trafficPolicy`). */
 export interface CircuitBreakerProps {
@@ -49,7 +50,16 @@ export interface AppMeshProps {
    * @default []
    */
   readonly permissivePorts?: number[];
+  /**
+   * Requests and limits of the injected proxy (pod annotations `sidecar.istio.io/proxyCPU`, ...). They count in the
+   * pod's size, its namespace's quota and the node pools' capacity like any container.
+   * @default - 100m / 1 CPU, 128 / 512 MiB (as `Sidecar.meshProxy()`)
+   */
+  readonly proxyResources?: ContainerResources;
 }
+
+/** The injected proxy's requests and limits when `AppMeshProps.proxyResources` is not given. */
+export const DEFAULT_PROXY_RESOURCES: ContainerResources = { cpuMillis: { request: 100, limit: 1000 }, memoryMiB: { request: 128, limit: 512 } };
 
 /** @internal */
 export interface CircuitBreakerSpec {
@@ -70,6 +80,7 @@ export interface AppMeshSpec {
   readonly timeoutMs?: number;
   readonly retries?: { readonly attempts: number; readonly perTryTimeoutMs?: number; readonly retryOn: string };
   readonly permissivePorts: readonly number[];
+  readonly proxyResources: ContainerResources;
 }
 
 /** @internal */
@@ -98,6 +109,7 @@ export function resolveAppMesh(props: AppMeshProps): AppMeshSpec {
       },
     } : {}),
     permissivePorts: props.permissivePorts ?? [],
+    proxyResources: props.proxyResources ?? DEFAULT_PROXY_RESOURCES,
   };
 }
 
@@ -127,6 +139,7 @@ export function checkAppMesh(path: string, mesh: AppMeshSpec, appPorts: readonly
     if (r.perTryTimeoutMs !== undefined && !wholeAtLeast(r.perTryTimeoutMs, 1)) problems.error(path, 'mesh-retries', 'perTryTimeoutMs must be a whole number of milliseconds, 1 or more', 'set perTryTimeoutMs to, for example, 1000', r.perTryTimeoutMs);
     if (typeof r.retryOn !== 'string' || r.retryOn.length === 0) problems.error(path, 'mesh-retries', 'retryOn must name at least one condition', "keep the default, '5xx,reset,connect-failure'", r.retryOn);
   }
+  checkResources(path, 'the injected mesh proxy', mesh.proxyResources, problems);
   for (const p of mesh.permissivePorts) {
     if (!appPorts.includes(p)) problems.error(path, 'mesh-permissive-ports', `permissive port ${p} is not a port of the app`, `use one of ${appPorts.join(', ')}`, p);
   }
@@ -135,4 +148,16 @@ export function checkAppMesh(path: string, mesh: AppMeshSpec, appPorts: readonly
 /** A duration in Istio's form from milliseconds: whole seconds as `Ns`, else `Nms`. */
 export function istioDuration(ms: number): string {
   return ms % 1000 === 0 ? `${ms / 1000}s` : `${ms}ms`;
+}
+
+/** The pod annotations that size the injected proxy as `proxyResources` says. */
+export function proxyResourceAnnotations(r: ContainerResources): Record<string, string> {
+  const req = requestsOf(r);
+  const lim = limitsOf(r);
+  return {
+    'sidecar.istio.io/proxyCPU': cpuQuantity(req.cpuMillis),
+    'sidecar.istio.io/proxyCPULimit': cpuQuantity(lim.cpuMillis),
+    'sidecar.istio.io/proxyMemory': memoryQuantity(req.memoryMiB),
+    'sidecar.istio.io/proxyMemoryLimit': memoryQuantity(lim.memoryMiB),
+  };
 }

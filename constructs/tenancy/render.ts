@@ -112,7 +112,7 @@ function renderLimitRange(metadata: Record<string, unknown>, instances: readonly
   let maxCpu = 0;
   let maxMemory = 0;
   for (const i of instances) {
-    for (const r of [i.spec.resources, ...i.spec.sidecars.map((s) => s.resources)]) {
+    for (const r of [i.spec.resources, ...i.spec.sidecars.map((s) => s.resources), ...(i.spec.mesh ? [i.spec.mesh.proxyResources] : [])]) {
       const l = limitsOf(r);
       maxCpu = Math.max(maxCpu, l.cpuMillis);
       maxMemory = Math.max(maxMemory, l.memoryMiB);

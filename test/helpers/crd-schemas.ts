@@ -248,6 +248,11 @@ function toAjvSchema(node: unknown, formats: Set<string>, isRoot: boolean): unkn
   if (isRoot && isRecord(out.properties)) {
     const props = out.properties as Record<string, Schema>;
     if (isRecord(props.metadata)) props.metadata = objectMetaSchema(props.metadata);
+    // Some CRDs (Istio's) list only spec and status at the root: the API server always accepts the type and the
+    // ObjectMeta of every object, so they are added here rather than refused as unknown fields.
+    else props.metadata = objectMetaSchema(undefined);
+    props.apiVersion ??= { type: 'string' };
+    props.kind ??= { type: 'string' };
   }
   if (
     isRecord(out.properties) &&
