@@ -11,6 +11,18 @@ export interface MeshClusterFacts {
   readonly mesh?: MeshSpec;
 }
 
+/** An object in the synthesis's canonical form (keys sorted at every level, as the chart writes them). */
+function canonical<T>(value: T): T {
+  if (Array.isArray(value)) return value.map(canonical) as unknown as T;
+  if (value === null || typeof value !== 'object') return value;
+  const out: Record<string, unknown> = {};
+  for (const key of Object.keys(value).sort()) {
+    const v = (value as Record<string, unknown>)[key];
+    if (v !== undefined) out[key] = canonical(v);
+  }
+  return out as T;
+}
+
 /** The FQDN of an app's Service: `<app>.<namespace>.svc.<domain>`. */
 export function appHost(plan: AppInstancePlan, serviceDomain: string): string {
   return `${plan.spec.name}.${plan.namespace}.svc.${serviceDomain}`;
@@ -31,7 +43,7 @@ export function renderClusterMesh(cluster: MeshClusterFacts, instances: readonly
     spec: { mtls: { mode: mesh.mtls } },
   }];
   for (const i of instances) if (i.spec.mesh) objects.push(...renderAppMesh(i, cluster.serviceDomain));
-  return objects;
+  return objects.map(canonical);
 }
 
 /** One meshed app instance's objects. @internal */
@@ -110,5 +122,5 @@ export function renderAppMesh(plan: AppInstancePlan, serviceDomain: string): Kub
     metadata,
     spec: { hosts: [host], gateways: ['mesh'], http },
   });
-  return objects;
+  return objects.map(canonical);
 }
