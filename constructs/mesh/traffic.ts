@@ -61,7 +61,7 @@ export interface AppMeshProps {
 /** The injected proxy's requests and limits when `AppMeshProps.proxyResources` is not given. */
 export const DEFAULT_PROXY_RESOURCES: ContainerResources = { cpuMillis: { request: 100, limit: 1000 }, memoryMiB: { request: 128, limit: 512 } };
 
-/** @internal */
+/** A circuit breaker with every default applied. Plain data. */
 export interface CircuitBreakerSpec {
   readonly maxConnections: number;
   readonly connectTimeoutMs: number;
