@@ -47,7 +47,7 @@ export { AppTemplate, type AppTemplateProps, type PeakProfileProps, type Resolve
 export { type AppSpecProps, type AutoscalingProps, type AppSpec, type ChannelPlanSpec, DEFAULT_NODE_POOL, DEFAULT_PORTS } from './apps/spec';
 export { type AppPlacementProps } from './apps/placement';
 export { AppImage, type ImageLayersProps, type AppYamlOptions, type ImageReference, type ResolvedImage, DEFAULT_IMAGE_REGISTRY } from './apps/image';
-export { Release, type CanaryProps, type BlueGreenProps, type ChannelSpec } from './apps/release';
+export { Release, type CanaryProps, type BlueGreenProps, type ChannelSpec, type MeshReleaseSpec } from './apps/release';
 export {
   Sidecar, SidecarKind, SidecarMode, type LogShipperProps, type OpsAgentProps, type MeshProxyProps, type CustomSidecarProps,
   type ContainerPortSpec, type VolumeMountSpec, type SidecarSpec,
@@ -69,6 +69,12 @@ export {
 } from './tenancy/access';
 export { LABEL_TEAM, CLUSTER_DNS, DEFAULT_DENY_POLICY } from './tenancy/render';
 export { type RoleRule, DEPLOYER_RULES, READER_RULES } from './tenancy/rbac';
+
+// ── Service mesh: mTLS per cluster, traffic policy and canary routes per app ──────────────────────────────────────
+export { MeshProvider, MtlsMode, type MeshProps, type MeshSpec, injectionLabel } from './mesh/mesh';
+export { type AppMeshProps, type AppMeshSpec, type CircuitBreakerProps, type CircuitBreakerSpec, type RetryProps, istioDuration, DEFAULT_PROXY_RESOURCES, proxyResourceAnnotations } from './mesh/traffic';
+export { CanaryRoute, type CanaryRouteSpec, type CommunityRouteOptions, MAX_CANARY_COMMUNITIES } from './mesh/route';
+export { appHost } from './mesh/render';
 
 // ── Synthesis ────────────────────────────────────────────────────────────────────────────────────────────────────
 export { synthesize, type SynthesizeOptions, type Synthesis, type SynthesizedTarget, MANAGEMENT_TARGET } from './synth/synthesize';

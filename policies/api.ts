@@ -10,7 +10,7 @@ export * from './engine/report';
 export * from './engine/suppressions';
 export * from './engine/target';
 export * from './engine/yaml-input';
-export { RULES, ESTATE_RULES, WORKLOAD_RULES, TENANCY_RULES } from './rules';
+export { RULES, ESTATE_RULES, WORKLOAD_RULES, TENANCY_RULES, MESH_RULES } from './rules';
 export { pulumiPolicies, resourceToObject, inferTargetName, configSchemaOf, SUPPRESSIONS_POLICY, PulumiPolicyOptions } from './pulumi/adapter';
 export { estateContextProvider, packEnvironment, PackEnvironment } from './pulumi/context';
 export * from './engine/network-policy';

@@ -1,3 +1,4 @@
+import { injectionLabel, type MeshSpec } from '../mesh/mesh';
 import { PhaseAt, PromotionPhase } from '../estate/calendar';
 import type { ObjectPatch } from '../estate/cluster';
 import { InstanceSpec } from '../estate/instance';
@@ -25,6 +26,8 @@ export interface ClusterFacts {
   /** Set for clusters of a peak group: the promotion's phase decides their size. */
   readonly promotion?: { readonly name: string; readonly phase: PhaseAt };
   readonly pools: readonly PoolFacts[];
+  /** The cluster's service mesh; undefined: none. */
+  readonly mesh?: MeshSpec;
 }
 
 /**
@@ -100,6 +103,8 @@ export interface AppInstancePlan {
   /** The phase that sized this instance, for the report. */
   readonly phase?: string;
   readonly patches: readonly ObjectPatch[];
+  /** Set when the app is in the mesh of its cluster: the pod labels that make the mesh inject its proxy, and where istiod runs. */
+  readonly mesh?: { readonly injection: Readonly<Record<string, string>>; readonly rootNamespace: string };
 }
 
 function atLeast(v: KubernetesVersion | undefined, minor: number): boolean {
@@ -144,6 +149,7 @@ export function planAppInstance(spec: AppSpec, context: InstanceContext): AppIns
     pool: { name: pool.name, taints: pool.taints },
     ...(cluster.promotion ? { phase: cluster.promotion.phase.phase } : peakPhase && peakPhase !== PromotionPhase.DORMANT ? { phase: peakPhase } : {}),
     patches: context.patches ?? [],
+    ...(spec.mesh && cluster.mesh ? { mesh: { injection: injectionLabel(cluster.mesh), rootNamespace: cluster.mesh.rootNamespace } } : {}),
   };
 }
 

@@ -1,6 +1,7 @@
 import { ProblemCollector } from '../estate/problems';
 import { AppImage } from './image';
 import { ReleaseChannel } from './labels';
+import { CanaryRoute, CanaryRouteSpec, checkCanaryRoute } from '../mesh/route';
 
 /** Properties of a canary release. */
 export interface CanaryProps {
@@ -8,6 +9,28 @@ export interface CanaryProps {
   readonly grayPercent: number;
   /** The image of the gray release. @default - the app's image */
   readonly grayImage?: AppImage;
+  /**
+   * On a meshed cluster: the requests that go to the gray subset whatever the weights (a header, or a list of
+   * communities mapped to a lane).
+   * @default - no match rule: traffic is split by weight only
+   */
+  readonly route?: CanaryRoute;
+  /**
+   * On a meshed cluster: the gray weight steps, in percent, increasing, each from 0 to 100 (for example 5, 20, 50, 100).
+   * @default - one step, grayPercent
+   */
+  readonly weightSteps?: number[];
+  /** The index in `weightSteps` of the step in force now. Required with `weightSteps`. @default 0 */
+  readonly currentStep?: number;
+}
+
+/** How a release routes on a meshed cluster. Plain data. */
+export interface MeshReleaseSpec {
+  readonly route?: CanaryRouteSpec;
+  /** The gray weight now, in percent; for blue/green, the active colour takes 100. */
+  readonly grayWeight?: number;
+  readonly weightSteps?: readonly number[];
+  readonly currentStep?: number;
 }
 
 /** Properties of a blue/green release. */
@@ -53,7 +76,11 @@ export class Release {
     return new Release('canary', [
       { channel: ReleaseChannel.STABLE, suffix: '', percent: 100 - props.grayPercent },
       { channel: ReleaseChannel.GRAY, suffix: '-gray', image: props.grayImage, percent: props.grayPercent },
-    ], props.grayPercent);
+    ], props.grayPercent, undefined, {
+      ...(props.route ? { route: props.route.spec } : {}),
+      grayWeight: props.weightSteps ? props.weightSteps[props.currentStep ?? 0] : props.grayPercent,
+      ...(props.weightSteps ? { weightSteps: [...props.weightSteps], currentStep: props.currentStep } : {}),
+    });
   }
 
   /** `<app>-blue` and `<app>-green`; the Service selects the active colour. */
@@ -74,6 +101,8 @@ export class Release {
     private readonly grayPercent?: number,
     /** The channel the Service selects, for blue/green; undefined when it selects every channel. */
     public readonly activeChannel?: ReleaseChannel,
+    /** How the release routes on a meshed cluster. */
+    public readonly mesh: MeshReleaseSpec = {},
   ) {}
 
   /**
@@ -84,6 +113,17 @@ export class Release {
     if (this.kind === 'canary') {
       const p = this.grayPercent;
       if (p === undefined || !Number.isInteger(p) || p < 1 || p > 50) problems.error(path, 'release', 'grayPercent must be a whole number from 1 to 50', 'send a small share to the gray release, for example 10', p);
+    }
+    if (this.kind === 'canary' && this.mesh.route) checkCanaryRoute(path, this.mesh.route, problems);
+    if (this.kind === 'canary' && this.mesh.weightSteps) {
+      const steps = this.mesh.weightSteps;
+      const step = this.mesh.currentStep;
+      if (steps.length === 0 || steps.some((w, i) => !Number.isInteger(w) || w < 0 || w > 100 || (i > 0 && w <= steps[i - 1]))) {
+        problems.error(path, 'release', 'weightSteps must be increasing whole percents from 0 to 100', 'use steps such as [5, 20, 50, 100]', steps.join('/'));
+      }
+      if (step === undefined || !Number.isInteger(step) || step < 0 || step >= steps.length) {
+        problems.error(path, 'release', 'currentStep must name one of the weightSteps (an index from 0)', `set currentStep from 0 to ${steps.length - 1}`, step);
+      }
     }
     if (this.kind === 'blue-green') {
       if (this.activeChannel !== ReleaseChannel.BLUE && this.activeChannel !== ReleaseChannel.GREEN) problems.error(path, 'release', 'the active colour must be blue or green', 'use ReleaseChannel.BLUE or ReleaseChannel.GREEN', this.activeChannel);

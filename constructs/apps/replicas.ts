@@ -14,7 +14,7 @@ const podResourcesMemo = new WeakMap<AppSpec, { requests: ResourceAmount; limits
 export function podResources(spec: AppSpec): { requests: ResourceAmount; limits: ResourceAmount } {
   let r = podResourcesMemo.get(spec);
   if (!r) {
-    const all = [spec.resources, ...spec.sidecars.map((s) => s.resources)];
+    const all = [spec.resources, ...spec.sidecars.map((s) => s.resources), ...(spec.mesh ? [spec.mesh.proxyResources] : [])];
     podResourcesMemo.set(spec, (r = { requests: addResources(...all.map(requestsOf)), limits: addResources(...all.map(limitsOf)) }));
   }
   return r;

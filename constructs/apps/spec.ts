@@ -7,6 +7,8 @@ import { AppProbesProps, livenessProbe, ProbeSpec, readinessProbe, startupProbe 
 import { Release } from './release';
 import { ContainerResources } from './resources';
 import { ContainerPortSpec, Sidecar, SidecarMode, SidecarSpec } from './sidecars';
+import { AppMeshProps, AppMeshSpec, resolveAppMesh } from '../mesh/traffic';
+import { MeshReleaseSpec } from './release';
 import { AccessIntent, AccessSpec, resolveAccess } from '../tenancy/access';
 
 /** Autoscaling of an app's Deployments (a HorizontalPodAutoscaler each). */
@@ -73,6 +75,12 @@ export interface AppSpecProps {
    * @default - nobody may call the app; it may reach DNS, its sidecars' destinations and the apps that list it as a caller
    */
   readonly access?: AccessIntent;
+  /**
+   * Joins the service mesh of the clusters that run one (`ClusterProps.mesh`): the mesh injects its proxy, so the app
+   * must not also declare `Sidecar.meshProxy()`. Its host gets a DestinationRule and a VirtualService.
+   * @default - not in the mesh
+   */
+  readonly mesh?: AppMeshProps;
 }
 
 /** An app's Deployment for one release channel, resolved. */
@@ -121,6 +129,10 @@ export interface AppSpec {
   readonly labels: Readonly<Record<string, string>>;
   /** Callers and destinations, resolved. */
   readonly access: AccessSpec;
+  /** Undefined: the app is not in the mesh. */
+  readonly mesh?: AppMeshSpec;
+  /** How the release routes on a meshed cluster. */
+  readonly meshRelease: MeshReleaseSpec;
 }
 
 /** The app's ports when `AppSpecProps.ports` is not given: `http` on 8080. */
@@ -180,5 +192,7 @@ export function resolveAppSpec(name: string, props: AppSpecProps, peak?: { promo
     ...(props.version !== undefined ? { version: props.version } : {}),
     labels: props.labels ?? {},
     access: resolveAccess(props.access),
+    ...(props.mesh ? { mesh: resolveAppMesh(props.mesh) } : {}),
+    meshRelease: release.mesh,
   };
 }

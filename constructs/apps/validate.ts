@@ -12,7 +12,9 @@ import { checkDistinctProbes, checkProbe } from './probes';
 import { checkResources } from './resources';
 import { ClusterIndex, indexClusters } from './placement';
 import { checkObjectNames, checkPlacement } from './validate-placement';
-import { SidecarMode } from './sidecars';
+import { SidecarKind, SidecarMode } from './sidecars';
+import { checkAppMesh } from '../mesh/traffic';
+import { checkMesh } from '../mesh/mesh';
 // The tenancy rules (teams, callers, budgets) join validateEstate with the app rules.
 import '../tenancy/validate';
 
@@ -24,6 +26,7 @@ export const MAX_APP_NAME_LENGTH = 40;
 
 /** Every rule over the estate's applications; registered with validateEstate. */
 export function validateApps(estate: Estate, problems: ProblemCollector): void {
+  for (const c of estate.clusters) if (c.mesh) checkMesh(c.node.path, c.mesh, problems);
   const apps = AppTemplate.appsOf(estate);
   if (apps.length === 0) return;
   const clusters = estate.clusters;
@@ -121,6 +124,15 @@ function checkApp(app: AppTemplate, index: ClusterIndex, placed: ResolvedPlaceme
   }
   for (const [key, value] of [['component', s.component], ['partOf', s.partOf], ['version', s.version]] as const) {
     if (value !== undefined && (value.length === 0 || checkLabelValue(value))) problems.error(path, 'label-syntax', `${key} must be a valid label value`, 'use at most 63 alphanumeric, "-", "_" or "." characters', value);
+  }
+
+  if (s.mesh) {
+    checkAppMesh(path, s.mesh, s.ports.map((p) => p.port), problems);
+    for (const sidecar of app.sidecars) {
+      if (sidecar.spec.kind === SidecarKind.MESH_PROXY) problems.error(path, 'mesh-proxy', `the app joins the mesh, whose proxy is injected, and also declares the mesh proxy sidecar "${sidecar.spec.name}"`, 'remove Sidecar.meshProxy() from the sidecars (or leave the mesh)', sidecar.spec.name);
+    }
+    const unmeshed = placed.clusters.filter((c) => !c.mesh).map((c) => c.name);
+    if (unmeshed.length > 0) problems.error(path, 'mesh', `the app joins the mesh but is placed on clusters without one: ${unmeshed.join(', ')}`, 'give those clusters a mesh (ClusterProps.mesh), or place the app elsewhere', unmeshed.join(', '));
   }
 
   checkPlacement(app, index, placed, estate, problems);

@@ -9,6 +9,7 @@ import { EtcdCluster, EtcdClusterProps } from './etcd-cluster';
 import { InfrastructureProvider } from './infrastructure';
 import { parseKubernetesVersion } from './kubernetes-version';
 import { NodePool, NodePoolProps } from './node-pool';
+import { MeshProps, MeshSpec, resolveMesh } from '../mesh/mesh';
 import { ProblemCollector } from './problems';
 import { checkDnsLabel } from './syntax';
 import { Estate, Idc, requireScope } from './topology';
@@ -37,6 +38,8 @@ export interface ClusterProps {
   readonly serviceDomain?: string;
   /** How the cluster takes Kubernetes upgrades. @default - the group's upgrade wave, no upgrades during a promotion */
   readonly upgrade?: ClusterUpgradeProps;
+  /** The cluster's service mesh; apps with `mesh` join it. @default - no mesh */
+  readonly mesh?: MeshProps;
 }
 
 /** How a cluster takes Kubernetes upgrades on a running estate (judged by `validateTransition`). */
@@ -84,6 +87,8 @@ export class Cluster extends Construct {
   public readonly upgradeDuringPromotionReason?: string;
   public readonly controlPlane: ControlPlane;
   public readonly etcd: EtcdCluster;
+  /** The cluster's service mesh; undefined: none. */
+  public readonly mesh?: MeshSpec;
   private readonly patches: ObjectPatch[] = [];
 
   constructor(scope: ClusterGroup, id: string, props: ClusterProps) {
@@ -103,6 +108,7 @@ export class Cluster extends Construct {
     this.serviceDomain = props.serviceDomain ?? 'cluster.local';
     this.upgradeWave = props.upgrade?.wave ?? scope.upgradeWave;
     this.upgradeDuringPromotionReason = props.upgrade?.duringPromotionReason;
+    if (props.mesh) this.mesh = resolveMesh(props.mesh);
     const estate = Estate.of(scope);
     this.controlPlane = new ControlPlane(this, 'ControlPlane', props.controlPlane ?? {}, `${id}-api.${estate.dnsDomain}`);
     this.etcd = new EtcdCluster(this, 'Etcd', props.etcd);

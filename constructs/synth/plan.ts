@@ -1,3 +1,4 @@
+import type { MeshSpec } from '../mesh/mesh';
 import { AppTemplate } from '../apps/app-template';
 import { poolZoneSize, SystemReserve } from '../apps/capacity';
 import { CapacityPolicy } from '../apps/capacity-policy';
@@ -82,6 +83,8 @@ export interface ClusterPlan {
   readonly etcd: EtcdPlan;
   readonly pools: PoolPlan[];
   readonly patches: readonly ObjectPatch[];
+  /** The cluster's service mesh; undefined: none. */
+  readonly mesh?: MeshSpec;
 }
 
 /** A cluster's control plane with every default applied. */
@@ -192,6 +195,7 @@ function planCluster(cluster: Cluster, phase: PhaseAt | undefined): ClusterPlan 
     serviceDomain: cluster.serviceDomain,
     purpose: cluster.purpose,
     nodeAutoRepair: cluster.nodeAutoRepair,
+    ...(cluster.mesh ? { mesh: cluster.mesh } : {}),
     upgrade: { wave: cluster.upgradeWave, ...(cluster.upgradeDuringPromotionReason ? { duringPromotionReason: cluster.upgradeDuringPromotionReason } : {}) },
     controlPlane: {
       replicas: cp.replicas,

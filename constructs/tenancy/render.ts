@@ -112,7 +112,7 @@ function renderLimitRange(metadata: Record<string, unknown>, instances: readonly
   let maxCpu = 0;
   let maxMemory = 0;
   for (const i of instances) {
-    for (const r of [i.spec.resources, ...i.spec.sidecars.map((s) => s.resources)]) {
+    for (const r of [i.spec.resources, ...i.spec.sidecars.map((s) => s.resources), ...(i.spec.mesh ? [i.spec.mesh.proxyResources] : [])]) {
       const l = limitsOf(r);
       maxCpu = Math.max(maxCpu, l.cpuMillis);
       maxMemory = Math.max(maxMemory, l.memoryMiB);
@@ -181,6 +181,9 @@ export function sidecarDestinations(sidecar: SidecarSpec): { namespace?: string;
   return out;
 }
 
+/** istiod's port for proxies' configuration and certificates (xDS over mTLS). */
+export const ISTIOD_XDS_PORT = 15012;
+
 function renderNetworkPolicies(meta: (name: string) => Record<string, unknown>, ns: NamespaceTenancy, all: readonly AppInstancePlan[]): KubeObject[] {
   const policy = (name: string, spec: Record<string, unknown>) => toManifest({ apiVersion: 'networking.k8s.io/v1', kind: 'NetworkPolicy' }, { metadata: meta(name), spec } as never);
   const out: KubeObject[] = [
@@ -235,6 +238,13 @@ function renderNetworkPolicies(meta: (name: string) => Record<string, unknown>, 
         if (!rule) sidecarRules.set(key, (rule = { to: d.namespace !== undefined ? { namespaceSelector: nsSelector(d.namespace) } : { ipBlock: { cidr: d.cidr } }, ports: new Set() }));
         rule.ports.add(d.port);
       }
+    }
+    // An injected mesh proxy fetches its configuration and certificates from istiod (xDS on 15012).
+    if (i.mesh) {
+      const key = `ns:${i.mesh.rootNamespace}`;
+      let rule = sidecarRules.get(key);
+      if (!rule) sidecarRules.set(key, (rule = { to: { namespaceSelector: nsSelector(i.mesh.rootNamespace) }, ports: new Set() }));
+      rule.ports.add(ISTIOD_XDS_PORT);
     }
     for (const key of [...sidecarRules.keys()].sort()) {
       const r = sidecarRules.get(key)!;

@@ -14,6 +14,7 @@ export type Severity = 'low' | 'medium' | 'high' | 'critical';
 /** The area a rule belongs to: its folder under `policies/rules/`. */
 export type RuleArea =
   | 'etcd'
+  | 'mesh'
   | 'control-plane'
   | 'node-pools'
   | 'network'

@@ -31,6 +31,10 @@ import { requirePodLabels } from './workloads/require-pod-labels';
 import { requirePrestopHook } from './workloads/require-prestop-hook';
 import { requireResources } from './workloads/require-resources';
 import { startSidecarsFirst } from './workloads/start-sidecars-first';
+import { requireDefinedSubset } from './mesh/require-defined-subset';
+import { requireMeshGatewayBinding } from './mesh/require-mesh-gateway-binding';
+import { requireSaneOutlierDetection } from './mesh/require-sane-outlier-detection';
+import { requireValidRouteWeights } from './mesh/require-valid-route-weights';
 import { forbidBroadTeamRbac } from './tenancy/forbid-broad-team-rbac';
 import { forbidOpenNetworkPolicy } from './tenancy/forbid-open-network-policy';
 import { requireDefaultDenyNetworkPolicy } from './tenancy/require-default-deny-network-policy';
@@ -83,8 +87,16 @@ export const TENANCY_RULES: readonly AnyRule[] = [
   forbidBroadTeamRbac,
 ];
 
+/** The rules that judge the service mesh's routes and traffic policies (Istio `networking.istio.io`). */
+export const MESH_RULES: readonly AnyRule[] = [
+  requireDefinedSubset,
+  requireValidRouteWeights,
+  requireMeshGatewayBinding,
+  requireSaneOutlierDetection,
+];
+
 /** The whole rule set: what `estate check` and the Pulumi pack run. */
-export const RULES: readonly AnyRule[] = [...ESTATE_RULES, ...WORKLOAD_RULES, ...TENANCY_RULES];
+export const RULES: readonly AnyRule[] = [...ESTATE_RULES, ...WORKLOAD_RULES, ...TENANCY_RULES, ...MESH_RULES];
 
 export {
   forbidDebugModeInProduction, forbidHostAccess, forbidOverlappingCidrs, forbidPrivilegedContainers, forbidReplicasUnderHpa,
@@ -94,5 +106,5 @@ export {
   requireOddEtcdMembers, requirePinnedImageTags, requirePodDisruptionBudget, requirePodLabels, requirePrestopHook,
   requireResources, requireRestrictedSecurityContext, requireServiceSelectsPods, restrictPeakClustersToPromotionWindow,
   spreadOverZonesAndHosts, startSidecarsFirst, requireDefaultDenyNetworkPolicy, forbidOpenNetworkPolicy, requireResourceQuota,
-  forbidBroadTeamRbac,
+  forbidBroadTeamRbac, requireDefinedSubset, requireValidRouteWeights, requireMeshGatewayBinding, requireSaneOutlierDetection,
 };

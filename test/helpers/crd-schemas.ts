@@ -42,6 +42,8 @@ import * as yaml from 'js-yaml';
 
 /** Where the upstream Cluster API CRDs live: `../shared/crds/cluster-api` relative to the project root. */
 export const SHARED_CRDS_DIR: string = path.resolve(__dirname, '../../../shared/crds/cluster-api');
+/** Where the upstream Istio CRDs live (istio/api 1.30.3): `../shared/crds/istio` relative to the project root. */
+export const SHARED_ISTIO_CRDS_DIR: string = path.resolve(__dirname, '../../../shared/crds/istio');
 
 const CRD_FILE = /\.ya?ml$/i;
 
@@ -68,8 +70,9 @@ export function sharedCrdsMode(
 
 /** The error message used when the CRDs are missing. */
 export function missingCrdsMessage(dir: string = SHARED_CRDS_DIR): string {
+  const name = path.basename(dir);
   return (
-    `Cluster API CRDs missing at ${dir} (expected upstream *.yaml CRDs in ../shared/crds/cluster-api ` +
+    `${name === 'cluster-api' ? 'Cluster API' : name} CRDs missing at ${dir} (expected upstream *.yaml CRDs in ../shared/crds/${name} ` +
     `relative to the project root). CI clones ../shared beside the repo; locally, clone the shared ` +
     `repository next to this one to run these tests.`
   );
@@ -82,16 +85,17 @@ export function missingCrdsMessage(dir: string = SHARED_CRDS_DIR): string {
  * - CRDs missing elsewhere: `describe.skip` with a `console.warn` saying why. `fn` is NOT called (it may load
  *   the CRDs at collection time); a skipped placeholder test whose name carries the reason is reported instead.
  */
-export function describeWithSharedCrds(name: string, fn: () => void): void {
-  const mode = sharedCrdsMode();
+export function describeWithSharedCrds(name: string, fn: () => void, dir: string = SHARED_CRDS_DIR): void {
+  const mode = sharedCrdsMode(dir);
   if (mode === 'run') {
     describe(name, fn);
     return;
   }
-  const message = missingCrdsMessage();
+  const message = missingCrdsMessage(dir);
+  const short = `../shared/crds/${path.basename(dir)}`;
   if (mode === 'fail') {
     describe(name, () => {
-      it('needs ../shared/crds/cluster-api', () => {
+      it(`needs ${short}`, () => {
         throw new Error(message);
       });
     });
@@ -99,7 +103,7 @@ export function describeWithSharedCrds(name: string, fn: () => void): void {
   }
   console.warn(`SKIPPED "${name}": ${message} (set CI=true to make this a failure)`);
   describe.skip(name, () => {
-    it(`skipped: needs ../shared/crds/cluster-api (missing at ${SHARED_CRDS_DIR})`, () => undefined);
+    it(`skipped: needs ${short} (missing at ${dir})`, () => undefined);
   });
 }
 
@@ -244,6 +248,11 @@ function toAjvSchema(node: unknown, formats: Set<string>, isRoot: boolean): unkn
   if (isRoot && isRecord(out.properties)) {
     const props = out.properties as Record<string, Schema>;
     if (isRecord(props.metadata)) props.metadata = objectMetaSchema(props.metadata);
+    // Some CRDs (Istio's) list only spec and status at the root: the API server always accepts the type and the
+    // ObjectMeta of every object, so they are added here rather than refused as unknown fields.
+    else props.metadata = objectMetaSchema(undefined);
+    props.apiVersion ??= { type: 'string' };
+    props.kind ??= { type: 'string' };
   }
   if (
     isRecord(out.properties) &&

@@ -9,6 +9,7 @@ import {
 } from '../labels';
 import { MIN_DEBUG_REASON_LENGTH } from '../debug';
 import { terminationGracePeriodSeconds } from '../lifecycle';
+import { proxyResourceAnnotations } from '../../mesh/traffic';
 import { APP_LOG_VOLUME, APP_LOG_DIR, SidecarKind, VolumeMountSpec } from '../sidecars';
 import { mainContainer, sidecarContainer } from './containers';
 import { memoryQuantity } from '../resources';
@@ -117,6 +118,7 @@ export function deploymentProps(plan: AppInstancePlan, workload: WorkloadPlan): 
   const labels = workloadLabels(plan, workload);
   const annotations: Record<string, string> = { [ANNOTATION_DEFAULT_CONTAINER]: spec.name, ...workload.image.annotations };
   if (spec.debug) annotations[ANNOTATION_DEBUG] = spec.debug.reason ?? 'debug mode';
+  if (plan.mesh && spec.mesh) Object.assign(annotations, proxyResourceAnnotations(spec.mesh.proxyResources));
   // Debug mode acknowledged with a written reason (validation demands one in production) is a decision, not an
   // accident: the Deployment carries it as the policy suppression, so `estate check` and the policy pack report the
   // finding as suppressed with that reason instead of blocking the rollout.
@@ -131,7 +133,7 @@ export function deploymentProps(plan: AppInstancePlan, workload: WorkloadPlan): 
       selector: { matchLabels: workloadSelector(spec.name, workload.channel) },
       strategy: { type: 'RollingUpdate', rollingUpdate: { maxSurge: k8s.IntOrString.fromString('25%'), maxUnavailable: k8s.IntOrString.fromNumber(0) } },
       template: {
-        metadata: { labels: { ...labels, [LABEL_SERVING]: SERVING }, annotations },
+        metadata: { labels: { ...labels, [LABEL_SERVING]: SERVING, ...(plan.mesh?.injection ?? {}) }, annotations },
         spec: podSpec(plan, workload),
       },
     },

@@ -6,7 +6,7 @@
  */
 import {
   AppImage, AppTemplate, AppTemplateProps, Cluster, ClusterGroup, ClusterGroupKind, Estate, IdcKind,
-  InfrastructureProvider, KubeObject, Promotion, Sidecar, synthesize, Synthesis, TaintEffect,
+  InfrastructureProvider, KubeObject, MeshProps, Promotion, Sidecar, synthesize, Synthesis, TaintEffect,
 } from '../../../constructs';
 
 export const METAL3 = InfrastructureProvider.metal3({
@@ -37,6 +37,8 @@ export interface FixtureOptions {
   readonly environment?: string;
   /** @default 4 (per zone) */
   readonly generalPerZone?: number;
+  /** The service mesh of cluster new-k8s. @default - none */
+  readonly mesh?: MeshProps;
 }
 
 /** The estate without apps. */
@@ -50,6 +52,7 @@ export function fixtureEstate(o: FixtureOptions = {}): Fixture {
   const peak = estate.addClusterGroup('sale-peak', { kind: ClusterGroupKind.PEAK, promotion });
   const cluster = (group: ClusterGroup, name: string, k: number, version: string) => {
     const c = group.addCluster(name, {
+      ...(name === 'new-k8s' && o.mesh ? { mesh: o.mesh } : {}),
       idc,
       kubernetesVersion: version,
       podCidr: `10.${k * 4}.0.0/16`,

@@ -21,7 +21,7 @@ describe('estate synth with applications', () => {
   test('writes every cluster target and reports app capacity per cluster and pool', async () => {
     const { code, out } = await run(['synth', '--as-of', '2026-11-11T00:00:00+08:00'], tmp);
     expect(code).toBe(0);
-    expect(out).toMatch(/ {2}trade-hz1: 38 objects\n {4}Deployment\s+3\n/);
+    expect(out).toMatch(/ {2}trade-hz1: 43 objects\n {4}Deployment\s+3\n/);
     expect(out).toContain('app capacity (requests at autoscaler min-max of allocatable at pool min-max; limit 100% of the pool at its largest):');
     expect(out).toMatch(/ {2}trade-hz1: order-api, payment-worker\n {4}general {6}\d+-\d+ pods · [\d.,]+-[\d.,]+ of [\d.,]+-[\d.,]+ vCPU · [\d.,]+-[\d.,]+ of [\d.,]+-[\d.,]+ GiB · committed [\d.]+% \(at max [\d.]+%\)/);
     expect(out).toMatch(/ {2}peak-bj1 \(peak\): promotion-engine\n/);

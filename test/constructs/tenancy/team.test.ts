@@ -52,6 +52,8 @@ describe('a team namespace on a cluster where the team\'s apps run', () => {
       'Role/payments-deployer', 'RoleBinding/payments-deployer', 'Role/payments-reader', 'RoleBinding/payments-reader',
       'ResourceQuota/tenant-quota', 'LimitRange/tenant-limits',
       'NetworkPolicy/default-deny', 'NetworkPolicy/allow-dns', 'NetworkPolicy/payment-worker-allow-ingress', 'NetworkPolicy/payment-worker-allow-egress',
+      // payment-worker is in trade-hz1's mesh: its subsets and routes live in its namespace.
+      'DestinationRule/payment-worker', 'VirtualService/payment-worker',
     ]);
     expect(inNamespace(hz1, 'payment', 'Namespace')[0].metadata.labels).toMatchObject({ 'cluster-estate.io/team': 'payments', 'pod-security.kubernetes.io/enforce': 'restricted' });
   });
@@ -90,8 +92,8 @@ describe('a team namespace on a cluster where the team\'s apps run', () => {
     // Quantities in the API server's canonical form (whole cores as plain numbers).
     expect(any(inNamespace(hz1, 'trade', 'ResourceQuota')[0]).spec.hard['requests.cpu']).toBe(cpuQuantity(Math.ceil((pods * 1250 * 1.2) / 100) * 100));
     // The payments team's budget sets its requests, larger at the peak.
-    expect(any(inNamespace(hz1, 'payment', 'ResourceQuota')[0]).spec.hard).toMatchObject({ 'requests.cpu': '18', 'requests.memory': '32Gi' });
-    expect(any(inNamespace(objects(referenceEstate(), 'trade-hz1', PEAK), 'payment', 'ResourceQuota')[0]).spec.hard).toMatchObject({ 'requests.cpu': '34', 'requests.memory': '64Gi' });
+    expect(any(inNamespace(hz1, 'payment', 'ResourceQuota')[0]).spec.hard).toMatchObject({ 'requests.cpu': '20', 'requests.memory': '36Gi' });
+    expect(any(inNamespace(objects(referenceEstate(), 'trade-hz1', PEAK), 'payment', 'ResourceQuota')[0]).spec.hard).toMatchObject({ 'requests.cpu': '38', 'requests.memory': '68Gi' });
   });
 
   test('the limit range caps a container at the largest the team\'s apps use and gives small defaults', () => {

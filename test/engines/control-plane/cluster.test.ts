@@ -17,7 +17,7 @@ import { ProcessTracker, sleep, waitFor } from '../../helpers/processes';
 import { REFERENCE_TIMES, referenceSynthesis } from '../../helpers/reference';
 import { describeWithBuiltEngines } from '../engines-env';
 import { expectedLines } from './expected';
-import { applyAll, describeObject, differenceLines, unexpectedDifferences } from './estate-on-server';
+import { applyAll, describeObject, differenceLines, installCrds, loadCrds, unexpectedDifferences } from './estate-on-server';
 import { ControlPlane, startControlPlane } from './harness';
 import { KubeClient, KubeError, ObjectRef } from './kube-client';
 import { simulatedNodes, SimulatedNode } from './simulated-nodes';
@@ -80,6 +80,20 @@ describeWithBuiltEngines('cluster targets on a real control plane with simulated
         // remove nodes explicitly, so a longer grace period costs them nothing.
         controllerManagerArgs: ['--node-monitor-grace-period=2m'] });
       client = cp.client;
+      // The mesh's kinds (meshed clusters carry Istio objects) and the namespaces the mesh installation owns (its root
+      // namespace, where the mesh-wide PeerAuthentication lives), as a cluster with Istio installed has them.
+      await installCrds(client, loadCrds(['istio']));
+      const declared = new Set<string>();
+      const used = new Set<string>();
+      for (const asOf of Object.values(AS_OF)) {
+        for (const t of clusterTargets(asOf)) {
+          for (const o of t.objects) {
+            if (o.kind === 'Namespace') declared.add(o.metadata.name);
+            else if (o.metadata.namespace) used.add(o.metadata.namespace);
+          }
+        }
+      }
+      for (const name of [...used].filter((n) => !declared.has(n)).sort()) await client.apply({ apiVersion: 'v1', kind: 'Namespace', metadata: { name } }, { fieldManager: 'mesh-installation' });
       // eslint-disable-next-line no-console
       console.log(`control plane up: ${JSON.stringify(cp.startSeconds)} (seconds per component)`);
     }, 300_000);

@@ -1,0 +1,4 @@
+export * from './mesh';
+export * from './traffic';
+export * from './route';
+export * from './render';

@@ -1,0 +1,66 @@
+import { ProblemCollector } from '../estate/problems';
+
+/** Which control plane runs the mesh. Both take Istio's objects (`networking.istio.io/v1`, `security.istio.io/v1`). */
+export enum MeshProvider {
+  /** Upstream Istio (istiod in `istio-system`). */
+  ISTIO = 'istio',
+  /** Alibaba Cloud Service Mesh: a managed, Istio-compatible control plane. */
+  ASM = 'asm',
+}
+
+/** Mutual TLS between meshed workloads (PeerAuthentication `mtls.mode`). */
+export enum MtlsMode {
+  /** Only mutual TLS is accepted. */
+  STRICT = 'STRICT',
+  /** Mutual TLS and plain text are accepted: for migrations only. */
+  PERMISSIVE = 'PERMISSIVE',
+}
+
+/** A cluster's service mesh. */
+export interface MeshProps {
+  /** @default MeshProvider.ISTIO */
+  readonly provider?: MeshProvider;
+  /**
+   * The control-plane revision meshed pods are injected by (`istio.io/rev: <revision>`), for canary upgrades of the
+   * mesh itself.
+   * @default - the default revision (`sidecar.istio.io/inject: "true"`)
+   */
+  readonly revision?: string;
+  /** Mesh-wide mutual TLS, as the root PeerAuthentication `default` in the root namespace. @default MtlsMode.STRICT */
+  readonly mtls?: MtlsMode;
+  /** The mesh's root namespace. @default 'istio-system' */
+  readonly rootNamespace?: string;
+}
+
+/** A cluster's mesh with every default applied. Plain data. */
+export interface MeshSpec {
+  readonly provider: MeshProvider;
+  readonly revision?: string;
+  readonly mtls: MtlsMode;
+  readonly rootNamespace: string;
+}
+
+/** @internal */
+export function resolveMesh(props: MeshProps): MeshSpec {
+  return {
+    provider: props.provider ?? MeshProvider.ISTIO,
+    ...(props.revision !== undefined ? { revision: props.revision } : {}),
+    mtls: props.mtls ?? MtlsMode.STRICT,
+    rootNamespace: props.rootNamespace ?? 'istio-system',
+  };
+}
+
+const LABEL_VALUE = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
+
+/** @internal */
+export function checkMesh(path: string, mesh: MeshSpec, problems: ProblemCollector): void {
+  if (!Object.values(MeshProvider).includes(mesh.provider)) problems.error(path, 'mesh', 'unknown mesh provider', 'use MeshProvider.ISTIO or MeshProvider.ASM', mesh.provider);
+  if (!Object.values(MtlsMode).includes(mesh.mtls)) problems.error(path, 'mesh', 'unknown mTLS mode', 'use MtlsMode.STRICT (or PERMISSIVE during a migration)', mesh.mtls);
+  if (mesh.revision !== undefined && !LABEL_VALUE.test(mesh.revision)) problems.error(path, 'mesh', 'the mesh revision must be a lowercase label value', 'use the revision istiod was installed with, for example "1-30"', mesh.revision);
+  if (!LABEL_VALUE.test(mesh.rootNamespace)) problems.error(path, 'mesh', 'the root namespace must be a DNS label', 'keep the default, istio-system', mesh.rootNamespace);
+}
+
+/** The pod label that makes the mesh inject its proxy. */
+export function injectionLabel(mesh: MeshSpec): Record<string, string> {
+  return mesh.revision !== undefined ? { 'istio.io/rev': mesh.revision } : { 'sidecar.istio.io/inject': 'true' };
+}

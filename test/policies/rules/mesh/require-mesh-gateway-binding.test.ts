@@ -1,0 +1,24 @@
+import { requireMeshGatewayBinding } from '../../../../policies/rules';
+import { judge, messages } from '../../fixtures/judge';
+import { compliantVirtualService } from '../../fixtures/mesh';
+import { broken } from '../../fixtures/workloads';
+
+describe('require-mesh-gateway-binding', () => {
+  test('a canary bound to a gateway and the mesh is compliant; without gateways the rule does not apply', () => {
+    expect(judge(requireMeshGatewayBinding, compliantVirtualService())).toEqual({ kind: 'compliant' });
+    expect(judge(requireMeshGatewayBinding, broken(compliantVirtualService(), (v) => delete v.spec.gateways)).kind).toBe('not-applicable');
+  });
+
+  test('a canary that lists gateways without mesh is a violation', () => {
+    const vs = broken(compliantVirtualService(), (v) => (v.spec.gateways = ['istio-ingress/public']));
+    expect(messages(judge(requireMeshGatewayBinding, vs))).toEqual(['it routes to subsets and lists gateways istio-ingress/public without "mesh": callers inside the mesh bypass its routes']);
+  });
+
+  test('a gateway-only VirtualService without subsets is not a canary', () => {
+    const vs = broken(compliantVirtualService(), (v) => {
+      v.spec.gateways = ['istio-ingress/public'];
+      v.spec.http = [{ route: [{ destination: { host: 'checkout' } }] }];
+    });
+    expect(judge(requireMeshGatewayBinding, vs).kind).toBe('not-applicable');
+  });
+});
