@@ -98,6 +98,6 @@ export { validateTransition, TRANSITION_RULES } from './day2/transition';
 export { IMMUTABLE_CLUSTER_FIELDS, type ImmutableClusterField, ImmutableFieldHandling } from './day2/immutable-fields';
 export {
   planEtcdProcedure, type PlanEtcdOptions, type EtcdProcedure, type EtcdStep, EtcdStepAction, EtcdStepRunner, type EtcdctlCall,
-  type DesiredEtcdMember, joinerInitialCluster, nextControllerStep, runbookLine, etcdctlEnvironment, etcdctlFlags,
+  type DesiredEtcdMember, joinerInitialCluster, nextControllerStep, runbookLine, etcdctlEnvironment,
 } from './day2/etcd-procedure';
 export { operationalImpact, type OperationalImpact, type MachineRollout, type VersionUpgrade } from './day2/impact';

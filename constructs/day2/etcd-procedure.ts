@@ -108,11 +108,6 @@ interface State {
   endpoints: string[];
 }
 
-/** The etcdctl flags of a call: endpoints and the client certificate. */
-export function etcdctlFlags(call: Pick<EtcdctlCall, 'endpoints' | 'tls'>): string[] {
-  return [`--endpoints=${call.endpoints.join(',')}`, `--cacert=${call.tls.caFile}`, `--cert=${call.tls.certFile}`, `--key=${call.tls.keyFile}`];
-}
-
 /** The environment etcdctl reads its endpoints and client certificate from (etcdctl's own ETCDCTL_* variables). */
 export function etcdctlEnvironment(call: Pick<EtcdctlCall, 'endpoints' | 'tls'>): Record<string, string> {
   return { ETCDCTL_API: '3', ETCDCTL_ENDPOINTS: call.endpoints.join(','), ETCDCTL_CACERT: call.tls.caFile, ETCDCTL_CERT: call.tls.certFile, ETCDCTL_KEY: call.tls.keyFile };

@@ -133,7 +133,7 @@ function checkVersionChange(change: VersionChange, problems: ProblemCollector): 
     }
   }
   if (head.promotion && !head.upgradeDuringPromotion) {
-    problems.error(cpPath.replace(/\/ControlPlane$/, ''), TRANSITION_RULES.promotionFreeze, `peak cluster of promotion ${head.promotion} would be upgraded while the promotion runs (between prepareFrom and drainUntil)`, 'upgrade it after drainUntil, or set upgrade.duringPromotionReason on the cluster to say why it cannot wait', cp ? `${cp.from.text} -> ${cp.to.text}` : change.pools.map((p) => `${p.deployment}: ${p.from.text} -> ${p.to.text}`));
+    problems.error(head.path, TRANSITION_RULES.promotionFreeze, `peak cluster of promotion ${head.promotion} would be upgraded while the promotion runs (between prepareFrom and drainUntil)`, 'upgrade it after drainUntil, or set upgrade.duringPromotionReason on the cluster to say why it cannot wait', cp ? `${cp.from.text} -> ${cp.to.text}` : change.pools.map((p) => `${p.deployment}: ${p.from.text} -> ${p.to.text}`));
   }
 }
 
