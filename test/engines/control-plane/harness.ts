@@ -208,6 +208,8 @@ export async function startControlPlane(options: ControlPlaneOptions): Promise<C
       '--service-cluster-ip-range=10.96.0.0/16',
       `--service-account-issuer=${server}`, `--service-account-key-file=${saPub}`, `--service-account-signing-key-file=${saKey}`,
       `--token-auth-file=${tokens}`, '--authorization-mode=RBAC',
+      // On by default already; named so that the tenancy suites' quota and limit checks never depend on a default.
+      '--enable-admission-plugins=LimitRanger,ResourceQuota',
       // Privileged containers are allowed cluster-wide, so a rejected privileged pod is Pod Security Admission's doing.
       '--allow-privileged=true',
       '--profiling=false', '--v=1',

@@ -75,8 +75,7 @@ function previewOps(json: string): string[] {
     .filter((st) => st.op !== 'same' && !st.urn.includes('pulumi:providers') && /[:$]kubernetes:/.test(st.urn))
     .map((st) => {
       const op = ['create-replacement', 'replace', 'delete-replaced'].includes(st.op) ? 'replace' : st.op;
-      const type = st.urn.split('::')[2].split('$').pop()!; // kubernetes:apps/v1:Deployment
-      return `${op} ${type.split(':').pop()}/${st.urn.split('::').pop()}`;
+      return `${op} ${st.urn.split('::').pop()}`; // logical names are <Kind>/<namespace>/<name>
     })
     .filter((v, i, a) => a.indexOf(v) === i)
     .sort();
@@ -184,6 +183,8 @@ describeWithBuiltEngines('the real Pulumi engine on a real control plane: previe
           const expected = estateDiff();
           expect(expected.get('management')).toEqual(['update MachineDeployment/charging-sh1/charging-sh1-gateway-sh1-a']);
           expect(expected.get(CLUSTER)).toEqual(expect.arrayContaining(['update Deployment/trade/order-api', 'update HorizontalPodAutoscaler/payment/payment-worker']));
+          // eslint-disable-next-line no-console
+          console.log(`estate diff, per stack:\n${[...expected].map(([k, v]) => `  ${k}: ${v.join(', ')}`).join('\n')}`);
           for (const stack of ['management', CLUSTER]) {
             await ws.configSet(stack, 'cluster-estate:estate', REVISED);
             try {
@@ -401,13 +402,15 @@ describeWithBuiltEngines('the real Pulumi engine on a real control plane: previe
         test('prepare creates the peak clusters on the server, pools follow the batches, the final drain batch releases them, after drain-until they are deleted', async () => {
           expect(peakClusters.length).toBeGreaterThan(0);
           for (const c of peakClusters) expect(await leftOnServer(c)).toEqual([]);
-          const peakState = async () => kubernetesResources((await ws.exportState('management')).deployment.resources).filter((r) => peakClusters.some((c) => r.urn.endsWith(`::${c}`) || r.urn.includes(`::${c}/`)));
+          const peakState = async () => kubernetesResources((await ws.exportState('management')).deployment.resources).filter((r) => peakClusters.some((c) => new RegExp(`::[A-Za-z0-9]+/${c}(/|$)`).test(r.urn)));
           const sizes: Record<string, Record<string, string[]>> = {};
           let created = 0;
+          const timings: string[] = [];
           for (const moment of LIFECYCLE) {
             await ws.configSet('management', 'cluster-estate:asOf', moment.asOf);
             const up = await ws.run(['up', '--yes', '--skip-preview'], { stack: 'management', timeoutMs: 900_000 });
             const counts = summaryCounts(up.output);
+            timings.push(`${moment.label}: ${up.seconds.toFixed(1)} s ${JSON.stringify(counts)}`);
             const state = await peakState();
             if (moment.label === 'after drain-until') {
               expect({ moment: moment.label, state }).toEqual({ moment: moment.label, state: [] });
@@ -435,6 +438,8 @@ describeWithBuiltEngines('the real Pulumi engine on a real control plane: previe
               for (const c of peakClusters) expect(up.output).not.toMatch(new RegExp(`${c} \\(double-11-peak\\): protection released`));
             }
           }
+          // eslint-disable-next-line no-console
+          console.log(`promotion, one pulumi up per moment:\n  ${timings.join('\n  ')}\npeak-bj1 pools per moment:\n${JSON.stringify(Object.fromEntries(Object.entries(sizes).map(([k, v]) => [k, v['peak-bj1']])), null, 1)}`);
           // Batch by batch: each preparation batch grows the autoscaled pools' floor, each drain batch lowers it.
           const floor = (label: string) => sizes[label][peakClusters[0]].filter((l) => l.includes('autoscaled')).map((l) => Number(/autoscaled (\d+)-/.exec(l)![1])).reduce((a, b) => a + b, 0);
           const order = LIFECYCLE.filter((m) => m.label !== 'after drain-until').map((m) => floor(m.label));
