@@ -137,46 +137,8 @@ describeWithBuiltEngines('the real Pulumi engine in render-to-directory mode', P
     });
   });
 
-  describe('a promotion lifecycle, one pulumi up per moment', () => {
-    const rendered = () => path.join(ws.dir, 'rendered-promotion');
-    const peakResources = async () => kubernetesResources((await ws.exportState('promotion')).deployment.resources).filter((r) => /peak-bj1/.test(r.urn));
-
-    beforeAll(async () => {
-      ws.useStackFile('promotion', 'management');
-      await ws.stackInit('promotion');
-      await ws.configSet('promotion', 'cluster-estate:renderYamlToDirectory', rendered());
-    });
-
-    test('prepare creates the peak cluster protected, peak keeps it, the final drain batch releases it, after drain-until it is deleted', async () => {
-      const at = async (asOf: string) => {
-        await ws.configSet('promotion', 'cluster-estate:asOf', asOf);
-        return ws.run(['up', '--yes'], { stack: 'promotion' });
-      };
-      await at('2026-10-19T00:00:00+08:00');
-      expect(await peakResources()).toEqual([]);
-
-      await at('2026-10-21T00:00:00+08:00');
-      const prepared = await peakResources();
-      expect(prepared.length).toBeGreaterThan(20);
-      expect(prepared.filter((r) => r.protect).map((r) => r.type.split(':').pop())).toEqual(expect.arrayContaining(['Cluster', 'KubeadmControlPlane', 'Namespace']));
-      expect(renderedKeys(rendered()).filter((k) => k.includes('peak-bj1')).length).toBe(prepared.length);
-
-      const peak = await at(PEAK);
-      expect((await peakResources()).map((r) => r.urn).sort()).toEqual(prepared.map((r) => r.urn).sort());
-      expect(peak.output).not.toMatch(/peak-bj1.*protection released/);
-
-      const lastBatch = await at('2026-11-18T12:00:00+08:00');
-      expect(lastBatch.output).toMatch(/peak-bj1 \(double-11-peak\): protection released — final drain batch of double-11/);
-      const released = await peakResources();
-      expect(released.length).toBe(prepared.length);
-      expect(released.filter((r) => r.protect || r.retainOnDelete)).toEqual([]);
-
-      const after = await at('2026-11-19T12:00:00+08:00');
-      expect(await peakResources()).toEqual([]);
-      expect(summaryCounts(after.output).deleted).toBeGreaterThanOrEqual(prepared.length);
-      expect(renderedKeys(rendered()).filter((k) => k.includes('peak-bj1'))).toEqual([]);
-    });
-  });
+  // The promotion lifecycle (prepare, the batches, the final drain batch's release, deletion after drain-until) is
+  // proven against a real API server in on-server.test.ts: the same updates, with every object read back.
 
   describe('pulumi preview and estate diff agree', () => {
     const revised = path.join(FIXTURES, 'reference-revised.js');
