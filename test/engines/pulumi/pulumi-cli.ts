@@ -123,6 +123,10 @@ export class PulumiWorkspace {
       PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION: 'true',
       PULUMI_SKIP_UPDATE_CHECK: 'true',
       PULUMI_AUTOMATION_API_SKIP_VERSION_CHECK: 'true',
+      // The file backend otherwise rewrites the whole state after every step: 376 steps of the management stack then
+      // cost minutes, not seconds, on the shared machine. The suites read the state only between commands, which is
+      // saved at the end of each, failed ones included.
+      PULUMI_SKIP_CHECKPOINTS: 'true',
       NO_COLOR: '1',
       ...extra,
     };
