@@ -31,12 +31,6 @@ export function asObject(value: unknown): Json | undefined {
   return isObject(value) ? value : undefined;
 }
 
-/**
- * `asObject`, short, for direct property reads in hot rules: `o(o(sc)?.capabilities)?.drop`. Direct reads at a rule's
- * own call site stay fast (V8 caches the few object shapes one site sees); `field` serves every shape at one site.
- */
-export const o = asObject;
-
 export function asArray(value: unknown): unknown[] {
   return Array.isArray(value) ? value : [];
 }
@@ -512,7 +506,7 @@ export function podRequests(spec: Json): { readonly cpu: number; readonly memory
   let sidecarCpu = 0;
   let sidecarMemory = 0;
   for (const ref of containersOf(spec)) {
-    const requests = o(o(ref.container.resources)?.requests);
+    const requests = asObject(asObject(ref.container.resources)?.requests);
     const c = parseQuantity(requests?.cpu) ?? 0;
     const m = parseQuantity(requests?.memory) ?? 0;
     if (ref.role === 'init') {

@@ -1,5 +1,5 @@
 import { ESTATE_DOMAIN } from '../../../constructs';
-import { asArray, asInteger, containersOf, field, isObject, Json, LONG_RUNNING_KINDS, o, podAnnotations, podTemplateOf, servesTraffic, whyPodIsNotJudged } from '../../engine/kube';
+import { asArray, asInteger, asObject, containersOf, field, isObject, Json, LONG_RUNNING_KINDS, podAnnotations, podTemplateOf, servesTraffic, whyPodIsNotJudged } from '../../engine/kube';
 import { DEBUG_ENV_VARS, DEBUG_MODE_KEY, debugModeOf } from '../../engine/workload-labels';
 import { defineRule, notApplicable, violations } from '../../engine/types';
 
@@ -62,7 +62,7 @@ export const requirePrestopHook = defineRule<RequirePrestopHookConfig>({
     const annotated = asInteger(podAnnotations(template)[config.budgetAnnotation]);
     const messages: string[] = [];
     for (const ref of serving) {
-      const handler = o(ref.container.lifecycle)?.preStop;
+      const handler = asObject(ref.container.lifecycle)?.preStop;
       if (!isObject(handler)) {
         messages.push(`container "${ref.name}" serves traffic but has no preStop hook: requests fail while it stops`);
         continue;

@@ -1,4 +1,4 @@
-import { containersOf, describeContainer, o, parseQuantity, podTemplateOf, WORKLOAD_KINDS } from '../../engine/kube';
+import { asObject, containersOf, describeContainer, parseQuantity, podTemplateOf, WORKLOAD_KINDS } from '../../engine/kube';
 import { COMPLIANT, defineRule, notApplicable, violations } from '../../engine/types';
 
 /** Adds `name` to `missing` when the value is not a quantity, or is absent and required. */
@@ -35,9 +35,9 @@ export const requireResources = defineRule<RequireResourcesConfig>({
     const refs = containersOf(template.spec);
     for (let i = 0; i < refs.length; i++) {
       const ref = refs[i];
-      const resources = o(ref.container.resources);
-      const requests = o(resources?.requests);
-      const limits = o(resources?.limits);
+      const resources = asObject(ref.container.resources);
+      const requests = asObject(resources?.requests);
+      const limits = asObject(resources?.limits);
       const requestCpu = parseQuantity(requests?.cpu);
       const requestMemory = parseQuantity(requests?.memory);
       const limitCpu = parseQuantity(limits?.cpu);
