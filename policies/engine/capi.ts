@@ -43,11 +43,15 @@ export function argMap(value: unknown): Map<string, string> {
   return out;
 }
 
-const kubeletLabelCache = new WeakMap<object, Map<string, string> | null>();
+const newKubeletLabelCache = () => new WeakMap<object, Map<string, string> | null>();
 
-/** The kubelet's `--node-labels` of a nodeRegistration (list or map extra args) as a map (shared: read only). */
-export function kubeletNodeLabels(nodeRegistration: unknown): ReadonlyMap<string, string> | undefined {
+/**
+ * The kubelet's `--node-labels` of a nodeRegistration (list or map extra args) as a map (shared: read only), read
+ * once per nodeRegistration of the target.
+ */
+export function kubeletNodeLabels(target: TargetView, nodeRegistration: unknown): ReadonlyMap<string, string> | undefined {
   if (!isObject(nodeRegistration)) return undefined;
+  const kubeletLabelCache = target.memo('capi/kubelet-node-labels', newKubeletLabelCache);
   const cached = kubeletLabelCache.get(nodeRegistration);
   if (cached !== undefined) return cached ?? undefined;
   const labels = readKubeletNodeLabels(nodeRegistration);
@@ -118,13 +122,14 @@ export function bootstrapData(secret: KubeObject): string | undefined {
 }
 
 
-const parsedConfigs = new WeakMap<object, EtcdMemberConfig | null>();
+const newParsedConfigs = () => new WeakMap<object, EtcdMemberConfig | null>();
 
 /**
- * The etcd configuration a bootstrap Secret installs: the `write_files` entry of its cloud-config whose content is
- * an etcd configuration (it names `initial-cluster` or `listen-peer-urls`). Parsed once per Secret object.
+ * The etcd configuration a bootstrap Secret of the target installs: the `write_files` entry of its cloud-config
+ * whose content is an etcd configuration (it names `initial-cluster` or `listen-peer-urls`). Parsed once per Secret.
  */
-export function etcdConfigOf(secret: KubeObject): EtcdMemberConfig | undefined {
+export function etcdConfigOf(target: TargetView, secret: KubeObject): EtcdMemberConfig | undefined {
+  const parsedConfigs = target.memo('capi/etcd-configs', newParsedConfigs);
   const cached = parsedConfigs.get(secret);
   if (cached !== undefined) return cached ?? undefined;
   const text = bootstrapData(secret);
@@ -135,10 +140,10 @@ export function etcdConfigOf(secret: KubeObject): EtcdMemberConfig | undefined {
 
 
 /** True for a Secret that bootstraps an etcd member (estate labels, or a cloud-config that installs etcd). */
-export function isEtcdBootstrapSecret(object: KubeObject): boolean {
+export function isEtcdBootstrapSecret(target: TargetView, object: KubeObject): boolean {
   if (object.kind !== 'Secret') return false;
   if (labelOf(object, LABEL_ROLE) === 'etcd') return true;
-  return etcdConfigOf(object) !== undefined;
+  return etcdConfigOf(target, object) !== undefined;
 }
 
 /** Host of a URL (`https://10.0.0.1:2379` → `10.0.0.1`, `https://[fd00::1]:2379` → `fd00::1`). */

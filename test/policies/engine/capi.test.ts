@@ -1,6 +1,7 @@
 import * as yaml from 'js-yaml';
 import { bootstrapData, etcdConfigOf } from '../../../policies/engine/capi';
 import { etcdConfigOfCloudConfig } from '../../../policies/engine/cloud-config';
+import { TargetView } from '../../../policies/engine/target';
 import { managementObjects } from '../fixtures/estate';
 
 describe('etcd configuration in a bootstrap Secret', () => {
@@ -23,7 +24,7 @@ describe('etcd configuration in a bootstrap Secret', () => {
     const after = `#cloud-config\nwrite_files:\n  - content: |\n${yaml.dump(config).split('\n').map((l) => (l ? `      ${l}` : l)).join('\n')}    path: /etc/etcd/etcd.conf.yml\n`;
     expect(etcdConfigOfCloudConfig(after)).toEqual({ path: '/etc/etcd/etcd.conf.yml', config });
     const secret = { apiVersion: 'v1', kind: 'Secret', metadata: { name: 's' }, data: { value: Buffer.from(flow).toString('base64') } };
-    expect(etcdConfigOf(secret)?.config).toEqual(config);
+    expect(etcdConfigOf(new TargetView('yaml', [secret]), secret)?.config).toEqual(config);
   });
 
 });
