@@ -153,6 +153,7 @@ type Ref = (apiGroup: string, kind: string, name: string) => ContractVersionedOb
 function typed<T extends ManagementObject>(object: T): T {
   return object;
 }
+
 type MachineBase = { estate: string; region: string; idc: string; cluster: string };
 
 function args(values: Record<string, string>): Arg[] {
