@@ -7,13 +7,17 @@ import {
 } from '../estate';
 import { joinerInitialCluster, planEtcdProcedure } from '../day2/etcd-procedure';
 import { ANNOTATION_UPGRADE_DURING_PROMOTION, ANNOTATION_UPGRADE_WAVE, RunningCluster } from '../day2/running-state';
+import {
+  Arg, CLUSTER_API_SECRET_TYPE, CLUSTER_API_VERSION, Cluster, ContractVersionedObjectReference, EtcdBootstrapSecret,
+  InfrastructureMachineTemplate, InfrastructureObject, KUBEADM_BOOTSTRAP_API_VERSION, KUBEADM_CONTROL_PLANE_API_VERSION,
+  KubeadmConfigTemplate, KubeadmControlPlane, Machine, MachineDeployment, MachineHealthCheck, ManagementObject, Namespace,
+  NodeRegistrationOptions,
+} from './capi';
 import { etcdMemberCloudInit } from './etcd-config';
-import { KubeObject } from './kube-object';
+import { ObjectMeta } from './kube-object';
 import { ClusterPlan, EtcdMemberPlan, PoolPlan, PoolZonePlan } from './plan';
 import { templateOwnerLabels, TemplateOwnerKind } from './templates';
 
-const CAPI = 'cluster.x-k8s.io';
-const CAPI_V = `${CAPI}/v1beta2`;
 const CONTROL_PLANE_GROUP = 'controlplane.cluster.x-k8s.io';
 const BOOTSTRAP_GROUP = 'bootstrap.cluster.x-k8s.io';
 
@@ -76,25 +80,25 @@ rules:
  * once the cluster's patches are applied (`nameTemplatesByContent`).
  * @internal
  */
-export function renderClusterManagementObjects(plan: ClusterPlan, estate: string, running?: RunningCluster, replaceEtcdMembers?: readonly string[]): KubeObject[] {
+export function renderClusterManagementObjects(plan: ClusterPlan, estate: string, running?: RunningCluster, replaceEtcdMembers?: readonly string[]): ManagementObject[] {
   const ns = plan.name;
   const provider = plan.infrastructure;
   const common = { [CAPI_CLUSTER_NAME]: plan.name, [LABEL_ESTATE]: estate, [LABEL_CLUSTER]: plan.name, [LABEL_GROUP]: plan.group };
-  const meta = (name: string, labels: Record<string, string> = {}, annotations?: Record<string, string>) => ({
+  const meta = (name: string, labels: Record<string, string> = {}, annotations?: Record<string, string>): ObjectMeta => ({
     name,
     namespace: ns,
     labels: { ...common, ...labels },
     ...(annotations && Object.keys(annotations).length > 0 ? { annotations } : {}),
   });
-  const ref = (apiGroup: string, kind: string, name: string) => ({ apiGroup, kind, name });
+  const ref = (apiGroup: string, kind: string, name: string): ContractVersionedObjectReference => ({ apiGroup, kind, name });
   const machineContext = { estate, region: plan.region, idc: plan.idc, cluster: plan.name };
-  const objects: KubeObject[] = [];
+  const objects: ManagementObject[] = [];
 
-  objects.push({
+  objects.push(typed<Namespace>({
     apiVersion: 'v1',
     kind: 'Namespace',
     metadata: { name: ns, labels: { [LABEL_ESTATE]: estate, [LABEL_CLUSTER]: plan.name, [LABEL_GROUP]: plan.group, 'pod-security.kubernetes.io/enforce': 'restricted' } },
-  });
+  }));
 
   const clusterAnnotations: Record<string, string> = {};
   if (plan.purpose) clusterAnnotations[ANNOTATION_PURPOSE] = plan.purpose;
@@ -105,8 +109,8 @@ export function renderClusterManagementObjects(plan: ClusterPlan, estate: string
   // Wave 0 is the default and is left out, so estates that declare no waves render as before.
   if (plan.upgrade.wave !== 0) clusterAnnotations[ANNOTATION_UPGRADE_WAVE] = String(plan.upgrade.wave);
   if (plan.upgrade.duringPromotionReason) clusterAnnotations[ANNOTATION_UPGRADE_DURING_PROMOTION] = plan.upgrade.duringPromotionReason;
-  objects.push({
-    apiVersion: CAPI_V,
+  objects.push(typed<Cluster>({
+    apiVersion: CLUSTER_API_VERSION,
     kind: 'Cluster',
     metadata: meta(plan.name, { [LABEL_GROUP_KIND]: plan.groupKind, [LABEL_REGION]: plan.region, [LABEL_IDC]: plan.idc }, clusterAnnotations),
     spec: {
@@ -119,14 +123,14 @@ export function renderClusterManagementObjects(plan: ClusterPlan, estate: string
       controlPlaneRef: ref(CONTROL_PLANE_GROUP, 'KubeadmControlPlane', objectNames.controlPlane(plan.name)),
       infrastructureRef: ref(provider.apiGroup, provider.clusterKind, plan.name),
     },
-  });
+  }));
 
-  objects.push({
+  objects.push(typed<InfrastructureObject>({
     apiVersion: provider.groupVersion,
     kind: provider.clusterKind,
     metadata: meta(plan.name),
     spec: provider.renderClusterSpec({ ...machineContext, failureDomains: plan.controlPlane.failureDomains, controlPlaneEndpoint: plan.controlPlane.endpoint }),
-  });
+  }));
 
   objects.push(...renderControlPlane(plan, meta, ref, machineContext));
   objects.push(...renderEtcdMembers(plan, meta, ref, machineContext, running, replaceEtcdMembers));
@@ -139,15 +143,24 @@ export function renderClusterManagementObjects(plan: ClusterPlan, estate: string
   return objects;
 }
 
-type Meta = (name: string, labels?: Record<string, string>, annotations?: Record<string, string>) => KubeObject['metadata'];
-type Ref = (apiGroup: string, kind: string, name: string) => { apiGroup: string; kind: string; name: string };
+type Meta = (name: string, labels?: Record<string, string>, annotations?: Record<string, string>) => ObjectMeta;
+type Ref = (apiGroup: string, kind: string, name: string) => ContractVersionedObjectReference;
+
+/**
+ * The object as its own type. A literal given to `typed<Kind>` is checked against Kind with excess-property checks,
+ * which an object pushed into a list of a union type escapes (TypeScript then accepts a field of any member).
+ */
+function typed<T extends ManagementObject>(object: T): T {
+  return object;
+}
+
 type MachineBase = { estate: string; region: string; idc: string; cluster: string };
 
-function args(values: Record<string, string>): { name: string; value: string }[] {
+function args(values: Record<string, string>): Arg[] {
   return Object.keys(values).sort().map((name) => ({ name, value: values[name] }));
 }
 
-function renderControlPlane(plan: ClusterPlan, meta: Meta, ref: Ref, base: MachineBase): KubeObject[] {
+function renderControlPlane(plan: ClusterPlan, meta: Meta, ref: Ref, base: MachineBase): [KubeadmControlPlane, InfrastructureMachineTemplate, MachineHealthCheck] {
   const cp = plan.controlPlane;
   const provider = plan.infrastructure;
   const name = objectNames.controlPlane(plan.name);
@@ -176,7 +189,7 @@ function renderControlPlane(plan: ClusterPlan, meta: Meta, ref: Ref, base: Machi
   const nodeLabels = `${NODE_REGION}=${plan.region},${LABEL_IDC}=${plan.idc},${LABEL_MACHINE_MODEL}=${cp.instance.model}`;
   return [
     {
-      apiVersion: `${CONTROL_PLANE_GROUP}/v1beta2`,
+      apiVersion: KUBEADM_CONTROL_PLANE_API_VERSION,
       kind: 'KubeadmControlPlane',
       metadata: meta(name, { [LABEL_ROLE]: MachineRole.CONTROL_PLANE }, {
         [ANNOTATION_ZONES]: cp.zones.join(','),
@@ -226,7 +239,7 @@ function renderControlPlane(plan: ClusterPlan, meta: Meta, ref: Ref, base: Machi
       spec: { template: { spec: provider.renderMachineSpec({ ...base, role: MachineRole.CONTROL_PLANE, instance: cp.instance }) } },
     },
     {
-      apiVersion: CAPI_V,
+      apiVersion: CLUSTER_API_VERSION,
       kind: 'MachineHealthCheck',
       metadata: meta(name, { [LABEL_ROLE]: MachineRole.CONTROL_PLANE }),
       spec: {
@@ -251,9 +264,9 @@ function renderControlPlane(plan: ClusterPlan, meta: Meta, ref: Ref, base: Machi
  * runs keeps the bootstrap it booted with (cloud-init runs once: a new text would change nothing but the record), and
  * a joiner starts with `initial-cluster-state: existing` and the membership it is added to by the procedure.
  */
-function renderEtcdMembers(plan: ClusterPlan, meta: Meta, ref: Ref, base: MachineBase, running?: RunningCluster, replace?: readonly string[]): KubeObject[] {
+function renderEtcdMembers(plan: ClusterPlan, meta: Meta, ref: Ref, base: MachineBase, running?: RunningCluster, replace?: readonly string[]): (EtcdBootstrapSecret | InfrastructureObject | Machine)[] {
   const provider = plan.infrastructure;
-  const objects: KubeObject[] = [];
+  const objects: (EtcdBootstrapSecret | InfrastructureObject | Machine)[] = [];
   const placement = plan.etcd.members.map((m) => `${m.name}=${m.zone}`).join(',');
   const procedure = running ? planEtcdProcedure(plan.name, plan.path, running.etcd, plan.etcd.members, { replace: replace ?? [] }) : undefined;
   const keeps = (member: EtcdMemberPlan) => running?.etcd.members.find((r) => r.name === member.name && r.peerUrl === member.peerUrl && !procedure?.replaced.includes(member.name));
@@ -263,21 +276,21 @@ function renderEtcdMembers(plan: ClusterPlan, meta: Meta, ref: Ref, base: Machin
     const cloudInit = runs ? runs.bootstrap : etcdMemberCloudInit(plan, member, initialCluster ? { initialCluster } : undefined);
     const labels = { [LABEL_ROLE]: MachineRole.ETCD, [LABEL_ETCD_MEMBER]: String(member.index), [LABEL_ZONE]: member.zone };
     const bootstrapName = objectNames.etcdBootstrap(plan.name, member.index);
-    objects.push({
+    objects.push(typed<EtcdBootstrapSecret>({
       apiVersion: 'v1',
       kind: 'Secret',
       metadata: meta(bootstrapName, labels),
-      type: `${CAPI}/secret`,
+      type: CLUSTER_API_SECRET_TYPE,
       stringData: { format: 'cloud-config', value: cloudInit },
-    });
-    objects.push({
+    }));
+    objects.push(typed<InfrastructureObject>({
       apiVersion: provider.groupVersion,
       kind: provider.machineKind,
       metadata: meta(member.name, labels),
       spec: provider.renderMachineSpec({ ...base, role: MachineRole.ETCD, instance: plan.etcd.instance, zone: member.zone, address: member.address }),
-    });
-    objects.push({
-      apiVersion: CAPI_V,
+    }));
+    objects.push(typed<Machine>({
+      apiVersion: CLUSTER_API_VERSION,
       kind: 'Machine',
       metadata: meta(member.name, labels, { [ANNOTATION_ETCD_PLACEMENT]: placement }),
       spec: {
@@ -286,7 +299,7 @@ function renderEtcdMembers(plan: ClusterPlan, meta: Meta, ref: Ref, base: Machin
         infrastructureRef: ref(provider.apiGroup, provider.machineKind, member.name),
         failureDomain: member.failureDomain,
       },
-    });
+    }));
   }
   return objects;
 }
@@ -309,7 +322,7 @@ export function poolNodeLabels(plan: ClusterPlan, pool: PoolPlan, zone: PoolZone
   return { machine, kubelet };
 }
 
-function renderPoolZone(plan: ClusterPlan, pool: PoolPlan, zone: PoolZonePlan, meta: Meta, ref: Ref, base: MachineBase): KubeObject[] {
+function renderPoolZone(plan: ClusterPlan, pool: PoolPlan, zone: PoolZonePlan, meta: Meta, ref: Ref, base: MachineBase): [InfrastructureMachineTemplate, KubeadmConfigTemplate, MachineDeployment] {
   const provider = plan.infrastructure;
   const name = objectNames.poolZone(plan.name, pool.name, zone.zone);
   const labels = { [LABEL_ROLE]: MachineRole.WORKER, [NODE_POOL]: pool.name, [LABEL_ZONE]: zone.zone };
@@ -321,8 +334,10 @@ function renderPoolZone(plan: ClusterPlan, pool: PoolPlan, zone: PoolZonePlan, m
     annotations[CAPI_AUTOSCALER_MAX] = String(zone.autoscaling.maxPerZone);
   }
   const selector = { [CAPI_CLUSTER_NAME]: plan.name, [CAPI_DEPLOYMENT_NAME]: name };
-  const nodeRegistration: Record<string, unknown> = { kubeletExtraArgs: [{ name: 'node-labels', value: kubeletLabels }] };
-  if (pool.taints.length > 0) nodeRegistration.taints = pool.taints.map((t) => ({ key: t.key, value: t.value ?? '', effect: t.effect }));
+  const nodeRegistration: NodeRegistrationOptions = {
+    kubeletExtraArgs: [{ name: 'node-labels', value: kubeletLabels }],
+    ...(pool.taints.length > 0 ? { taints: pool.taints.map((t) => ({ key: t.key, value: t.value ?? '', effect: t.effect })) } : {}),
+  };
   const templateLabels = { ...labels, ...templateOwnerLabels(TemplateOwnerKind.MACHINE_DEPLOYMENT, name) };
   return [
     {
@@ -332,13 +347,13 @@ function renderPoolZone(plan: ClusterPlan, pool: PoolPlan, zone: PoolZonePlan, m
       spec: { template: { spec: provider.renderMachineSpec({ ...base, role: MachineRole.WORKER, instance: pool.instance, pool: pool.name, zone: zone.zone }) } },
     },
     {
-      apiVersion: `${BOOTSTRAP_GROUP}/v1beta2`,
+      apiVersion: KUBEADM_BOOTSTRAP_API_VERSION,
       kind: 'KubeadmConfigTemplate',
       metadata: meta(name, templateLabels),
       spec: { template: { spec: { joinConfiguration: { nodeRegistration } } } },
     },
     {
-      apiVersion: CAPI_V,
+      apiVersion: CLUSTER_API_VERSION,
       kind: 'MachineDeployment',
       metadata: meta(name, labels, annotations),
       spec: {
@@ -360,10 +375,10 @@ function renderPoolZone(plan: ClusterPlan, pool: PoolPlan, zone: PoolZonePlan, m
   ];
 }
 
-function renderPoolHealthCheck(plan: ClusterPlan, pool: PoolPlan, meta: Meta): KubeObject {
+function renderPoolHealthCheck(plan: ClusterPlan, pool: PoolPlan, meta: Meta): MachineHealthCheck {
   const hc = pool.healthCheck;
   return {
-    apiVersion: CAPI_V,
+    apiVersion: CLUSTER_API_VERSION,
     kind: 'MachineHealthCheck',
     metadata: meta(objectNames.poolHealthCheck(plan.name, pool.name), { [LABEL_ROLE]: MachineRole.WORKER, [NODE_POOL]: pool.name }),
     spec: {

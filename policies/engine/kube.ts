@@ -13,12 +13,21 @@ export function isObject(value: unknown): value is Json {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
+/**
+ * Dotted paths split once. Not a memo of any check's data (the keys are the paths written in the rules' code, the
+ * value a function of the key alone, the same for every target), so it is not kept per target like the caches in
+ * TargetView.memo; it is bounded all the same, so that paths built at run time cannot grow it without end.
+ */
 const splitPaths = new Map<string, readonly string[]>();
+const MAX_SPLIT_PATHS = 4096;
 
 /** The field at a dotted path, or undefined when a step is missing or not an object. */
 export function field(value: unknown, path: string): unknown {
   let keys = splitPaths.get(path);
-  if (!keys) splitPaths.set(path, (keys = path.split('.')));
+  if (!keys) {
+    keys = path.split('.');
+    if (splitPaths.size < MAX_SPLIT_PATHS) splitPaths.set(path, keys);
+  }
   let current: unknown = value;
   for (let i = 0; i < keys.length; i++) {
     if (typeof current !== 'object' || current === null || Array.isArray(current)) return undefined;
@@ -30,12 +39,6 @@ export function field(value: unknown, path: string): unknown {
 export function asObject(value: unknown): Json | undefined {
   return isObject(value) ? value : undefined;
 }
-
-/**
- * `asObject`, short, for direct property reads in hot rules: `o(o(sc)?.capabilities)?.drop`. Direct reads at a rule's
- * own call site stay fast (V8 caches the few object shapes one site sees); `field` serves every shape at one site.
- */
-export const o = asObject;
 
 export function asArray(value: unknown): unknown[] {
   return Array.isArray(value) ? value : [];
@@ -411,15 +414,26 @@ export function whyPodIsNotJudged(pod: KubeObject, template: PodTemplate): strin
 const BINARY_SUFFIX: Record<string, number> = { Ki: 2 ** 10, Mi: 2 ** 20, Gi: 2 ** 30, Ti: 2 ** 40, Pi: 2 ** 50, Ei: 2 ** 60 };
 const DECIMAL_SUFFIX: Record<string, number> = { n: 1e-9, u: 1e-6, m: 1e-3, '': 1, k: 1e3, M: 1e6, G: 1e9, T: 1e12, P: 1e15, E: 1e18 };
 
-const quantities = new Map<string, number | undefined>();
-
 /** A Kubernetes quantity (`250m`, `1.5`, `512Mi`, `1e3`) as a number of base units; undefined when it is not one. */
 export function parseQuantity(value: unknown): number | undefined {
   if (typeof value === 'number') return Number.isFinite(value) ? value : undefined;
   if (typeof value !== 'string') return undefined;
-  if (quantities.has(value)) return quantities.get(value);
+  return parseQuantityText(value);
+}
+
+const newQuantities = () => new Map<string, number | undefined>();
+
+/**
+ * parseQuantity, remembered per target: the same few request and limit strings recur on every container of a
+ * cluster, and the regular expression is most of the cost.
+ */
+export function quantityOf(target: TargetView, value: unknown): number | undefined {
+  if (typeof value !== 'string') return parseQuantity(value);
+  const quantities = target.memo('kube/quantities', newQuantities);
+  const known = quantities.get(value);
+  if (known !== undefined || quantities.has(value)) return known;
   const parsed = parseQuantityText(value);
-  if (quantities.size < 10_000) quantities.set(value, parsed);
+  quantities.set(value, parsed);
   return parsed;
 }
 
@@ -504,7 +518,7 @@ export function isTruthy(value: unknown): boolean {
 }
 
 /** What one pod requests: its main containers and native sidecars together, or its largest init step if that is more. */
-export function podRequests(spec: Json): { readonly cpu: number; readonly memory: number } {
+export function podRequests(target: TargetView, spec: Json): { readonly cpu: number; readonly memory: number } {
   let cpu = 0;
   let memory = 0;
   let initCpu = 0;
@@ -512,9 +526,9 @@ export function podRequests(spec: Json): { readonly cpu: number; readonly memory
   let sidecarCpu = 0;
   let sidecarMemory = 0;
   for (const ref of containersOf(spec)) {
-    const requests = o(o(ref.container.resources)?.requests);
-    const c = parseQuantity(requests?.cpu) ?? 0;
-    const m = parseQuantity(requests?.memory) ?? 0;
+    const requests = asObject(asObject(ref.container.resources)?.requests);
+    const c = quantityOf(target, requests?.cpu) ?? 0;
+    const m = quantityOf(target, requests?.memory) ?? 0;
     if (ref.role === 'init') {
       // A run-to-completion init container runs next to the sidecars started before it.
       initCpu = Math.max(initCpu, c + sidecarCpu);

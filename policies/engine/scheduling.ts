@@ -5,6 +5,7 @@
  */
 import { ClusterPlan, poolNodeLabels, Taint } from '../../constructs/internal';
 import { asArray, asObject, asString, field, isObject, Json, stringMap } from './kube';
+import type { TargetView } from './target';
 
 /** The nodes of one pool in one zone. */
 export interface PoolNodes {
@@ -17,10 +18,35 @@ export interface PoolNodes {
 /** Keys whose values differ per node and cannot be known from the plan: any expression on them may be satisfied. */
 const NODE_LOCAL_KEYS = new Set(['kubernetes.io/hostname', 'kubernetes.io/arch', 'beta.kubernetes.io/arch']);
 
-const poolNodeCache = new WeakMap<ClusterPlan, PoolNodes[]>();
+/**
+ * What scheduling answers a target remembers (TargetView.memo): the checker asks every rule about one pod spec in
+ * turn, and many workloads select alike, so each answer is kept per pod spec (or plan) for the target's life.
+ */
+class SchedulingMemo {
+  public readonly poolNodes = new WeakMap<ClusterPlan, PoolNodes[]>();
+  public readonly selections = new WeakMap<object, Selection>();
+  /** The last answer of selectionOf: saves the WeakMap lookup for every rule but the first. */
+  public lastSelection: { spec: object; selection: Selection } | undefined = undefined;
+  public readonly eligible = new WeakMap<object, { plan: ClusterPlan; pools: readonly string[] }>();
+  /** Pods of many workloads can run on the same pools: one shared list per plan and set of pools. */
+  public readonly sharedPools = new WeakMap<ClusterPlan, Map<string, readonly string[]>>();
+  /** The last answer of eligiblePools (as lastSelection). */
+  public lastEligible: { spec: object; plan: ClusterPlan; pools: readonly string[] } | undefined = undefined;
+}
+
+const newSchedulingMemo = () => new SchedulingMemo();
+
+function memoOf(target: TargetView): SchedulingMemo {
+  return target.memo('scheduling/answers', newSchedulingMemo);
+}
 
 /** Every pool and zone of a planned cluster, with the labels its nodes will carry. */
-export function poolNodesOf(plan: ClusterPlan): PoolNodes[] {
+export function poolNodesOf(target: TargetView, plan: ClusterPlan): PoolNodes[] {
+  return nodesOf(memoOf(target), plan);
+}
+
+function nodesOf(memo: SchedulingMemo, plan: ClusterPlan): PoolNodes[] {
+  const poolNodeCache = memo.poolNodes;
   let nodes = poolNodeCache.get(plan);
   if (!nodes) {
     nodes = plan.pools.flatMap((pool) => pool.zones.map((zone) => {
@@ -48,19 +74,14 @@ interface Expression {
 /** An expression no node satisfies. */
 const NEVER: Expression = { key: '', operator: undefined, values: [] };
 
-const selections = new WeakMap<object, Selection>();
-
-/** The last answer of selectionOf: rules ask about one pod spec in turn. */
-let lastSelection: { spec: object; selection: Selection } | undefined;
-
-function selectionOf(spec: Json): Selection {
-  if (lastSelection?.spec === spec) return lastSelection.selection;
-  const selection = readSelectionOf(spec);
-  lastSelection = { spec, selection };
+function selectionOf(memo: SchedulingMemo, spec: Json): Selection {
+  if (memo.lastSelection?.spec === spec) return memo.lastSelection.selection;
+  const selection = readSelectionOf(memo.selections, spec);
+  memo.lastSelection = { spec, selection };
   return selection;
 }
 
-function readSelectionOf(spec: Json): Selection {
+function readSelectionOf(selections: WeakMap<object, Selection>, spec: Json): Selection {
   let selection = selections.get(spec);
   if (!selection) {
     const terms = field(spec, 'affinity.nodeAffinity.requiredDuringSchedulingIgnoredDuringExecution.nodeSelectorTerms');
@@ -82,8 +103,8 @@ function readSelectionOf(spec: Json): Selection {
 }
 
 /** True when the pod spec states any node selection (nodeSelector or required node affinity). */
-export function selectsNodes(spec: Json): boolean {
-  return hasStringValue(spec.nodeSelector) || selectionOf(spec).terms !== undefined;
+export function selectsNodes(target: TargetView, spec: Json): boolean {
+  return hasStringValue(spec.nodeSelector) || selectionOf(memoOf(target), spec).terms !== undefined;
 }
 
 /** `Object.keys(stringMap(value)).length > 0`, without the copy. */
@@ -94,8 +115,11 @@ function hasStringValue(value: unknown): boolean {
 }
 
 /** True when a node with `labels` satisfies the pod's nodeSelector and required node affinity. */
-export function nodeSelectionMatches(spec: Json, labels: Readonly<Record<string, string>>): boolean {
-  const selection = selectionOf(spec);
+export function nodeSelectionMatches(target: TargetView, spec: Json, labels: Readonly<Record<string, string>>): boolean {
+  return selectionMatches(selectionOf(memoOf(target), spec), labels);
+}
+
+function selectionMatches(selection: Selection, labels: Readonly<Record<string, string>>): boolean {
   for (const [k, v] of selection.nodeSelector) if (labels[k] !== v) return false;
   if (!selection.terms) return true;
   // Terms are ORed; the expressions of one term are ANDed.
@@ -135,9 +159,13 @@ function expressionMatches(expression: Expression, labels: Readonly<Record<strin
 }
 
 /** Taints of `taints` that keep the pod off (NoSchedule / NoExecute, not tolerated). */
-export function untoleratedTaints(spec: Json, taints: readonly Taint[]): Taint[] {
+export function untoleratedTaints(target: TargetView, spec: Json, taints: readonly Taint[]): Taint[] {
+  return untolerated(selectionOf(memoOf(target), spec), taints);
+}
+
+function untolerated(selection: Selection, taints: readonly Taint[]): Taint[] {
   if (taints.length === 0) return [];
-  const tolerations = selectionOf(spec).tolerations;
+  const tolerations = selection.tolerations;
   return taints.filter((taint) => taint.effect !== 'PreferNoSchedule' && !tolerations.some((t) => tolerates(t, taint)));
 }
 
@@ -149,37 +177,37 @@ function tolerates(toleration: Json, taint: Taint): boolean {
   return key === taint.key && (asString(toleration.value) ?? '') === (taint.value ?? '');
 }
 
-const eligibleCache = new WeakMap<object, { plan: ClusterPlan; pools: readonly string[] }>();
-/** Pods of many workloads can run on the same pools: one shared list per plan and set of pools. */
-const sharedPools = new WeakMap<ClusterPlan, Map<string, readonly string[]>>();
-
-/** The last answer of eligiblePools (as selectionOf's). */
-let lastEligible: { spec: object; plan: ClusterPlan; pools: readonly string[] } | undefined;
-
-/** The pools (by name) a pod can be scheduled on: some zone's nodes match its selection and it tolerates their taints. */
-export function eligiblePools(spec: Json, plan: ClusterPlan): readonly string[] {
-  if (lastEligible?.spec === spec && lastEligible.plan === plan) return lastEligible.pools;
-  const cached = eligibleCache.get(spec);
+/**
+ * The pools (by name) a pod can be scheduled on: some zone's nodes match its selection and it tolerates their
+ * taints. Pod specs that can run on the same pools of a target get the same list (callers may remember things per
+ * list).
+ */
+export function eligiblePools(target: TargetView, spec: Json, plan: ClusterPlan): readonly string[] {
+  const memo = memoOf(target);
+  const last = memo.lastEligible;
+  if (last !== undefined && last.spec === spec && last.plan === plan) return last.pools;
+  const cached = memo.eligible.get(spec);
   if (cached && cached.plan === plan) {
-    lastEligible = { spec, plan, pools: cached.pools };
+    memo.lastEligible = { spec, plan, pools: cached.pools };
     return cached.pools;
   }
-  let byPools = sharedPools.get(plan);
-  if (!byPools) sharedPools.set(plan, (byPools = new Map()));
+  let byPools = memo.sharedPools.get(plan);
+  if (!byPools) memo.sharedPools.set(plan, (byPools = new Map()));
   // Found for each pod spec (its selection is read once anyway), then shared: callers remember things per list.
-  const found = findEligiblePools(spec, plan);
+  const found = findEligiblePools(memo, spec, plan);
   const key = JSON.stringify(found);
   let pools = byPools.get(key);
   if (!pools) byPools.set(key, (pools = found));
-  eligibleCache.set(spec, { plan, pools });
-  lastEligible = { spec, plan, pools };
+  memo.eligible.set(spec, { plan, pools });
+  memo.lastEligible = { spec, plan, pools };
   return pools;
 }
 
-function findEligiblePools(spec: Json, plan: ClusterPlan): string[] {
+function findEligiblePools(memo: SchedulingMemo, spec: Json, plan: ClusterPlan): string[] {
   const pools: string[] = [];
-  for (const nodes of poolNodesOf(plan)) {
-    if (!pools.includes(nodes.pool) && nodeSelectionMatches(spec, nodes.labels) && untoleratedTaints(spec, nodes.taints).length === 0) pools.push(nodes.pool);
+  const selection = selectionOf(memo, spec);
+  for (const nodes of nodesOf(memo, plan)) {
+    if (!pools.includes(nodes.pool) && selectionMatches(selection, nodes.labels) && untolerated(selection, nodes.taints).length === 0) pools.push(nodes.pool);
   }
   return pools.sort();
 }

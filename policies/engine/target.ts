@@ -67,10 +67,16 @@ export class TargetView {
 
   /**
    * A value derived from the whole target, computed once per key (for example every Cluster's networks, for a
-   * sweep that finds overlaps in n log n instead of comparing each pair per object).
+   * sweep that finds overlaps in n log n instead of comparing each pair per object). It is also the one place where
+   * rules and engine helpers keep what they remember between objects (a cache keyed by pod spec or pool list is a
+   * memo whose value is a WeakMap or Map): it lives exactly as long as the target, so nothing a check remembers
+   * leaks into the next check or outlives the objects, and a rule stays a function of its input.
+   * Keys are `area/name` (`scheduling/selections`, `require-pod-labels/value-problems`), one per value type.
    */
   public memo<T>(key: string, compute: () => T): T {
-    if (this.memos.has(key)) return this.memos.get(key) as T;
+    // One lookup in the common case: this runs for every object a rule judges.
+    const found = this.memos.get(key);
+    if (found !== undefined || this.memos.has(key)) return found as T;
     const value = compute();
     this.memos.set(key, value);
     return value;

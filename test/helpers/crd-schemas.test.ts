@@ -86,6 +86,21 @@ describe('sharedCrdsMode (the gate behind describeWithSharedCrds)', () => {
     }
   });
 
+  it('with several directories, runs only when every one holds CRDs and names the missing ones', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'crds-'));
+    try {
+      fs.writeFileSync(path.join(dir, 'x.yaml'), 'kind: CustomResourceDefinition\n');
+      expect(sharedCrdsMode([dir, dir], { CI: 'true' })).toBe('run');
+      expect(sharedCrdsMode([dir, missing], { CI: 'true' })).toBe('fail');
+      expect(sharedCrdsMode([dir, missing], {})).toBe('skip');
+      const message = missingCrdsMessage([dir, missing]);
+      expect(message).toContain(missing);
+      expect(message).not.toContain(dir);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it('says where the CRDs were expected and how CI provides them', () => {
     expect(SHARED_CRDS_DIR).toBe(path.resolve(__dirname, '../../../shared/crds/cluster-api'));
     const message = missingCrdsMessage(missing);

@@ -42,6 +42,10 @@ import * as yaml from 'js-yaml';
 
 /** Where the upstream Cluster API CRDs live: `../shared/crds/cluster-api` relative to the project root. */
 export const SHARED_CRDS_DIR: string = path.resolve(__dirname, '../../../shared/crds/cluster-api');
+/** Where the infrastructure providers' CRDs live, beside the Cluster API ones: Metal3 (CAPM3) and AWS (CAPA). */
+export const SHARED_PROVIDER_CRDS_DIRS: readonly string[] = ['cluster-api-provider-metal3', 'cluster-api-provider-aws'].map((d) => path.resolve(SHARED_CRDS_DIR, '..', d));
+/** Every CRD directory the management target's objects need: Cluster API's and the providers'. */
+export const MANAGEMENT_CRDS_DIRS: readonly string[] = [SHARED_CRDS_DIR, ...SHARED_PROVIDER_CRDS_DIRS];
 /** Where the upstream Istio CRDs live (istio/api 1.30.3): `../shared/crds/istio` relative to the project root. */
 export const SHARED_ISTIO_CRDS_DIR: string = path.resolve(__dirname, '../../../shared/crds/istio');
 
@@ -59,17 +63,25 @@ export function sharedCrdsAvailable(dir: string = SHARED_CRDS_DIR): boolean {
 /** What {@link describeWithSharedCrds} does: run the tests, fail (CRDs missing in CI) or skip (missing elsewhere). */
 export type SharedCrdsMode = 'run' | 'fail' | 'skip';
 
-/** Decide how CRD-dependent tests behave; pure, so the gate itself is testable. */
+/** Decide how CRD-dependent tests behave; pure, so the gate itself is testable. Several directories: all must be there. */
 export function sharedCrdsMode(
-  dir: string = SHARED_CRDS_DIR,
+  dir: string | readonly string[] = SHARED_CRDS_DIR,
   env: Readonly<Record<string, string | undefined>> = process.env,
 ): SharedCrdsMode {
-  if (sharedCrdsAvailable(dir)) return 'run';
+  if (dirList(dir).every((d) => sharedCrdsAvailable(d))) return 'run';
   return env.CI === 'true' ? 'fail' : 'skip';
 }
 
-/** The error message used when the CRDs are missing. */
-export function missingCrdsMessage(dir: string = SHARED_CRDS_DIR): string {
+function dirList(dir: string | readonly string[]): readonly string[] {
+  return typeof dir === 'string' ? [dir] : dir;
+}
+
+/** The error message used when the CRDs are missing (for several directories, one sentence per missing one). */
+export function missingCrdsMessage(dir: string | readonly string[] = SHARED_CRDS_DIR): string {
+  if (typeof dir !== 'string') {
+    const missing = dir.filter((d) => !sharedCrdsAvailable(d));
+    return (missing.length > 0 ? missing : dir).map((d) => missingCrdsMessage(d)).join(' ');
+  }
   const name = path.basename(dir);
   return (
     `${name === 'cluster-api' ? 'Cluster API' : name} CRDs missing at ${dir} (expected upstream *.yaml CRDs in ../shared/crds/${name} ` +
@@ -85,14 +97,15 @@ export function missingCrdsMessage(dir: string = SHARED_CRDS_DIR): string {
  * - CRDs missing elsewhere: `describe.skip` with a `console.warn` saying why. `fn` is NOT called (it may load
  *   the CRDs at collection time); a skipped placeholder test whose name carries the reason is reported instead.
  */
-export function describeWithSharedCrds(name: string, fn: () => void, dir: string = SHARED_CRDS_DIR): void {
+export function describeWithSharedCrds(name: string, fn: () => void, dir: string | readonly string[] = SHARED_CRDS_DIR): void {
   const mode = sharedCrdsMode(dir);
   if (mode === 'run') {
     describe(name, fn);
     return;
   }
   const message = missingCrdsMessage(dir);
-  const short = `../shared/crds/${path.basename(dir)}`;
+  const missing = dirList(dir).filter((d) => !sharedCrdsAvailable(d));
+  const short = (missing.length > 0 ? missing : dirList(dir)).map((d) => `../shared/crds/${path.basename(d)}`).join(', ');
   if (mode === 'fail') {
     describe(name, () => {
       it(`needs ${short}`, () => {
@@ -103,7 +116,7 @@ export function describeWithSharedCrds(name: string, fn: () => void, dir: string
   }
   console.warn(`SKIPPED "${name}": ${message} (set CI=true to make this a failure)`);
   describe.skip(name, () => {
-    it(`skipped: needs ${short} (missing at ${dir})`, () => undefined);
+    it(`skipped: needs ${short} (missing at ${missing.join(', ')})`, () => undefined);
   });
 }
 
@@ -378,6 +391,12 @@ export class ClusterApiSchemas {
     return this.crds.has(gvkKey(group, version, kind));
   }
 
+  /** The CRD version's `openAPIV3Schema` as the CRD file has it (read only), or undefined when there is no such version. */
+  openApiSchema(apiVersion: string, kind: string): Readonly<Record<string, unknown>> | undefined {
+    const { group, version } = groupVersion(apiVersion);
+    return this.crds.get(gvkKey(group, version, kind))?.openAPIV3Schema;
+  }
+
   /** Whether the CRD marks this served version deprecated (the API server then warns on every request). */
   isDeprecated(apiVersion: string, kind: string): boolean {
     const { group, version } = groupVersion(apiVersion);
@@ -460,4 +479,75 @@ function readCrds(dir: string): Map<string, CrdVersion> {
   }
   if (crds.size === 0) throw new Error(`no served CustomResourceDefinition versions found in ${dir}`);
   return crds;
+}
+
+/**
+ * The CRDs of several directories as one set (the management target needs Cluster API's and each provider's): each
+ * object is validated by the directory that has its kind and version.
+ */
+export class CrdSchemaSet {
+  /** Loads every directory (each cached as by ClusterApiSchemas.load); throws when one holds no CRDs. */
+  static load(dirs: readonly string[] = MANAGEMENT_CRDS_DIRS): CrdSchemaSet {
+    return new CrdSchemaSet(dirs.map((d) => ClusterApiSchemas.load(d)));
+  }
+
+  private constructor(readonly sets: readonly ClusterApiSchemas[]) {}
+
+  /** The loaded schemas that have `apiVersion`/`kind`, if any. */
+  schemasOf(apiVersion: string, kind: string): ClusterApiSchemas | undefined {
+    return this.sets.find((s) => s.has(apiVersion, kind));
+  }
+
+  has(apiVersion: string, kind: string): boolean {
+    return this.schemasOf(apiVersion, kind) !== undefined;
+  }
+
+  isDeprecated(apiVersion: string, kind: string): boolean {
+    return this.schemasOf(apiVersion, kind)?.isDeprecated(apiVersion, kind) === true;
+  }
+
+  openApiSchema(apiVersion: string, kind: string): Readonly<Record<string, unknown>> | undefined {
+    return this.schemasOf(apiVersion, kind)?.openApiSchema(apiVersion, kind);
+  }
+
+  /** As ClusterApiSchemas.validate; an object no directory has a CRD for yields one error naming every directory. */
+  validate(obj: KubeObject): string[] {
+    const schemas = typeof obj?.apiVersion === 'string' && typeof obj?.kind === 'string' ? this.schemasOf(obj.apiVersion, obj.kind) : undefined;
+    if (schemas) return schemas.validate(obj);
+    const name = isRecord(obj?.metadata) && typeof obj.metadata.name === 'string' ? obj.metadata.name : '<no name>';
+    return [`${String(obj?.kind)}/${name} / no CustomResourceDefinition for ${String(obj?.apiVersion)}, Kind=${String(obj?.kind)} in ${this.sets.map((s) => s.dir).join(', ')}`];
+  }
+}
+
+/**
+ * Every field path of `value` that the CRD schema `schema` (an openAPIV3Schema node) does not have, or has with
+ * another type: `spec.template.spec.image.format: not in the schema`. Reads the CRD as written (no defaults, no CEL);
+ * `x-kubernetes-int-or-string` takes an integer or a string, `x-kubernetes-preserve-unknown-fields` anything below it,
+ * and a value must be one of the node's `enum` when it has one. The path names list items by `[]`.
+ */
+export function fieldsNotInSchema(value: unknown, schema: unknown, at = ''): string[] {
+  const node = isRecord(schema) ? schema : undefined;
+  if (!node) return [`${at}: not in the schema`];
+  const problems: string[] = [];
+  const type = node.type;
+  const actual = Array.isArray(value) ? 'array' : value === null ? 'null' : typeof value === 'number' ? (Number.isInteger(value) ? 'integer' : 'number') : typeof value;
+  if (node['x-kubernetes-int-or-string'] === true) {
+    if (actual !== 'integer' && actual !== 'string') problems.push(`${at}: ${actual} where the schema takes an integer or a string`);
+  } else if (typeof type === 'string' && type !== actual && !(type === 'number' && actual === 'integer') && !(actual === 'null' && node.nullable === true)) {
+    problems.push(`${at}: ${actual} where the schema has ${type}`);
+  }
+  if (Array.isArray(node.enum) && !node.enum.includes(value)) problems.push(`${at}: ${JSON.stringify(value)} is not one of ${JSON.stringify(node.enum)}`);
+  if (node['x-kubernetes-preserve-unknown-fields'] === true && !isRecord(node.properties)) return problems;
+  if (Array.isArray(value)) {
+    value.forEach((item) => problems.push(...fieldsNotInSchema(item, node.items, `${at}[]`)));
+  } else if (isRecord(value)) {
+    const properties = isRecord(node.properties) ? node.properties : {};
+    for (const [key, child] of Object.entries(value)) {
+      const path = at ? `${at}.${key}` : key;
+      if (Object.prototype.hasOwnProperty.call(properties, key)) problems.push(...fieldsNotInSchema(child, properties[key], path));
+      else if (isRecord(node.additionalProperties)) problems.push(...fieldsNotInSchema(child, node.additionalProperties, `${at}{}`));
+      else if (node.additionalProperties !== true && node['x-kubernetes-preserve-unknown-fields'] !== true) problems.push(`${path}: not in the schema`);
+    }
+  }
+  return [...new Set(problems)];
 }

@@ -1,5 +1,5 @@
 import { NODE_ZONE } from '../../../constructs/internal';
-import { asArray, asInteger, field, isObject, o, podLabels, podTemplateOf, REPLICATED_KINDS, selectorMatches } from '../../engine/kube';
+import { asArray, asInteger, asObject, field, isObject, podLabels, podTemplateOf, REPLICATED_KINDS, selectorMatches } from '../../engine/kube';
 import { defineRule, notApplicable, violations } from '../../engine/types';
 
 const ANTI_AFFINITY_KEYS = ['requiredDuringSchedulingIgnoredDuringExecution', 'preferredDuringSchedulingIgnoredDuringExecution'] as const;
@@ -54,7 +54,7 @@ export const spreadOverZonesAndHosts = defineRule<SpreadOverZonesAndHostsConfig>
     else if (skew > config.maxZoneSkew) messages.push(`the zone spread allows a skew of ${skew}; at most ${config.maxZoneSkew}`);
     if (config.requireHostAntiAffinity) {
       // Pod anti-affinity terms (required, then preferred: their podAffinityTerm) and spread constraints on the host key.
-      const antiAffinity = o(o(template.spec.affinity)?.podAntiAffinity);
+      const antiAffinity = asObject(asObject(template.spec.affinity)?.podAntiAffinity);
       let hosts = 0;
       let ownHosts = 0;
       const count = (term: unknown): void => {

@@ -25,10 +25,11 @@ function format(n: number): string {
   return Math.round(n).toLocaleString('en-US');
 }
 
-const poolKeys = new WeakMap<readonly string[], string>();
+const newPoolKeys = () => new WeakMap<readonly string[], string>();
 
-/** `pools.join(',')`, remembered: workloads that select alike share one pool list (scheduling.ts). */
-function poolsKey(pools: readonly string[]): string {
+/** `pools.join(',')`, remembered per pool list of the target: workloads that select alike share one list (scheduling.ts). */
+function poolsKey(target: TargetView, pools: readonly string[]): string {
+  const poolKeys = target.memo('fit-requested-capacity/pool-keys', newPoolKeys);
   let key = poolKeys.get(pools);
   if (key === undefined) poolKeys.set(pools, (key = pools.join(',')));
   return key;
@@ -39,7 +40,7 @@ function demandByPools(clusterTarget: TargetView, facts: ClusterContext): Map<st
   const groups = new Map<string, Demand>();
   const machines = new Map(facts.plan.pools.map((p) => [p.name, poolMachines(p)]));
   const add = (pools: readonly string[], cpu: number, memory: number) => {
-    const key = poolsKey(pools);
+    const key = poolsKey(clusterTarget, pools);
     const d = groups.get(key) ?? { cpu: 0, memory: 0, workloads: 0 };
     d.cpu += cpu;
     d.memory += memory;
@@ -50,9 +51,9 @@ function demandByPools(clusterTarget: TargetView, facts: ClusterContext): Map<st
     for (const workload of clusterTarget.ofKind(kind)) {
       const template = podTemplateOf(workload);
       if (!template) continue;
-      const pools = eligiblePools(template.spec, facts.plan);
+      const pools = eligiblePools(clusterTarget, template.spec, facts.plan);
       if (pools.length === 0) continue; // unschedulable anywhere: match-node-affinity-to-pool reports it
-      const perPod = podRequests(template.spec);
+      const perPod = podRequests(clusterTarget, template.spec);
       const pods = kind === 'DaemonSet' ? pools.reduce((n, p) => n + (machines.get(p) ?? 0), 0) : replicaFloor(clusterTarget, workload as KubeObject).replicas;
       add(pools, perPod.cpu * pods, perPod.memory * pods);
     }

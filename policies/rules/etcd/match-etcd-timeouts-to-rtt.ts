@@ -17,8 +17,8 @@ interface Timeouts {
   readonly election: number;
 }
 
-function timeoutsOf(secret: KubeObject): Timeouts | undefined {
-  const member = etcdConfigOf(secret);
+function timeoutsOf(target: TargetView, secret: KubeObject): Timeouts | undefined {
+  const member = etcdConfigOf(target, secret);
   if (!member) return undefined;
   return {
     heartbeat: asInteger(member.config['heartbeat-interval']) ?? ETCD_DEFAULT_HEARTBEAT_MS,
@@ -31,8 +31,8 @@ function clusterTimeouts(target: TargetView): Map<string, { name: string; timeou
   return target.memo('etcd-timeouts', () => {
     const map = new Map<string, { name: string; timeouts: Timeouts }[]>();
     for (const secret of target.ofKind('Secret')) {
-      if (!isEtcdBootstrapSecret(secret)) continue;
-      const timeouts = timeoutsOf(secret);
+      if (!isEtcdBootstrapSecret(target, secret)) continue;
+      const timeouts = timeoutsOf(target, secret);
       if (!timeouts) continue;
       const key = `${namespaceOf(secret) ?? ''}/${clusterNameOf(secret) ?? ''}`;
       const list = map.get(key);
@@ -63,8 +63,8 @@ export const matchEtcdTimeoutsToRtt = defineRule<MatchEtcdTimeoutsConfig>({
     maxElectionTimeoutMs: { type: 'integer', description: 'Largest election timeout (etcd refuses above 50,000 ms).', default: ETCD_MAX_ELECTION_MS, minimum: 1 },
   },
   check({ object, target, context, config }) {
-    if (!isEtcdBootstrapSecret(object)) return notApplicable('not an etcd member bootstrap Secret');
-    const own = timeoutsOf(object);
+    if (!isEtcdBootstrapSecret(target, object)) return notApplicable('not an etcd member bootstrap Secret');
+    const own = timeoutsOf(target, object);
     if (!own) return notApplicable('the bootstrap Secret installs no etcd configuration this rule can read');
     const { heartbeat: hb, election: el } = own;
     const messages: string[] = [];

@@ -16,7 +16,7 @@ function memberHosts(target: TargetView, machine: KubeObject): readonly string[]
 
 function readMemberHosts(target: TargetView, machine: KubeObject): string[] {
   const secret = bootstrapSecretOf(target, machine);
-  const member = secret ? etcdConfigOf(secret) : undefined;
+  const member = secret ? etcdConfigOf(target, secret) : undefined;
   if (!member) return [];
   return [...urlList(member.config['advertise-client-urls']), ...urlList(member.config['listen-client-urls'])].map(urlHost).filter((h): h is string => h !== undefined);
 }

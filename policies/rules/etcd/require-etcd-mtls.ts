@@ -22,7 +22,7 @@ export const requireEtcdMtls = defineRule({
   relational: false,
   estateContext: 'none',
   config: {},
-  check({ object }) {
+  check({ object, target }) {
     const messages: string[] = [];
     if (object.kind === 'KubeadmControlPlane') {
       const external = field(object, 'spec.kubeadmConfigSpec.clusterConfiguration.etcd.external');
@@ -36,8 +36,8 @@ export const requireEtcdMtls = defineRule({
       return violations(messages);
     }
 
-    if (!isEtcdBootstrapSecret(object)) return notApplicable('not an etcd member bootstrap Secret');
-    const member = etcdConfigOf(object);
+    if (!isEtcdBootstrapSecret(target, object)) return notApplicable('not an etcd member bootstrap Secret');
+    const member = etcdConfigOf(target, object);
     if (!member) return violations(['the bootstrap Secret installs no etcd configuration file that can be read: its transport security cannot be verified']);
     const config = member.config;
     for (const [section, what] of SECURITY_SECTIONS) {

@@ -41,7 +41,7 @@ export const requireOddEtcdMembers = defineRule<RequireOddEtcdMembersConfig>({
     }
     for (const machine of machines) {
       const secret = bootstrapSecretOf(target, machine);
-      const member = secret ? etcdConfigOf(secret) : undefined;
+      const member = secret ? etcdConfigOf(target, secret) : undefined;
       if (!member) continue;
       const initial = urlList(member.config['initial-cluster']);
       if (initial.length !== n) messages.push(`member ${String(machine.metadata.name)} starts with an initial-cluster of ${initial.length} member(s), not ${n}`);

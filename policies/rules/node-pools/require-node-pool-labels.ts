@@ -4,6 +4,7 @@ import {
 } from '../../../constructs/internal';
 import { kubeletNodeLabels } from '../../engine/capi';
 import { asString, field, namespaceOf, stringMap } from '../../engine/kube';
+import type { TargetView } from '../../engine/target';
 import { defineRule, violations } from '../../engine/types';
 
 export interface RequireNodePoolLabelsConfig {
@@ -12,10 +13,11 @@ export interface RequireNodePoolLabelsConfig {
   readonly requireNodeRole: boolean;
 }
 
-const routes = new Map<string, NodeLabelRoute>();
+const newRoutes = () => new Map<string, NodeLabelRoute>();
 
-/** nodeLabelRoute, remembered: the same few keys recur on every pool. */
-function routeOf(key: string): NodeLabelRoute {
+/** nodeLabelRoute, remembered per target: the same few keys recur on every pool. */
+function routeOf(target: TargetView, key: string): NodeLabelRoute {
+  const routes = target.memo('require-node-pool-labels/routes', newRoutes);
   let route = routes.get(key);
   if (route === undefined) routes.set(key, (route = nodeLabelRoute(key)));
   return route;
@@ -57,7 +59,7 @@ export const requireNodePoolLabels = defineRule<RequireNodePoolLabelsConfig>({
     const messages: string[] = [];
     const machineLabels = stringMap(field(object, 'spec.template.metadata.labels'));
     for (const key of config.machineLabels) {
-      if (!machineLabels[key]) messages.push(`the Machine template has no ${key} label${routeOf(key) === NodeLabelRoute.MACHINE ? '' : ' (and Cluster API would not copy it to the Node)'}`);
+      if (!machineLabels[key]) messages.push(`the Machine template has no ${key} label${routeOf(target, key) === NodeLabelRoute.MACHINE ? '' : ' (and Cluster API would not copy it to the Node)'}`);
     }
     if (config.requireNodeRole && !hasKeyWithPrefix(machineLabels, NODE_ROLE_PREFIX)) {
       messages.push(`the Machine template has no ${NODE_ROLE_PREFIX}<role> label: nodes of the pool carry no role`);
@@ -75,14 +77,14 @@ export const requireNodePoolLabels = defineRule<RequireNodePoolLabelsConfig>({
       messages.push(`the KubeadmConfigTemplate ${refName} it bootstraps from is not in the target`);
       return violations(messages);
     }
-    const kubelet: ReadonlyMap<string, string> = kubeletNodeLabels(field(template, 'spec.template.spec.joinConfiguration.nodeRegistration')) ?? new Map<string, string>();
+    const kubelet: ReadonlyMap<string, string> = kubeletNodeLabels(target, field(template, 'spec.template.spec.joinConfiguration.nodeRegistration')) ?? new Map<string, string>();
     const missing = config.kubeletLabels.filter((k) => !kubelet.get(k));
     if (missing.length > 0) messages.push(`the kubelet of KubeadmConfigTemplate ${refName} does not set ${missing.join(', ')} (--node-labels)`);
     const failureDomain = asString(field(object, 'spec.template.spec.failureDomain'));
     const zone = kubelet.get(NODE_ZONE);
     if (failureDomain && zone !== undefined && zone !== failureDomain) messages.push(`the nodes are labelled ${NODE_ZONE}=${zone} but run in failure domain ${failureDomain}`);
     for (const key of kubelet.keys()) {
-      if (key.startsWith(NODE_ROLE_PREFIX) || prefixEndsWith(key, NODE_RESTRICTION) || routeOf(key) === NodeLabelRoute.UNREACHABLE) {
+      if (key.startsWith(NODE_ROLE_PREFIX) || prefixEndsWith(key, NODE_RESTRICTION) || routeOf(target, key) === NodeLabelRoute.UNREACHABLE) {
         messages.push(`--node-labels sets ${key}, which the kubelet may not set (NodeRestriction): the kubelet refuses to start`);
       }
     }

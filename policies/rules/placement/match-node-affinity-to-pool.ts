@@ -21,16 +21,16 @@ export const matchNodeAffinityToPool = defineRule({
     if (!context) return notApplicable('needs the estate to know the cluster\'s pools');
     const facts = context.clusters.get(target.name);
     if (!facts) return notApplicable(`target ${target.name} is not a cluster of the estate at the as-of time`);
-    if (!selectsNodes(template.spec)) return notApplicable('the pod selects no nodes');
+    if (!selectsNodes(target, template.spec)) return notApplicable('the pod selects no nodes');
     // Some pool's nodes match and it tolerates their taints: the pools found for it (once per selection) say so.
-    if (eligiblePools(template.spec, facts.plan).length > 0) return COMPLIANT;
-    const nodes = poolNodesOf(facts.plan);
-    const matching = nodes.filter((n) => nodeSelectionMatches(template.spec, n.labels));
+    if (eligiblePools(target, template.spec, facts.plan).length > 0) return COMPLIANT;
+    const nodes = poolNodesOf(target, facts.plan);
+    const matching = nodes.filter((n) => nodeSelectionMatches(target, template.spec, n.labels));
     if (matching.length === 0) {
       return violations([`no node pool of cluster ${facts.plan.name} (${facts.plan.pools.map((p) => p.name).join(', ') || 'none'}) has nodes its nodeSelector / node affinity matches: every replica stays Pending`]);
     }
-    if (matching.some((n) => untoleratedTaints(template.spec, n.taints).length === 0)) return violations([]);
-    const taints = [...new Set(matching.flatMap((n) => untoleratedTaints(template.spec, n.taints).map((t) => `${t.key}=${t.value ?? ''}:${t.effect}`)))];
+    if (matching.some((n) => untoleratedTaints(target, template.spec, n.taints).length === 0)) return violations([]);
+    const taints = [...new Set(matching.flatMap((n) => untoleratedTaints(target, template.spec, n.taints).map((t) => `${t.key}=${t.value ?? ''}:${t.effect}`)))];
     const pools = [...new Set(matching.map((n) => n.pool))];
     return violations([`it selects pool(s) ${pools.join(', ')} of cluster ${facts.plan.name} but does not tolerate taint(s) ${taints.join(', ')}: every replica stays Pending`]);
   },

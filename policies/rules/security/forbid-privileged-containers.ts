@@ -1,4 +1,4 @@
-import { asArray, containersOf, describeContainer, o, podTemplateOf, WORKLOAD_KINDS } from '../../engine/kube';
+import { asArray, asObject, containersOf, describeContainer, podTemplateOf, WORKLOAD_KINDS } from '../../engine/kube';
 import { defineRule, notApplicable, violations } from '../../engine/types';
 
 /** No container runs privileged or with every capability. */
@@ -19,10 +19,10 @@ export const forbidPrivilegedContainers = defineRule({
     if (!template) return notApplicable('no pod template');
     const messages: string[] = [];
     for (const ref of containersOf(template.spec)) {
-      const sc = o(ref.container.securityContext);
+      const sc = asObject(ref.container.securityContext);
       if (!sc) continue;
       if (sc.privileged === true) messages.push(`${describeContainer(ref)} runs privileged: it is root on the node`);
-      const add = o(sc.capabilities)?.add;
+      const add = asObject(sc.capabilities)?.add;
       const added = add === undefined ? [] : asArray(add).map(String).filter((c) => c === 'SYS_ADMIN' || c === 'ALL' || c === 'CAP_SYS_ADMIN');
       if (added.length > 0) messages.push(`${describeContainer(ref)} adds ${added.join(', ')}: nearly privileged`);
       if (sc.procMount === 'Unmasked') messages.push(`${describeContainer(ref)} uses an unmasked /proc`);

@@ -1,4 +1,4 @@
-import { asArray, asInteger, containersOf, describeContainer, o, podTemplateOf, WORKLOAD_KINDS } from '../../engine/kube';
+import { asArray, asInteger, asObject, containersOf, describeContainer, podTemplateOf, WORKLOAD_KINDS } from '../../engine/kube';
 import { defineRule, notApplicable, violations } from '../../engine/types';
 
 export interface RequireRestrictedSecurityContextConfig {
@@ -25,16 +25,16 @@ export const requireRestrictedSecurityContext = defineRule<RequireRestrictedSecu
   check({ object, config }) {
     const template = podTemplateOf(object);
     if (!template) return notApplicable('no pod template');
-    const pod = o(template.spec.securityContext);
+    const pod = asObject(template.spec.securityContext);
     const podNonRoot = pod?.runAsNonRoot;
     const podUser = asInteger(pod?.runAsUser);
-    const podSeccomp = o(pod?.seccompProfile)?.type;
+    const podSeccomp = asObject(pod?.seccompProfile)?.type;
     const messages: string[] = [];
     if (podSeccomp === 'Unconfined') messages.push('the pod\'s seccomp profile is Unconfined');
     if (podUser === 0) messages.push('the pod runs as UID 0 (root)');
     for (const ref of containersOf(template.spec)) {
-      const sc = o(ref.container.securityContext);
-      const capabilities = o(sc?.capabilities);
+      const sc = asObject(ref.container.securityContext);
+      const capabilities = asObject(sc?.capabilities);
       const problems: string[] = [];
       const nonRoot = sc?.runAsNonRoot ?? podNonRoot;
       if (nonRoot !== true) problems.push('runAsNonRoot is not true');
@@ -44,7 +44,7 @@ export const requireRestrictedSecurityContext = defineRule<RequireRestrictedSecu
       if (!drop.includes('ALL')) problems.push('capabilities are not dropped (drop: [ALL])');
       const added = asArray(capabilities?.add).map(String).filter((c) => !config.allowedCapabilities.includes(c));
       if (added.length > 0) problems.push(`adds capabilities ${added.join(', ')}`);
-      const seccomp = o(sc?.seccompProfile)?.type ?? podSeccomp;
+      const seccomp = asObject(sc?.seccompProfile)?.type ?? podSeccomp;
       if (seccomp !== 'RuntimeDefault' && seccomp !== 'Localhost') problems.push(`seccomp profile is ${seccomp === undefined ? 'not set' : String(seccomp)} (RuntimeDefault or Localhost)`);
       if (config.requireReadOnlyRootFilesystem && sc?.readOnlyRootFilesystem !== true) problems.push('root filesystem is writable');
       if (problems.length > 0) messages.push(`${describeContainer(ref)}: ${problems.join('; ')}`);

@@ -1,6 +1,7 @@
 import { checkLabelValue } from '../../../constructs/internal';
 import { podLabels, podTemplateOf, WORKLOAD_KINDS } from '../../engine/kube';
 import { POD_LABEL_KEYS, RELEASE_CHANNELS } from '../../engine/workload-labels';
+import type { TargetView } from '../../engine/target';
 import { defineRule, notApplicable, violations } from '../../engine/types';
 
 export interface RequirePodLabelsConfig {
@@ -12,15 +13,16 @@ export interface RequirePodLabelsConfig {
   readonly channels: readonly string[];
 }
 
-const valueProblems = new Map<string, string | undefined>();
+const newValueProblems = () => new Map<string, string | undefined>();
 
-/** checkLabelValue, remembered: label values repeat across an estate's thousands of pods. */
-function valueProblem(value: string): string | undefined {
-  if (!valueProblems.has(value)) {
-    if (valueProblems.size > 50_000) valueProblems.clear();
-    valueProblems.set(value, checkLabelValue(value));
-  }
-  return valueProblems.get(value);
+/** checkLabelValue, remembered per target: label values repeat across a cluster's thousands of pods. */
+function valueProblem(target: TargetView, value: string): string | undefined {
+  const valueProblems = target.memo('require-pod-labels/value-problems', newValueProblems);
+  const known = valueProblems.get(value);
+  if (known !== undefined || valueProblems.has(value)) return known;
+  const problem = checkLabelValue(value);
+  valueProblems.set(value, problem);
+  return problem;
 }
 
 /** Every pod carries app, cluster, env, IDC and release-channel labels, with values that match where it runs. */
@@ -53,7 +55,7 @@ export const requirePodLabels = defineRule<RequirePodLabelsConfig>({
     if (missing.length > 0) messages.push(`the pod template lacks label(s) ${missing.join(', ')}`);
     for (const key of keys) {
       const value = labels[key];
-      const problem = value ? valueProblem(value) : undefined;
+      const problem = value ? valueProblem(target, value) : undefined;
       if (problem) messages.push(`label ${key} value "${value}" ${problem}`);
     }
     const channel = labels[config.channelLabel];

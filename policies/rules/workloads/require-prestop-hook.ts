@@ -1,6 +1,7 @@
 import { ESTATE_DOMAIN } from '../../../constructs';
-import { asArray, asInteger, containersOf, field, isObject, Json, LONG_RUNNING_KINDS, o, podAnnotations, podTemplateOf, servesTraffic, whyPodIsNotJudged } from '../../engine/kube';
+import { asArray, asInteger, asObject, containersOf, field, isObject, Json, LONG_RUNNING_KINDS, podAnnotations, podTemplateOf, servesTraffic, whyPodIsNotJudged } from '../../engine/kube';
 import { DEBUG_ENV_VARS, DEBUG_MODE_KEY, debugModeOf } from '../../engine/workload-labels';
+import type { TargetView } from '../../engine/target';
 import { defineRule, notApplicable, violations } from '../../engine/types';
 
 export interface RequirePrestopHookConfig {
@@ -12,18 +13,20 @@ export interface RequirePrestopHookConfig {
 /** Kubernetes' default terminationGracePeriodSeconds. */
 const DEFAULT_GRACE_SECONDS = 30;
 
-const durations = new WeakMap<object, number | null>();
+const newDurations = () => new WeakMap<object, number | null>();
 
-/** Seconds a preStop handler is known to take: a sleep action, `sleep N` in an exec command; undefined otherwise. */
-export function preStopSeconds(handler: Json): number | undefined {
+/** preStopSeconds, remembered per handler of the target: templates stamped from one app share their hooks. */
+function knownPreStopSeconds(target: TargetView, handler: Json): number | undefined {
+  const durations = target.memo('require-prestop-hook/durations', newDurations);
   const cached = durations.get(handler);
   if (cached !== undefined) return cached ?? undefined;
-  const seconds = readPreStopSeconds(handler);
+  const seconds = preStopSeconds(handler);
   durations.set(handler, seconds ?? null);
   return seconds;
 }
 
-function readPreStopSeconds(handler: Json): number | undefined {
+/** Seconds a preStop handler is known to take: a sleep action, `sleep N` in an exec command; undefined otherwise. */
+export function preStopSeconds(handler: Json): number | undefined {
   const sleep = asInteger(field(handler, 'sleep.seconds'));
   if (sleep !== undefined) return sleep;
   const command = asArray(field(handler, 'exec.command')).map(String).join(' ');
@@ -48,7 +51,7 @@ export const requirePrestopHook = defineRule<RequirePrestopHookConfig>({
     budgetAnnotation: { type: 'string', description: 'Pod annotation stating the preStop budget in seconds, for hooks whose duration cannot be read.', default: `${ESTATE_DOMAIN}/prestop-seconds` },
     debugModeKey: { type: 'string', description: 'Label or annotation that marks a debug-mode pod (no hooks by design; forbid-debug-mode-in-production judges those).', default: DEBUG_MODE_KEY },
   },
-  check({ object, config }) {
+  check({ object, target, config }) {
     const template = podTemplateOf(object);
     if (!template) return notApplicable('no pod template');
     if (object.kind === 'Pod') {
@@ -62,12 +65,12 @@ export const requirePrestopHook = defineRule<RequirePrestopHookConfig>({
     const annotated = asInteger(podAnnotations(template)[config.budgetAnnotation]);
     const messages: string[] = [];
     for (const ref of serving) {
-      const handler = o(ref.container.lifecycle)?.preStop;
+      const handler = asObject(ref.container.lifecycle)?.preStop;
       if (!isObject(handler)) {
         messages.push(`container "${ref.name}" serves traffic but has no preStop hook: requests fail while it stops`);
         continue;
       }
-      const budget = annotated ?? preStopSeconds(handler) ?? 0;
+      const budget = annotated ?? knownPreStopSeconds(target, handler) ?? 0;
       if (grace < budget + config.marginSeconds) {
         messages.push(`terminationGracePeriodSeconds ${grace}${template.spec.terminationGracePeriodSeconds === undefined ? ' (default)' : ''} does not cover container "${ref.name}"'s ${budget} s preStop hook plus ${config.marginSeconds} s to stop`);
       }

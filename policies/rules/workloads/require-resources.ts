@@ -1,4 +1,4 @@
-import { containersOf, describeContainer, o, parseQuantity, podTemplateOf, WORKLOAD_KINDS } from '../../engine/kube';
+import { asObject, containersOf, describeContainer, podTemplateOf, quantityOf, WORKLOAD_KINDS } from '../../engine/kube';
 import { COMPLIANT, defineRule, notApplicable, violations } from '../../engine/types';
 
 /** Adds `name` to `missing` when the value is not a quantity, or is absent and required. */
@@ -28,20 +28,20 @@ export const requireResources = defineRule<RequireResourcesConfig>({
     requireCpuLimit: { type: 'boolean', description: 'Require a CPU limit (turn off to allow unthrottled, burstable CPU).', default: true },
     requireMemoryLimit: { type: 'boolean', description: 'Require a memory limit.', default: true },
   },
-  check({ object, config }) {
+  check({ object, target, config }) {
     const template = podTemplateOf(object);
     if (!template) return notApplicable('no pod template');
     let messages: string[] | undefined;
     const refs = containersOf(template.spec);
     for (let i = 0; i < refs.length; i++) {
       const ref = refs[i];
-      const resources = o(ref.container.resources);
-      const requests = o(resources?.requests);
-      const limits = o(resources?.limits);
-      const requestCpu = parseQuantity(requests?.cpu);
-      const requestMemory = parseQuantity(requests?.memory);
-      const limitCpu = parseQuantity(limits?.cpu);
-      const limitMemory = parseQuantity(limits?.memory);
+      const resources = asObject(ref.container.resources);
+      const requests = asObject(resources?.requests);
+      const limits = asObject(resources?.limits);
+      const requestCpu = quantityOf(target, requests?.cpu);
+      const requestMemory = quantityOf(target, requests?.memory);
+      const limitCpu = quantityOf(target, limits?.cpu);
+      const limitMemory = quantityOf(target, limits?.memory);
       if (requestCpu === undefined || requestMemory === undefined || limitCpu === undefined || limitMemory === undefined) {
         // In the order requests.cpu, requests.memory, limits.cpu, limits.memory.
         const missing: string[] = [];

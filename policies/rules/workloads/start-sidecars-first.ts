@@ -2,6 +2,7 @@ import type { ClusterPlan } from '../../../constructs';
 import { parseKubernetesVersion } from '../../../constructs/internal';
 import { ContainerRef, containersOf, isObject, podAnnotations, podTemplateOf, WORKLOAD_KINDS } from '../../engine/kube';
 import { eligiblePools } from '../../engine/scheduling';
+import type { TargetView } from '../../engine/target';
 import { defineRule, notApplicable, violations } from '../../engine/types';
 
 export interface StartSidecarsFirstConfig {
@@ -11,13 +12,15 @@ export interface StartSidecarsFirstConfig {
   readonly nativeSidecarMinMinor: number;
 }
 
-const oldestCache = new WeakMap<readonly string[], { plan: ClusterPlan; minMinor: number; oldest: string | undefined }>();
+const newOldestCache = () => new WeakMap<readonly string[], { plan: ClusterPlan; minMinor: number; oldest: string | undefined }>();
 
 /**
  * The first version, of the control plane and then of the pools the pod may run on (every pool when it fits none),
- * older than 1.`minMinor`. Remembered per pool list: workloads that select alike share one (scheduling.ts).
+ * older than 1.`minMinor`. Remembered per pool list of the target: workloads that select alike share one
+ * (scheduling.ts).
  */
-function oldestWithoutNativeSidecars(plan: ClusterPlan, pools: readonly string[], minMinor: number): string | undefined {
+function oldestWithoutNativeSidecars(target: TargetView, plan: ClusterPlan, pools: readonly string[], minMinor: number): string | undefined {
+  const oldestCache = target.memo('start-sidecars-first/oldest-versions', newOldestCache);
   const cached = oldestCache.get(pools);
   if (cached && cached.plan === plan && cached.minMinor === minMinor) return cached.oldest;
   const versions = [plan.kubernetesVersion, ...plan.pools.filter((p) => pools.length === 0 || pools.includes(p.name)).map((p) => p.kubernetesVersion)];
@@ -64,7 +67,7 @@ export const startSidecarsFirst = defineRule<StartSidecarsFirstConfig>({
 
     // Native sidecars need 1.29+ on the control plane and on every pool the pod may run on.
     const facts = context?.clusters.get(target.name);
-    const oldest = facts ? oldestWithoutNativeSidecars(facts.plan, eligiblePools(template.spec, facts.plan), config.nativeSidecarMinMinor) : undefined;
+    const oldest = facts ? oldestWithoutNativeSidecars(target, facts.plan, eligiblePools(target, template.spec, facts.plan), config.nativeSidecarMinMinor) : undefined;
     const messages: string[] = [];
     const natives = refs.filter((r) => r.role === 'sidecar');
     if (oldest && natives.length > 0) {
