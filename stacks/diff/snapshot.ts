@@ -9,6 +9,7 @@ import * as yaml from 'js-yaml';
 import { KubeObject, OutputFile, SUMMARY_FILE } from '../../constructs';
 import { EstateInputError } from '../estates';
 import { CapacityFigures } from './model';
+import { WriterYamlReader } from './yaml-reader';
 
 /** What the diff reads from `estate.json`; every field optional, so older and newer summaries both load. */
 export interface EstateSummaryLike {
@@ -113,14 +114,30 @@ export function loadSnapshotDir(dir: string, estate?: string): Snapshot {
 
 /** The objects of one file, parsed when needed. */
 export function fileObjects(file: SnapshotFile): readonly KubeObject[] {
+  return readObjects(file, new WriterYamlReader());
+}
+
+function readObjects(file: SnapshotFile, reader: WriterYamlReader): readonly KubeObject[] {
   if (file.objects) return file.objects;
   if (file.text === undefined) return [];
+  // The writer's documents are read by the fast reader; a file with any other document is read whole by js-yaml,
+  // so that what it accepts and the errors it reports stay js-yaml's.
+  const out: KubeObject[] = [];
+  for (const doc of splitDocuments(file.text)) {
+    const value = reader.read(doc);
+    if (value === undefined) return loadYaml(file.path, file.text);
+    if (value !== null && typeof value === 'object') out.push(value as KubeObject);
+  }
+  return out;
+}
+
+function loadYaml(where: string, text: string): KubeObject[] {
   try {
     // The core schema (YAML 1.2): the writer quotes every string another type could claim, so nothing is lost, and
     // skipping the timestamp and merge types makes parsing faster (and never turns a string into a Date).
-    return (yaml.loadAll(file.text, undefined, { schema: yaml.CORE_SCHEMA }) as unknown[]).filter((d): d is KubeObject => d !== null && typeof d === 'object');
+    return (yaml.loadAll(text, undefined, { schema: yaml.CORE_SCHEMA }) as unknown[]).filter((d): d is KubeObject => d !== null && typeof d === 'object');
   } catch (e) {
-    throw new EstateInputError(`${file.path} is not valid YAML: ${(e as Error).message.split('\n')[0]}`, 'give folders written by `estate synth`');
+    throw new EstateInputError(`${where} is not valid YAML: ${(e as Error).message.split('\n')[0]}`, 'give folders written by `estate synth`');
   }
 }
 
@@ -133,6 +150,7 @@ export class DocumentCache {
   private readonly files = new Map<SnapshotFile, { readonly docs: readonly string[]; readonly parsed: (readonly KubeObject[] | undefined)[] }>();
   /** Documents identical on both sides parse once (their texts' hashes are cached by the comparison already). */
   private readonly byText = new Map<string, readonly KubeObject[]>();
+  private readonly reader = new WriterYamlReader();
 
   /** The documents of a file with text. */
   public documents(file: SnapshotFile): readonly string[] {
@@ -146,7 +164,7 @@ export class DocumentCache {
     if (objects === undefined) {
       const doc = entry.docs[index];
       objects = this.byText.get(doc);
-      if (objects === undefined) this.byText.set(doc, (objects = fileObjects({ path: file.path, text: doc })));
+      if (objects === undefined) this.byText.set(doc, (objects = readObjects({ path: file.path, text: doc }, this.reader)));
       entry.parsed[index] = objects;
     }
     return objects;
