@@ -21,7 +21,9 @@ const NEWLINE = 10;
 const DASH = 45;
 const COLON = 58;
 const DOUBLE_QUOTE = 34;
+const SINGLE_QUOTE = 39;
 const BACKSLASH = 92;
+const PIPE = 124;
 
 /** A cursor over a document's lines. */
 class Lines {
@@ -42,7 +44,8 @@ class Lines {
     this.load(this.end + 1);
   }
 
-  private load(at: number): void {
+  /** Makes the line starting at `at` the current one. */
+  public load(at: number): void {
     this.start = at;
     if (at >= this.text.length) {
       this.end = at;
@@ -73,15 +76,9 @@ function isItem(lines: Lines, col: number): boolean {
 function keyEnd(lines: Lines, col: number): number {
   const { text, end } = lines;
   const at = lines.start + col;
-  if (text.charCodeAt(at) === DOUBLE_QUOTE) {
-    let i = at + 1;
-    while (i < end) {
-      const c = text.charCodeAt(i);
-      if (c === BACKSLASH) i += 2;
-      else if (c === DOUBLE_QUOTE) break;
-      else i++;
-    }
-    const colon = i + 1;
+  const q = text.charCodeAt(at);
+  if (q === DOUBLE_QUOTE || q === SINGLE_QUOTE) {
+    const colon = quoteEnd(text, at, end) + 1;
     return colon < end && text.charCodeAt(colon) === COLON && (colon + 1 === end || text.charCodeAt(colon + 1) === SPACE) ? colon : -1;
   }
   let i = text.indexOf(':', at);
@@ -92,24 +89,32 @@ function keyEnd(lines: Lines, col: number): number {
   return -1;
 }
 
-/** A double-quoted scalar that ends where the text ends (nothing after its closing quote). */
-function closesAtEnd(text: string): boolean {
-  let i = 1;
-  while (i < text.length) {
+/**
+ * The index of the closing quote of the quoted scalar opening at `at` (`"…"` with backslash escapes, `'…'` with
+ * `''`), searched before `end`; `end` when it does not close there.
+ */
+function quoteEnd(text: string, at: number, end: number): number {
+  const q = text.charCodeAt(at);
+  let i = at + 1;
+  while (i < end) {
     const c = text.charCodeAt(i);
-    if (c === BACKSLASH) i += 2;
-    else if (c === DOUBLE_QUOTE) return i === text.length - 1;
+    if (q === DOUBLE_QUOTE && c === BACKSLASH) i += 2;
+    else if (c === q && q === SINGLE_QUOTE && text.charCodeAt(i + 1) === SINGLE_QUOTE && i + 1 < end) i += 2;
+    else if (c === q) return i;
     else i++;
   }
-  return false;
+  return end;
 }
 
 function isScalar(v: unknown): v is Scalar {
   return v === null || typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean';
 }
 
-/** First characters that open something other than one plain or double-quoted scalar: [ { & * ! | > % @ ` ' # ? , */
-const NOT_A_SCALAR_START = new Set([91, 123, 38, 42, 33, 124, 62, 37, 64, 96, 39, 35, 63, 44]);
+/** What js-yaml refuses anywhere in a stream (its PATTERN_NON_PRINTABLE): scalars are checked by js-yaml itself, literal blocks here. */
+const NON_PRINTABLE = /[\x00-\x08\x0B\x0C\x0E-\x1F\x7F-\x84\x86-\x9F\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?:[^\uD800-\uDBFF]|^)[\uDC00-\uDFFF]/;
+
+/** First characters that open something other than one plain or quoted scalar: [ { & * ! | > % @ ` # ? , */
+const NOT_A_SCALAR_START = new Set([91, 123, 38, 42, 33, 124, 62, 37, 64, 96, 35, 63, 44]);
 
 /**
  * Reads documents in the writer's subset of YAML. One reader per comparison: it remembers what each distinct scalar
@@ -149,7 +154,7 @@ export class WriterYamlReader {
     if (known !== undefined) return known;
     const c = text.charCodeAt(0);
     if (NOT_A_SCALAR_START.has(c) || text.startsWith('---') || text.startsWith('...') || text.charCodeAt(text.length - 1) === SPACE || text.includes('\t')) throw NOT_WRITER_YAML;
-    if (c === DOUBLE_QUOTE ? !closesAtEnd(text) : text.includes(' #')) throw NOT_WRITER_YAML;
+    if (c === DOUBLE_QUOTE || c === SINGLE_QUOTE ? quoteEnd(text, 0, text.length) !== text.length - 1 : text.includes(' #')) throw NOT_WRITER_YAML;
     let parsed: unknown;
     try {
       parsed = yaml.load(text, { schema: yaml.CORE_SCHEMA });
@@ -172,17 +177,66 @@ export class WriterYamlReader {
     return k;
   }
 
-  private scalarOrEmpty(text: string): unknown {
+  /** A value written on its line: a scalar, `[]`, `{}`, or the header of a literal block scalar on the lines after. */
+  private value(lines: Lines, text: string, parent: number): unknown {
     if (text === '[]') return [];
     if (text === '{}') return {};
+    if (text.charCodeAt(0) === PIPE) {
+      if (text === '|') return this.literal(lines, parent, false);
+      if (text === '|-') return this.literal(lines, parent, true);
+    }
     return this.scalar(text);
   }
 
-  /** The node whose first line's content starts at `col` (past a `- ` when it is an item's). */
+  /**
+   * A literal block scalar (`|` or `|-`: the writer's multi-line strings) whose header ends the current line, its
+   * parent node at indentation `parent`, as js-yaml reads it: the first line sets the content's indentation, empty
+   * lines are line breaks, the first line indented less ends it; `|` keeps one final line break, `|-` none. Headers
+   * with an indentation indicator or `+`, a first line that is empty, and lines of spaces only are js-yaml's.
+   * Leaves the cursor on the line after the scalar.
+   */
+  private literal(lines: Lines, parent: number, strip: boolean): string {
+    const text = lines.text;
+    let at = lines.end + 1;
+    const indentOf = (from: number): number => {
+      let i = from;
+      while (text.charCodeAt(i) === SPACE) i++;
+      return i - from;
+    };
+    const indent = indentOf(at);
+    if (at >= text.length || indent < parent + 2 || text.charCodeAt(at + indent) === NEWLINE || at + indent >= text.length) throw NOT_WRITER_YAML;
+    let out = '';
+    let read = false;
+    let empty = 0;
+    while (at < text.length) {
+      let end = text.indexOf('\n', at);
+      if (end < 0) end = text.length;
+      if (end === at) {
+        empty++;
+        at = end + 1;
+        continue;
+      }
+      const spaces = indentOf(at);
+      if (at + spaces === end) throw NOT_WRITER_YAML;
+      if (spaces < indent) break;
+      // Empty lines before the end belong to the scalar; only `+` (left to js-yaml) would keep them.
+      out += (read ? '\n'.repeat(empty + 1) : '') + text.slice(at + indent, end);
+      read = true;
+      empty = 0;
+      at = end + 1;
+    }
+    if (NON_PRINTABLE.test(out)) throw NOT_WRITER_YAML;
+    lines.load(at);
+    return strip ? out : `${out}\n`;
+  }
+
+  /** The node whose first line's content starts at `col` (past a `- ` when it is an item's, the only place a scalar starts a node). */
   private node(lines: Lines, col: number): unknown {
     if (isItem(lines, col)) return this.sequence(lines, col);
     if (keyEnd(lines, col) >= 0) return this.mapping(lines, col);
-    const v = this.scalarOrEmpty(lines.text.slice(lines.start + col, lines.end));
+    const text = lines.text.slice(lines.start + col, lines.end);
+    if (text.charCodeAt(0) === PIPE) return this.value(lines, text, col - 2);
+    const v = this.value(lines, text, col);
     lines.next();
     return v;
   }
@@ -190,7 +244,8 @@ export class WriterYamlReader {
   /** A block after `key:` or `-` at indentation `parent`, on the next lines: it must be indented further. */
   private nested(lines: Lines, parent: number): unknown {
     lines.next();
-    if (lines.done || lines.indent <= parent) throw NOT_WRITER_YAML;
+    // The writer puts a scalar on its key's or dash's line, never alone on the next.
+    if (lines.done || lines.indent <= parent || (!isItem(lines, lines.indent) && keyEnd(lines, lines.indent) < 0)) throw NOT_WRITER_YAML;
     return this.node(lines, lines.indent);
   }
 
@@ -227,8 +282,9 @@ export class WriterYamlReader {
         const valueAt = colon + 2;
         // `key:  x` (two spaces) is not how the writer writes.
         if (lines.text.charCodeAt(valueAt) === SPACE) throw NOT_WRITER_YAML;
-        out[key] = this.scalarOrEmpty(lines.text.slice(valueAt, lines.end));
-        lines.next();
+        const text = lines.text.slice(valueAt, lines.end);
+        out[key] = this.value(lines, text, col);
+        if (text.charCodeAt(0) !== PIPE) lines.next();
       }
     }
     return out;
