@@ -174,7 +174,7 @@ function stageManagement(synthesis: Synthesis, applied: RunningEstate | undefine
   const objects = synthesis.targets.find((t) => t.name === MANAGEMENT)?.objects ?? [];
   if (!applied) return { synthesis, releasedKeys: [], notices: [], warnings: [], running: readRunningEstate(synthesis.plan.estate, objects) };
   const head = readRunningEstate(synthesis.plan.estate, objects);
-  const problems = validateTransition(applied, head);
+  const problems = validateTransition(applied, head, { plan: synthesis.plan });
   const refused = problems.filter((p) => p.severity === ProblemSeverity.ERROR);
   if (refused.length > 0) {
     throw new StackConfigError(
