@@ -1,6 +1,6 @@
 /** Transition rules, one test each, on the reference estate as it runs; and the table of immutable fields. */
 import {
-  IMMUTABLE_CLUSTER_FIELDS, ImmutableFieldHandling, Problem, ProblemSeverity, TRANSITION_RULES, validateTransition,
+  Estate, IMMUTABLE_CLUSTER_FIELDS, ImmutableFieldHandling, Problem, ProblemSeverity, TRANSITION_RULES, validateTransition,
 } from '../../../constructs/internal';
 import { referenceEstate as referenceEstateForZones } from '../../../stacks/estates';
 import { diffSnapshots } from '../../../stacks/diff';
@@ -77,7 +77,7 @@ describe('validateTransition', () => {
   });
 
   test('etcd-settings-not-applied: a new heartbeat or quota does not reach running members; warned at the etcd, with the replacement that applies it', () => {
-    const edit = (e: Parameters<Parameters<typeof edited>[0]>[0]) => set(clusterOf(e, 'charging-sh1').etcd, { quotaBackendBytes: 4 * 1024 ** 3, snapshotCount: 20000 });
+    const edit = (e: Estate) => set(clusterOf(e, 'charging-sh1').etcd, { quotaBackendBytes: 4 * 1024 ** 3, snapshotCount: 20000 });
     // Synthesized against what runs, the members keep their bootstraps: only the plan shows the change.
     const withBase = edited(edit, base);
     const head = runningOf(withBase);
