@@ -116,6 +116,45 @@ const NON_PRINTABLE = /[\x00-\x08\x0B\x0C\x0E-\x1F\x7F-\x84\x86-\x9F\uFFFE\uFFFF
 /** First characters that open something other than one plain or quoted scalar: [ { & * ! | > % @ ` # ? , */
 const NOT_A_SCALAR_START = new Set([91, 123, 38, 42, 33, 124, 62, 37, 64, 96, 35, 63, 44]);
 
+/** The texts starting with a letter that YAML's core schema reads as something other than a string. */
+const CORE_WORDS = new Set(['null', 'Null', 'NULL', 'true', 'True', 'TRUE', 'false', 'False', 'FALSE']);
+
+/** Letters, digits and `.`, `_`, `/`, `-`: nothing in a run of these ends a plain scalar or starts a comment. */
+function isNameChar(c: number): boolean {
+  return (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || (c >= 48 && c <= 57) || c === 46 || c === 95 || c === 47 || c === DASH;
+}
+
+/**
+ * The value of the scalar texts most documents are made of, known without asking js-yaml (which costs microseconds
+ * per distinct text, and an estate has thousands): a name (a letter, then name characters) that is not one of the
+ * core schema's null and boolean words is that string; digits without a leading zero, up to 15 of them, are that
+ * integer; a quoted text of printable ASCII without escapes or its own quote inside is its content. Anything else
+ * is `undefined`, for js-yaml to read.
+ */
+function plainScalar(text: string): Scalar | undefined {
+  const n = text.length;
+  const c = text.charCodeAt(0);
+  if ((c >= 97 && c <= 122) || (c >= 65 && c <= 90)) {
+    for (let i = 1; i < n; i++) if (!isNameChar(text.charCodeAt(i))) return undefined;
+    return CORE_WORDS.has(text) ? undefined : text;
+  }
+  if (c >= 49 && c <= 57 && n <= 15) {
+    for (let i = 1; i < n; i++) {
+      const d = text.charCodeAt(i);
+      if (d < 48 || d > 57) return undefined;
+    }
+    return Number(text);
+  }
+  if ((c === DOUBLE_QUOTE || c === SINGLE_QUOTE) && n >= 2 && text.charCodeAt(n - 1) === c) {
+    for (let i = 1; i < n - 1; i++) {
+      const d = text.charCodeAt(i);
+      if (d < 32 || d > 126 || d === c || d === BACKSLASH) return undefined;
+    }
+    return text.slice(1, -1);
+  }
+  return undefined;
+}
+
 /**
  * Reads documents in the writer's subset of YAML. One reader per comparison: it remembers what each distinct scalar
  * text means (estates repeat their labels and values thousands of times), and is dropped with the comparison.
@@ -152,6 +191,11 @@ export class WriterYamlReader {
   private scalar(text: string): Scalar {
     const known = this.scalars.get(text);
     if (known !== undefined) return known;
+    const plain = plainScalar(text);
+    if (plain !== undefined) {
+      this.scalars.set(text, plain);
+      return plain;
+    }
     const c = text.charCodeAt(0);
     if (NOT_A_SCALAR_START.has(c) || text.startsWith('---') || text.startsWith('...') || text.charCodeAt(text.length - 1) === SPACE || text.includes('\t')) throw NOT_WRITER_YAML;
     if (c === DOUBLE_QUOTE || c === SINGLE_QUOTE ? quoteEnd(text, 0, text.length) !== text.length - 1 : text.includes(' #')) throw NOT_WRITER_YAML;

@@ -132,6 +132,22 @@ describe('the fast reader reads what js-yaml reads', () => {
     expect(value).toStrictEqual(jsYaml(doc));
   });
 
+  test('scalars read without js-yaml (names, integers, plain quoted texts) mean what js-yaml says they mean', () => {
+    const texts = [
+      'nginx', 'Null', 'NULL', 'null', 'True', 'TRUE', 'true', 'False', 'false', 'e10', 'Inf', 'NaN', 'yes', 'a-b.c_d/e', 'v1.31.4',
+      '5', '10000', '0', '0123', '1_000', '123456789012345', '1234567890123456', '1e3', '-1', '"a b #c"', '"x: y"', "'it is'", '"0600"', "'0600'",
+      '""', "''", '"tab\\t"', '"caf\u00e9"',
+    ];
+    const reader = new WriterYamlReader();
+    for (const t of texts) {
+      for (const doc of [`k: ${t}\n`, `${t}: v\n`, `- ${t}\n`]) {
+        const value = reader.read(doc);
+        if (value !== undefined) expect([t, value]).toStrictEqual([t, jsYaml(doc)]);
+      }
+    }
+    expect(reader.read('a: 10000\nb: Null\nc: e10\nd: "0600"\n')).toStrictEqual({ a: 10000, b: null, c: 'e10', d: '0600' });
+  });
+
   test('keys are stored as js-yaml stores them', () => {
     const doc = '0x10: a\nnull: b\n"quoted: key": c\n1.50: d\n';
     expect(new WriterYamlReader().read(doc)).toStrictEqual(jsYaml(doc));
