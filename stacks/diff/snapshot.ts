@@ -141,6 +141,16 @@ function loadYaml(where: string, text: string): KubeObject[] {
   }
 }
 
+/** Which documents of a base file and a head file have an equal document on the other side. */
+export interface DocumentMatch {
+  /** Per base document: an equal head document is paired with it. */
+  readonly inBase: readonly boolean[];
+  /** Per head document: an equal base document is paired with it. */
+  readonly inHead: readonly boolean[];
+  /** Pairs of equal documents. */
+  readonly unchanged: number;
+}
+
 /**
  * A comparison's view of its files' documents: each file is split once and each document parsed at most once,
  * whoever reads it first (the diff reads the documents that differ, its day-2 view those it needs). Keyed by the file
@@ -152,9 +162,54 @@ export class DocumentCache {
   private readonly byText = new Map<string, readonly KubeObject[]>();
   private readonly reader = new WriterYamlReader();
 
+  /** Documents of a base and a head file matched by text: which have an equal document on the other side. */
+  private readonly matches = new Map<SnapshotFile, { readonly head: SnapshotFile; readonly match: DocumentMatch }>();
+
   /** The documents of a file with text. */
   public documents(file: SnapshotFile): readonly string[] {
     return this.entry(file).docs;
+  }
+
+  /**
+   * Matches the documents of a base file and a head file (both with text) by their text: a document equal to one on
+   * the other side is unchanged. Each equal document pairs once (a text twice on one side and once on the other
+   * leaves one unmatched). Documents at the same place are compared first, which pairs nearly all of them where a
+   * change edits a file in place, without hashing their texts; the rest are matched by text.
+   */
+  public match(base: SnapshotFile, head: SnapshotFile): DocumentMatch {
+    const known = this.matches.get(base);
+    if (known && known.head === head) return known.match;
+    const b = this.documents(base);
+    const h = this.documents(head);
+    const inBase = new Array<boolean>(b.length).fill(false);
+    const inHead = new Array<boolean>(h.length).fill(false);
+    let unchanged = 0;
+    for (let i = 0; i < b.length && i < h.length; i++) {
+      if (b[i] === h[i]) {
+        inBase[i] = inHead[i] = true;
+        unchanged++;
+      }
+    }
+    const rest = new Map<string, number[]>();
+    b.forEach((doc, i) => {
+      if (inBase[i]) return;
+      const at = rest.get(doc);
+      if (at) at.push(i);
+      else rest.set(doc, [i]);
+    });
+    if (rest.size > 0) {
+      h.forEach((doc, i) => {
+        if (inHead[i]) return;
+        const at = rest.get(doc);
+        if (at && at.length > 0) {
+          inBase[at.pop()!] = inHead[i] = true;
+          unchanged++;
+        }
+      });
+    }
+    const match: DocumentMatch = { inBase, inHead, unchanged };
+    this.matches.set(base, { head, match });
+    return match;
   }
 
   /** The objects of the file's document at `index`. */
