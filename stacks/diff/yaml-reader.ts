@@ -119,23 +119,29 @@ const NOT_A_SCALAR_START = new Set([91, 123, 38, 42, 33, 124, 62, 37, 64, 96, 35
 /** The texts starting with a letter that YAML's core schema reads as something other than a string. */
 const CORE_WORDS = new Set(['null', 'Null', 'NULL', 'true', 'True', 'TRUE', 'false', 'False', 'FALSE']);
 
-/** Letters, digits and `.`, `_`, `/`, `-`: nothing in a run of these ends a plain scalar or starts a comment. */
+/**
+ * Letters, digits and `.`, `_`, `/`, `-`, `=`, `,`, `:`: without spaces, nothing in a run of these ends a plain
+ * scalar in block context or starts a comment (a `:` only does before a space or at the end).
+ */
 function isNameChar(c: number): boolean {
-  return (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || (c >= 48 && c <= 57) || c === 46 || c === 95 || c === 47 || c === DASH;
+  return (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || (c >= 48 && c <= 57) || c === 46 || c === 95 || c === 47 || c === DASH || c === 61 || c === 44 || c === COLON;
 }
 
 /**
  * The value of the scalar texts most documents are made of, known without asking js-yaml (which costs microseconds
- * per distinct text, and an estate has thousands): a name (a letter, then name characters) that is not one of the
- * core schema's null and boolean words is that string; digits without a leading zero, up to 15 of them, are that
+ * per distinct text, and an estate has thousands): a name (a letter, then name characters: a URL, a label list) that
+ * is not one of the core schema's null and boolean words, or a CIDR, is that string; digits without a leading zero, up to 15 of them, are that
  * integer; a quoted text of printable ASCII without escapes or its own quote inside is its content. Anything else
  * is `undefined`, for js-yaml to read.
  */
 function plainScalar(text: string): Scalar | undefined {
   const n = text.length;
   const c = text.charCodeAt(0);
-  if ((c >= 97 && c <= 122) || (c >= 65 && c <= 90)) {
+  const letter = (c >= 97 && c <= 122) || (c >= 65 && c <= 90);
+  if (letter || (c >= 48 && c <= 57 && text.includes('/'))) {
+    // A digit first is a string only with a `/` in it: no integer or float of the core schema has one (a CIDR).
     for (let i = 1; i < n; i++) if (!isNameChar(text.charCodeAt(i))) return undefined;
+    if (text.charCodeAt(n - 1) === COLON) return undefined;
     return CORE_WORDS.has(text) ? undefined : text;
   }
   if (c >= 49 && c <= 57 && n <= 15) {

@@ -136,7 +136,8 @@ describe('the fast reader reads what js-yaml reads', () => {
     const texts = [
       'nginx', 'Null', 'NULL', 'null', 'True', 'TRUE', 'true', 'False', 'false', 'e10', 'Inf', 'NaN', 'yes', 'a-b.c_d/e', 'v1.31.4',
       '5', '10000', '0', '0123', '1_000', '123456789012345', '1234567890123456', '1e3', '-1', '"a b #c"', '"x: y"', "'it is'", '"0600"', "'0600'",
-      '""', "''", '"tab\\t"', '"caf\u00e9"',
+      '""', "''", '"tab\\t"', '"caf\u00e9"', 'https://10.250.4.10:2379', 'a,b=c', 'a:', 'a:b', '10.250.4.0/27', '1/2', '1.5/x', '12:30', '0x1F/2',
+      'dc002-a,dc002-b', 'region=r1,idc=dc1', 'http://x:', 'x:y:z',
     ];
     const reader = new WriterYamlReader();
     for (const t of texts) {
