@@ -94,7 +94,7 @@ export {
   readRunningEstate, type RunningEstate, type RunningCluster, type RunningEtcd, type RunningEtcdMember, type RunningPool,
   etcdConfigOfBootstrap, ANNOTATION_UPGRADE_WAVE, ANNOTATION_UPGRADE_DURING_PROMOTION,
 } from './day2/running-state';
-export { validateTransition, TRANSITION_RULES } from './day2/transition';
+export { validateTransition, TRANSITION_RULES, TransitionOptions } from './day2/transition';
 export { IMMUTABLE_CLUSTER_FIELDS, type ImmutableClusterField, ImmutableFieldHandling } from './day2/immutable-fields';
 export {
   planEtcdProcedure, type PlanEtcdOptions, type EtcdProcedure, type EtcdStep, EtcdStepAction, EtcdStepRunner, type EtcdctlCall,

@@ -4,14 +4,17 @@
  */
 import { minorsBehind, parseKubernetesVersion, KubernetesVersion } from '../estate/kubernetes-version';
 import { Problem, ProblemCollector } from '../estate/problems';
+import { etcdMemberConfig } from '../synth/etcd-config';
+import { EstatePlan } from '../synth/plan';
 import { IMMUTABLE_CLUSTER_FIELDS, ImmutableFieldHandling } from './immutable-fields';
-import { RunningCluster, RunningEstate } from './running-state';
+import { etcdConfigOfBootstrap, RunningCluster, RunningEstate } from './running-state';
 
 /** Transition rule ids. */
 export const TRANSITION_RULES = {
   immutableField: 'immutable-field',
   etcdReaddress: 'etcd-member-readdress',
   etcdReplaceWithoutFaultTolerance: 'etcd-replace-without-fault-tolerance',
+  etcdSettingsNotApplied: 'etcd-settings-not-applied',
   minorSkip: 'kubernetes-minor-skip',
   downgrade: 'kubernetes-downgrade',
   nodesBeforeControlPlane: 'kubernetes-nodes-before-control-plane',
@@ -52,12 +55,23 @@ function versionChanges(base: RunningCluster, head: RunningCluster): VersionChan
   return controlPlane || pools.length > 0 ? { base, head, ...(controlPlane ? { controlPlane } : {}), pools } : undefined;
 }
 
+/** Options of `validateTransition`. */
+export interface TransitionOptions {
+  /**
+   * The plan the head was synthesized from. A head synthesized against what runs keeps every running etcd member's
+   * bootstrap byte for byte, so its objects cannot show an etcd settings change; the plan can.
+   * @default - the head's objects only (enough for a head synthesized on its own, as `estate diff` does)
+   */
+  readonly plan?: EstatePlan;
+}
+
 /**
  * Judges the change from `base` (what runs) to `head`. Clusters only in the head are new and judged by
  * `validateEstate` alone; clusters only in the base are retired, which the diff shows as destructive.
  */
-export function validateTransition(base: RunningEstate, head: RunningEstate): Problem[] {
+export function validateTransition(base: RunningEstate, head: RunningEstate, options: TransitionOptions = {}): Problem[] {
   const problems = new ProblemCollector();
+  const plans = new Map((options.plan?.clusters ?? []).map((c) => [c.name, c]));
   const baseByName = new Map(base.clusters.map((c) => [c.name, c]));
   const changes: VersionChange[] = [];
   for (const h of head.clusters) {
@@ -65,6 +79,7 @@ export function validateTransition(base: RunningEstate, head: RunningEstate): Pr
     if (!b) continue;
     checkImmutableFields(b, h, problems);
     checkEtcd(b, h, problems);
+    checkEtcdSettings(b, h, plans.get(h.name), problems);
     const change = versionChanges(b, h);
     if (change) {
       checkVersionChange(change, problems);
@@ -112,6 +127,56 @@ function checkEtcd(b: RunningCluster, h: RunningCluster, problems: ProblemCollec
     problems.warning(path, TRANSITION_RULES.etcdReplaceWithoutFaultTolerance, `moving ${replaced.map((m) => m.name).join(', ')} removes the member before it joins again: ${b.etcd.members.length - 1} members run meanwhile and the cluster tolerates no further failure`, 'scale the etcd out to 5 members first, or accept the window knowingly', replaced.map(what));
   }
 }
+
+/**
+ * Keys of an etcd member's configuration that name the member or the membership it booted into: they differ from
+ * member to member and after a membership step by design, and the procedure, not a settings change, handles them.
+ */
+const ETCD_MEMBERSHIP_KEYS = new Set([
+  'name', 'listen-peer-urls', 'listen-client-urls', 'listen-metrics-urls', 'initial-advertise-peer-urls', 'advertise-client-urls',
+  'initial-cluster', 'initial-cluster-state', 'initial-cluster-token',
+]);
+
+/**
+ * etcd settings (heartbeat, election timeout, quota, snapshot count, compaction, any key of the configuration file)
+ * that change for members already running. A member reads its configuration file when it starts, and the file comes
+ * from cloud-init, which runs once: running members keep their bootstrap byte for byte, so a new value reaches only
+ * members that join later, and the cluster runs with mixed settings until every member has been replaced. Judged
+ * against what the head declares: its plan when given, else the head's bootstraps.
+ */
+function checkEtcdSettings(b: RunningCluster, h: RunningCluster, plan: ClusterPlanLike | undefined, problems: ProblemCollector): void {
+  const baseMembers = new Map(b.etcd.members.map((m) => [m.name, m]));
+  const changes = new Map<string, string>();
+  const keeping: string[] = [];
+  for (const m of h.etcd.members) {
+    const r = baseMembers.get(m.name);
+    // A member that moves or joins again is rendered anew: it starts with the new settings.
+    if (!r || r.peerUrl !== m.peerUrl || r.zone !== m.zone) continue;
+    const memberPlan = plan?.etcd.members.find((p) => p.name === m.name);
+    if (!memberPlan && m.bootstrap === r.bootstrap) continue;
+    const running = etcdConfigOfBootstrap(r.bootstrap);
+    const declared = memberPlan && plan ? etcdMemberConfig(plan as Parameters<typeof etcdMemberConfig>[0], memberPlan) : etcdConfigOfBootstrap(m.bootstrap);
+    if (!running || !declared) continue;
+    let differs = false;
+    for (const key of [...new Set([...Object.keys(running), ...Object.keys(declared)])].sort()) {
+      if (ETCD_MEMBERSHIP_KEYS.has(key) || same(running[key], declared[key])) continue;
+      differs = true;
+      if (!changes.has(key)) changes.set(key, `${key}: ${JSON.stringify(running[key]) ?? 'unset'} -> ${JSON.stringify(declared[key]) ?? 'unset'}`);
+    }
+    if (differs) keeping.push(m.name);
+  }
+  if (keeping.length === 0) return;
+  const keys = [...changes.keys()];
+  problems.warning(
+    `${h.path}/Etcd`,
+    TRANSITION_RULES.etcdSettingsNotApplied,
+    `etcd settings ${keys.join(', ')} change, but running members keep the bootstrap they booted with (cloud-init runs once, and etcd reads its configuration file only when it starts): ${keeping.join(', ')} keep the old values, and only members that join later get the new ones`,
+    `to apply them, replace the running members one at a time, one per change: estate synth --base-dir <what runs> --replace-etcd-member ${keeping[0]} (estate etcd plan --replace ${keeping[0]} lists its steps), then the next member once it has rejoined; or revert the setting`,
+    [...changes.values()],
+  );
+}
+
+type ClusterPlanLike = EstatePlan['clusters'][number];
 
 function checkVersionChange(change: VersionChange, problems: ProblemCollector): void {
   const { head } = change;

@@ -33,7 +33,7 @@ export function runningOfSynthesis(synthesis: Synthesis): RunningEstate {
 /** Judges the synthesis against the base. */
 export function day2Plan(base: RunningBase, synthesis: Synthesis, replaceEtcdMembers: readonly string[] = []): Day2Plan {
   const head = runningOfSynthesis(synthesis);
-  const problems = validateTransition(base.running, head);
+  const problems = validateTransition(base.running, head, { plan: synthesis.plan });
   return {
     base: base.dir,
     refused: problems.filter((p) => p.severity === ProblemSeverity.ERROR),

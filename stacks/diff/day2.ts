@@ -43,14 +43,14 @@ export function runningSides(base: Snapshot, head: Snapshot, all = false, target
   const baseObjects: KubeObject[] = [];
   const headObjects: KubeObject[] = [];
   // A pool whose documents are the same on both sides rolls nothing: only the pools' documents that differ are read.
-  const read = (file: SnapshotFile, groups: ReadonlySet<string>, into: KubeObject[], other?: ReadonlySet<string>) => {
+  const read = (file: SnapshotFile, groups: ReadonlySet<string>, into: KubeObject[], unchanged?: readonly boolean[]) => {
     if (file.text === undefined) {
       into.push(...fileObjects(file));
       return;
     }
     cache.documents(file).forEach((doc, i) => {
       const group = groupOf(KIND_LINE.exec(doc)?.[1] ?? '');
-      if (group === undefined || !groups.has(group) || (group === 'pools' && other?.has(doc))) return;
+      if (group === undefined || !groups.has(group) || (group === 'pools' && unchanged?.[i])) return;
       into.push(...cache.objects(file, i));
     });
   };
@@ -70,17 +70,16 @@ export function runningSides(base: Snapshot, head: Snapshot, all = false, target
       continue;
     }
     const groups = new Set(['always']);
-    const inBase = new Set(cache.documents(bf));
-    const inHead = new Set(cache.documents(hf));
-    for (const [docs, other] of [[cache.documents(bf), inHead], [cache.documents(hf), inBase]] as const) {
-      for (const doc of docs) {
-        if (other.has(doc)) continue;
+    const match = cache.match(bf, hf);
+    for (const [docs, unchanged] of [[cache.documents(bf), match.inBase], [cache.documents(hf), match.inHead]] as const) {
+      docs.forEach((doc, i) => {
+        if (unchanged[i]) return;
         const group = groupOf(KIND_LINE.exec(doc)?.[1] ?? '');
         if (group) groups.add(group);
-      }
+      });
     }
-    read(bf, groups, baseObjects, inHead);
-    read(hf, groups, headObjects, inBase);
+    read(bf, groups, baseObjects, match.inBase);
+    read(hf, groups, headObjects, match.inHead);
   }
   const estate = head.estate || base.estate;
   return { base: readRunningEstate(estate, baseObjects), head: readRunningEstate(estate, headObjects) };

@@ -84,23 +84,15 @@ function poolByTarget(base: Snapshot, head: Snapshot, cache: DocumentCache): Map
         p.unchanged += countDocuments(b.text);
         continue;
       }
-      // Documents by text, with their indexes in the base file: an identical document is unchanged.
-      const baseDocs = new Map<string, number[]>();
-      cache.documents(b).forEach((doc, i) => {
-        const at = baseDocs.get(doc);
-        if (at) at.push(i);
-        else baseDocs.set(doc, [i]);
+      // A document with an equal document on the other side is unchanged.
+      const match = cache.match(b, h);
+      p.unchanged += match.unchanged;
+      match.inHead.forEach((paired, i) => {
+        if (!paired) p.head.push(...cache.objects(h, i));
       });
-      cache.documents(h).forEach((doc, i) => {
-        const at = baseDocs.get(doc);
-        if (at && at.length > 0) {
-          p.unchanged++;
-          at.pop();
-        } else {
-          p.head.push(...cache.objects(h, i));
-        }
+      match.inBase.forEach((paired, i) => {
+        if (!paired) p.base.push(...cache.objects(b, i));
       });
-      for (const at of baseDocs.values()) for (const i of at) p.base.push(...cache.objects(b, i));
       continue;
     }
     p.base.push(...fileObjects(b));

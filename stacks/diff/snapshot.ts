@@ -9,6 +9,7 @@ import * as yaml from 'js-yaml';
 import { KubeObject, OutputFile, SUMMARY_FILE } from '../../constructs';
 import { EstateInputError } from '../estates';
 import { CapacityFigures } from './model';
+import { WriterYamlReader } from './yaml-reader';
 
 /** What the diff reads from `estate.json`; every field optional, so older and newer summaries both load. */
 export interface EstateSummaryLike {
@@ -113,15 +114,41 @@ export function loadSnapshotDir(dir: string, estate?: string): Snapshot {
 
 /** The objects of one file, parsed when needed. */
 export function fileObjects(file: SnapshotFile): readonly KubeObject[] {
+  return readObjects(file, new WriterYamlReader());
+}
+
+function readObjects(file: SnapshotFile, reader: WriterYamlReader): readonly KubeObject[] {
   if (file.objects) return file.objects;
   if (file.text === undefined) return [];
+  // The writer's documents are read by the fast reader; a file with any other document is read whole by js-yaml,
+  // so that what it accepts and the errors it reports stay js-yaml's.
+  const out: KubeObject[] = [];
+  for (const doc of splitDocuments(file.text)) {
+    const value = reader.read(doc);
+    if (value === undefined) return loadYaml(file.path, file.text);
+    if (value !== null && typeof value === 'object') out.push(value as KubeObject);
+  }
+  return out;
+}
+
+function loadYaml(where: string, text: string): KubeObject[] {
   try {
     // The core schema (YAML 1.2): the writer quotes every string another type could claim, so nothing is lost, and
     // skipping the timestamp and merge types makes parsing faster (and never turns a string into a Date).
-    return (yaml.loadAll(file.text, undefined, { schema: yaml.CORE_SCHEMA }) as unknown[]).filter((d): d is KubeObject => d !== null && typeof d === 'object');
+    return (yaml.loadAll(text, undefined, { schema: yaml.CORE_SCHEMA }) as unknown[]).filter((d): d is KubeObject => d !== null && typeof d === 'object');
   } catch (e) {
-    throw new EstateInputError(`${file.path} is not valid YAML: ${(e as Error).message.split('\n')[0]}`, 'give folders written by `estate synth`');
+    throw new EstateInputError(`${where} is not valid YAML: ${(e as Error).message.split('\n')[0]}`, 'give folders written by `estate synth`');
   }
+}
+
+/** Which documents of a base file and a head file have an equal document on the other side. */
+export interface DocumentMatch {
+  /** Per base document: an equal head document is paired with it. */
+  readonly inBase: readonly boolean[];
+  /** Per head document: an equal base document is paired with it. */
+  readonly inHead: readonly boolean[];
+  /** Pairs of equal documents. */
+  readonly unchanged: number;
 }
 
 /**
@@ -133,10 +160,56 @@ export class DocumentCache {
   private readonly files = new Map<SnapshotFile, { readonly docs: readonly string[]; readonly parsed: (readonly KubeObject[] | undefined)[] }>();
   /** Documents identical on both sides parse once (their texts' hashes are cached by the comparison already). */
   private readonly byText = new Map<string, readonly KubeObject[]>();
+  private readonly reader = new WriterYamlReader();
+
+  /** Documents of a base and a head file matched by text: which have an equal document on the other side. */
+  private readonly matches = new Map<SnapshotFile, { readonly head: SnapshotFile; readonly match: DocumentMatch }>();
 
   /** The documents of a file with text. */
   public documents(file: SnapshotFile): readonly string[] {
     return this.entry(file).docs;
+  }
+
+  /**
+   * Matches the documents of a base file and a head file (both with text) by their text: a document equal to one on
+   * the other side is unchanged. Each equal document pairs once (a text twice on one side and once on the other
+   * leaves one unmatched). Documents at the same place are compared first, which pairs nearly all of them where a
+   * change edits a file in place, without hashing their texts; the rest are matched by text.
+   */
+  public match(base: SnapshotFile, head: SnapshotFile): DocumentMatch {
+    const known = this.matches.get(base);
+    if (known && known.head === head) return known.match;
+    const b = this.documents(base);
+    const h = this.documents(head);
+    const inBase = new Array<boolean>(b.length).fill(false);
+    const inHead = new Array<boolean>(h.length).fill(false);
+    let unchanged = 0;
+    for (let i = 0; i < b.length && i < h.length; i++) {
+      if (b[i] === h[i]) {
+        inBase[i] = inHead[i] = true;
+        unchanged++;
+      }
+    }
+    const rest = new Map<string, number[]>();
+    b.forEach((doc, i) => {
+      if (inBase[i]) return;
+      const at = rest.get(doc);
+      if (at) at.push(i);
+      else rest.set(doc, [i]);
+    });
+    if (rest.size > 0) {
+      h.forEach((doc, i) => {
+        if (inHead[i]) return;
+        const at = rest.get(doc);
+        if (at && at.length > 0) {
+          inBase[at.pop()!] = inHead[i] = true;
+          unchanged++;
+        }
+      });
+    }
+    const match: DocumentMatch = { inBase, inHead, unchanged };
+    this.matches.set(base, { head, match });
+    return match;
   }
 
   /** The objects of the file's document at `index`. */
@@ -146,7 +219,7 @@ export class DocumentCache {
     if (objects === undefined) {
       const doc = entry.docs[index];
       objects = this.byText.get(doc);
-      if (objects === undefined) this.byText.set(doc, (objects = fileObjects({ path: file.path, text: doc })));
+      if (objects === undefined) this.byText.set(doc, (objects = readObjects({ path: file.path, text: doc }, this.reader)));
       entry.parsed[index] = objects;
     }
     return objects;

@@ -5,6 +5,7 @@ import {
   Estate, formatProblem, Problem, ProblemSeverity, PromotionStatus, readRunningEstate, RunningEstate, stageEtcdProcedures,
   stageNotices, Synthesis, synthesize, validateTransition,
 } from '../../constructs/internal';
+import { fileObjects, loadSnapshotDir, targetOf } from '../diff';
 import { loadEstate } from '../estates';
 import { StackConfigError, toRunError } from './errors';
 import { EstateTarget } from './estate-target';
@@ -29,6 +30,16 @@ export interface EstateStackOptions {
    * @default - the stack's own outputs, through a StackReference to itself
    */
   readonly readApplied?: () => Promise<RunningEstate | undefined>;
+  /**
+   * Whether the management stack has been updated before (by any release of this program), whatever its outputs.
+   * @default - whether the stack's own outputs hold `objects`, which every update writes
+   */
+  readonly appliedBefore?: () => Promise<boolean>;
+  /**
+   * Reads `cluster-estate:baseDir` (an absolute path) as what runs.
+   * @default - the folder's management target, read as `estate check --base-dir` reads it
+   */
+  readonly readBaseDir?: (dir: string) => RunningEstate;
   /** Loads the estate by name or path. @default loadEstate, relative to the project root */
   readonly loadEstate?: (nameOrPath: string) => Estate;
   /** @default pulumi.log */
@@ -115,7 +126,8 @@ export async function estateStack(settings: StackSettings, options: EstateStackO
   checkNamesAgainstEstate(settings, estate.name, estate.clusters.map((c) => c.name));
   const asOf = settings.asOf ?? (options.now ?? (() => new Date()))();
   const management = settings.target === MANAGEMENT;
-  const applied = management ? await (options.readApplied ?? readAppliedFromOwnStack)() : undefined;
+  const base = management ? await managementBase(settings, options, log) : undefined;
+  const applied = base?.running;
   const synthesized = (options.synthesize ?? ((e: Estate, t: Date, b?: RunningEstate) => synthesize(e, { asOf: t, ...(b ? { base: b } : {}) })))(estate, asOf, applied);
   const day2 = management ? stageManagement(synthesized, applied) : undefined;
   const synthesis = day2?.synthesis ?? synthesized;
@@ -133,6 +145,7 @@ export async function estateStack(settings: StackSettings, options: EstateStackO
   for (const w of synthesis.warnings) log.warn(`estate warning ${w.rule} at ${w.path}: ${w.message}`);
   for (const w of day2?.warnings ?? []) log.warn(`risky transition ${w.rule} at ${w.path}: ${w.message}. ${w.fix}`);
   for (const n of day2?.notices ?? []) log.warn(n);
+  for (const n of base?.notices ?? []) log.warn(n);
   for (const n of plan.notices) (n.level === 'warn' ? log.warn : log.info)(n.message);
 
   const target = new EstateTarget(settings.target, {
@@ -154,16 +167,72 @@ export async function estateStack(settings: StackSettings, options: EstateStackO
     ...(identity ? { kubeconfigServer: identity.server, clusterFingerprint: identity.fingerprint } : {}),
     ...(plan.kind === MANAGEMENT ? { kubeconfigs: target.kubeconfigs } : {}),
     ...(day2 ? { running: pulumi.secret(day2.running) } : {}),
-    notices: [...plan.notices.map((n: Notice) => `${n.level}: ${n.message}`), ...(day2?.notices ?? []).map((n) => `warn: ${n}`)],
+    notices: [...plan.notices.map((n: Notice) => `${n.level}: ${n.message}`), ...[...(base?.notices ?? []), ...(day2?.notices ?? [])].map((n) => `warn: ${n}`)],
   };
 }
 
-/** What the management stack applied last: its own `running` output (undefined before its first update). */
-async function readAppliedFromOwnStack(): Promise<RunningEstate | undefined> {
-  const self = new pulumi.StackReference(`${pulumi.getOrganization()}/${pulumi.getProject()}/${pulumi.getStack()}`);
-  const details = await self.getOutputDetails('running');
-  const value = (details.secretValue ?? details.value) as RunningEstate | undefined;
-  return value && Array.isArray(value.clusters) ? value : undefined;
+/** The stack's own outputs, through one StackReference to itself (a second one would have the same URN). */
+function ownStackOutputs(): (name: string) => Promise<unknown> {
+  let self: pulumi.StackReference | undefined;
+  return async (name: string) => {
+    self ??= new pulumi.StackReference(`${pulumi.getOrganization()}/${pulumi.getProject()}/${pulumi.getStack()}`);
+    const details = await self.getOutputDetails(name);
+    return details.secretValue ?? details.value;
+  };
+}
+
+/** Reads a folder `estate synth` wrote as what runs: its management objects. */
+function readBaseDirAsRunning(dir: string): RunningEstate {
+  const snapshot = loadSnapshotDir(dir);
+  const objects = snapshot.files.filter((f) => targetOf(f) === MANAGEMENT).flatMap((f) => [...fileObjects(f)]);
+  return readRunningEstate(snapshot.estate, objects);
+}
+
+/**
+ * What the management stack judges this update against: its own `running` output (what it applied last), else the
+ * folder `cluster-estate:baseDir` names. Without either on a stack that has been updated before (by a release
+ * before content-named templates, which wrote no `running` output), every template would get its content name and
+ * every MachineDeployment and control plane repoint at one, rolling every machine: that is said loudly.
+ */
+async function managementBase(settings: StackSettings, options: EstateStackOptions, log: StackLog): Promise<{ running?: RunningEstate; notices: string[] }> {
+  const outputs = ownStackOutputs();
+  const readApplied = options.readApplied ?? (async () => {
+    const value = (await outputs('running')) as RunningEstate | undefined;
+    return value && Array.isArray(value.clusters) ? value : undefined;
+  });
+  const running = await readApplied();
+  const baseKey = `${PROJECT}:${CONFIG_KEYS.baseDir}`;
+  if (running) {
+    if (settings.baseDir) log.info(`${baseKey} is ignored: the stack's own running output says what it applied last (pulumi config rm ${baseKey})`);
+    return { running, notices: [] };
+  }
+  if (settings.baseDir) {
+    const dir = path.resolve(projectRoot(), settings.baseDir);
+    let base: RunningEstate;
+    try {
+      base = (options.readBaseDir ?? readBaseDirAsRunning)(dir);
+    } catch (e) {
+      throw new StackConfigError(`${baseKey} ${settings.baseDir}: ${(e as Error).message}`, `write it with the release that applied last: estate synth --as-of <its as-of> --out <dir>, then pulumi config set ${baseKey} <dir>/<estate>`);
+    }
+    if (base.clusters.length === 0) {
+      throw new StackConfigError(
+        `${baseKey} ${settings.baseDir} holds no cluster of a management target`,
+        `point it at the <out>/<estate> folder that estate synth wrote for what runs (it holds estate.json and management/)`,
+      );
+    }
+    log.info(`judging this update against ${settings.baseDir} (${baseKey}): the stack has no running output yet`);
+    return { running: base, notices: [] };
+  }
+  const before = await (options.appliedBefore ?? (async () => typeof (await outputs('objects')) === 'number'))();
+  if (!before) return { notices: [] };
+  return {
+    notices: [
+      `NO BASE: this stack has been updated before, but it has no running output (a release before content-named templates applied it) and ${baseKey} is not set. ` +
+      'Every machine template gets a new name and every MachineDeployment and control plane is repointed at one: EVERY MACHINE OF EVERY CLUSTER ROLLS, ' +
+      'and no transition is judged. Before pulumi up: with the release that applied last, estate synth --as-of <its as-of> --out running, ' +
+      `then pulumi config set ${baseKey} running/<estate>; equal templates then keep the names that run. Or accept the roll knowingly.`,
+    ],
+  };
 }
 
 /**
@@ -174,7 +243,7 @@ function stageManagement(synthesis: Synthesis, applied: RunningEstate | undefine
   const objects = synthesis.targets.find((t) => t.name === MANAGEMENT)?.objects ?? [];
   if (!applied) return { synthesis, releasedKeys: [], notices: [], warnings: [], running: readRunningEstate(synthesis.plan.estate, objects) };
   const head = readRunningEstate(synthesis.plan.estate, objects);
-  const problems = validateTransition(applied, head);
+  const problems = validateTransition(applied, head, { plan: synthesis.plan });
   const refused = problems.filter((p) => p.severity === ProblemSeverity.ERROR);
   if (refused.length > 0) {
     throw new StackConfigError(

@@ -32,6 +32,13 @@ export const CONFIG_KEYS = {
    * cannot be used. For rehearsals without a cluster and for the real-engine bench. @default - apply to the cluster
    */
   renderYamlToDirectory: 'renderYamlToDirectory',
+  /**
+   * Management stack only: a folder `estate synth` wrote for what runs (`<out>/<estate>`, relative to the project
+   * root), the base of the update while the stack has no `running` output yet, e.g. on the first update with a
+   * release that names templates after their content: equal templates keep the names that run, so nothing rolls
+   * that did not change. Ignored once the stack has its `running` output. @default - none
+   */
+  baseDir: 'baseDir',
 } as const;
 
 /** Where the target cluster's kubeconfig comes from. The text itself is read lazily and never printed. */
@@ -53,6 +60,8 @@ export interface StackSettings {
   readonly releaseProtection: readonly string[];
   /** @default - none: the objects are applied to the target cluster */
   readonly renderYamlToDirectory?: string;
+  /** @default - none: the stack's own `running` output is the only base */
+  readonly baseDir?: string;
 }
 
 const key = (k: string): string => `${PROJECT}:${k}`;
@@ -170,6 +179,14 @@ export function readStackSettings(config: Readonly<Record<string, string>>, isSe
     ));
   }
 
+  const baseDir = config[key(CONFIG_KEYS.baseDir)]?.trim() || undefined;
+  if (baseDir && target && target !== MANAGEMENT) {
+    errors.push(new StackConfigError(
+      `${key(CONFIG_KEYS.baseDir)} is set on a cluster stack (target ${target}); only the management stack judges changes against what runs`,
+      `pulumi config rm ${key(CONFIG_KEYS.baseDir)}`,
+    ));
+  }
+
   if (errors.length === 1) throw errors[0];
   if (errors.length > 1) throw new StackConfigErrors(errors);
   return {
@@ -181,6 +198,7 @@ export function readStackSettings(config: Readonly<Record<string, string>>, isSe
     exportKubeconfigs,
     releaseProtection,
     ...(renderYamlToDirectory ? { renderYamlToDirectory } : {}),
+    ...(baseDir ? { baseDir } : {}),
   };
 }
 

@@ -57,7 +57,8 @@ function naiveChanged(base: readonly KubeObject[], head: readonly KubeObject[]):
   return changed;
 }
 
-interface Prepared {
+/** Both sides of a size written to disk, with what a naive comparison finds changed. */
+export interface Prepared {
   readonly headSpec: EstateSpec;
   readonly baseDir: string;
   readonly headDir: string;
@@ -65,7 +66,7 @@ interface Prepared {
   readonly objects: number;
 }
 
-function prepare(size: number, tmpDir: string): Prepared {
+export function prepare(size: number, tmpDir: string): Prepared {
   const spec = estateSpec(size);
   const headSpec = changedEstateSpec(spec);
   const base = synthesize(buildEstate(spec), { asOf: spec.asOf });
@@ -76,25 +77,35 @@ function prepare(size: number, tmpDir: string): Prepared {
   return { headSpec, baseDir, headDir, expected, objects: head.targets.reduce((n, t) => n + t.objects.length, 0) };
 }
 
-function diffRun(p: Prepared): { m: RunMeasurement; changed: Set<string>; chars: number } {
-  collectGarbage();
-  const r = new RunRecorder();
+/** The measured pipeline ("ours"): both folders read, diffed and rendered as the PR comment. */
+export function diffPipeline(p: Prepared, r: RunRecorder): { changed: Set<string>; chars: number; objects: number } {
   const base = r.phase('load', () => loadSnapshotDir(p.baseDir));
   const head = r.phase('load', () => loadSnapshotDir(p.headDir));
   const report = r.phase('diff', () => diffSnapshots(base, head));
   const md = r.phase('render', () => renderMarkdown(report));
-  const m = r.finish();
   const changed = new Set(report.changes.map((c) => `${c.ref.apiVersion}/${c.ref.kind}/${c.ref.namespace ?? ''}/${c.ref.name}`));
-  return { m, changed, chars: md.length };
+  return { changed, chars: md.length, objects: p.objects };
+}
+
+function diffRun(p: Prepared): { m: RunMeasurement; changed: Set<string>; chars: number } {
+  collectGarbage();
+  const r = new RunRecorder();
+  const out = diffPipeline(p, r);
+  return { m: r.finish(), changed: out.changed, chars: out.chars };
+}
+
+/** The baseline: one synthesis of the head estate, written to `outDir`. */
+export function synthesisPipeline(p: Prepared, r: RunRecorder, outDir: string): void {
+  const estate = r.phase('construct', () => buildEstate(p.headSpec));
+  const synthesis = r.phase('synthesize', () => synthesize(estate, { asOf: p.headSpec.asOf }));
+  const files = r.phase('files', () => synthesisFiles(synthesis));
+  r.phase('write', () => writeFiles(outDir, files));
 }
 
 function synthesisRun(p: Prepared, outDir: string): RunMeasurement {
   collectGarbage();
   const r = new RunRecorder();
-  const estate = r.phase('construct', () => buildEstate(p.headSpec));
-  const synthesis = r.phase('synthesize', () => synthesize(estate, { asOf: p.headSpec.asOf }));
-  const files = r.phase('files', () => synthesisFiles(synthesis));
-  r.phase('write', () => writeFiles(outDir, files));
+  synthesisPipeline(p, r, outDir);
   return r.finish();
 }
 

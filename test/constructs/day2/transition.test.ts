@@ -1,6 +1,6 @@
 /** Transition rules, one test each, on the reference estate as it runs; and the table of immutable fields. */
 import {
-  IMMUTABLE_CLUSTER_FIELDS, ImmutableFieldHandling, Problem, ProblemSeverity, TRANSITION_RULES, validateTransition,
+  Estate, IMMUTABLE_CLUSTER_FIELDS, ImmutableFieldHandling, Problem, ProblemSeverity, TRANSITION_RULES, validateTransition,
 } from '../../../constructs/internal';
 import { referenceEstate as referenceEstateForZones } from '../../../stacks/estates';
 import { diffSnapshots } from '../../../stacks/diff';
@@ -74,6 +74,32 @@ describe('validateTransition', () => {
     const five = clusterOf(referenceEstateForZones(), 'trade-hz1');
     expect(five.etcd.memberCount).toBe(5);
     expect(judge((e) => setMemberZones(clusterOf(e, 'trade-hz1'), ['hz1-a', 'hz1-b', 'hz1-c', 'hz1-a', 'hz1-c']))).toEqual([]);
+  });
+
+  test('etcd-settings-not-applied: a new heartbeat or quota does not reach running members; warned at the etcd, with the replacement that applies it', () => {
+    const edit = (e: Estate) => set(clusterOf(e, 'charging-sh1').etcd, { quotaBackendBytes: 4 * 1024 ** 3, snapshotCount: 20000 });
+    // Synthesized against what runs, the members keep their bootstraps: only the plan shows the change.
+    const withBase = edited(edit, base);
+    const head = runningOf(withBase);
+    expect(head.clusters.find((c) => c.name === 'charging-sh1')!.etcd.members.map((m) => m.bootstrap))
+      .toEqual(base.clusters.find((c) => c.name === 'charging-sh1')!.etcd.members.map((m) => m.bootstrap));
+    expect(validateTransition(base, head)).toEqual([]);
+    const problems = validateTransition(base, head, { plan: withBase.plan });
+    expect(refused(problems)).toEqual([]);
+    expect(problems).toHaveLength(1);
+    expect(problems[0]).toMatchObject({ rule: TRANSITION_RULES.etcdSettingsNotApplied, path: 'reference/daily/charging-sh1/Etcd', severity: ProblemSeverity.WARNING });
+    expect(problems[0].message).toContain('quota-backend-bytes, snapshot-count change');
+    expect(problems[0].message).toContain('charging-sh1-etcd-0, charging-sh1-etcd-1, charging-sh1-etcd-2 keep the old values');
+    expect(problems[0].value).toContain('quota-backend-bytes: 8589934592 -> 4294967296');
+    expect(problems[0].value).toContain('snapshot-count: 10000 -> 20000');
+    expect(problems[0].fix).toContain('estate synth --base-dir <what runs> --replace-etcd-member charging-sh1-etcd-0');
+    // Synthesized on its own (as each side of `estate diff` is), the head's bootstraps carry the new settings.
+    const fresh = validateTransition(base, runningOf(edited(edit)));
+    expect(fresh.map((p) => [p.rule, p.path])).toEqual([[TRANSITION_RULES.etcdSettingsNotApplied, 'reference/daily/charging-sh1/Etcd']]);
+    // The same plan with nothing changed, and a scale-out's joiners (rendered anew), warn nothing.
+    expect(validateTransition(base, base, { plan: edited().plan })).toEqual([]);
+    const scaled = edited((e) => set(clusterOf(e, 'charging-sh1').etcd, { memberCount: 5 }), base);
+    expect(validateTransition(base, runningOf(scaled), { plan: scaled.plan })).toEqual([]);
   });
 
   test('kubernetes-minor-skip: v1.31 -> v1.33 is refused, naming the minor to go through', () => {

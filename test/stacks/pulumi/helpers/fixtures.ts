@@ -159,6 +159,7 @@ export function testOptions(clusters: string[] = [], extra: Omit<Partial<EstateS
     synthesize: (estate: Estate, asOf: Date) => withClusterTargets(estate.name === 'reference' ? referenceSynthesis(asOf) : synthesize(estate, { asOf }), clusters),
     // A stack that has never been applied; the day-2 tests give what a stack applied before.
     readApplied: async () => undefined,
+    appliedBefore: async () => false,
     ...extra,
     log: collectingLog(),
   };

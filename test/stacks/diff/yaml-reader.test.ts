@@ -1,0 +1,157 @@
+import * as fc from 'fast-check';
+import * as yaml from 'js-yaml';
+import { objectToYaml, synthesisFiles } from '../../../constructs/internal';
+import { fileObjects, splitDocuments } from '../../../stacks/diff';
+import { WriterYamlReader } from '../../../stacks/diff/yaml-reader';
+import { EstateInputError } from '../../../stacks/estates';
+import { REFERENCE_TIMES, referenceSynthesis } from '../../helpers/reference';
+
+/**
+ * The diff's fast reader of the writer's YAML (stacks/diff/yaml-reader.ts) against js-yaml, which it replaces on the
+ * hot path: the same values on every synthesized document of the reference estate and on random documents the writer
+ * wrote, and on anything else either the same value or "not mine" (then js-yaml reads it, errors included).
+ */
+const CORE = { schema: yaml.CORE_SCHEMA };
+
+function jsYaml(doc: string): unknown {
+  return yaml.load(doc, CORE);
+}
+
+describe('the fast reader reads what js-yaml reads', () => {
+  test.each(Object.entries(REFERENCE_TIMES))('every document of every file of the reference estate, %s', (_, asOf) => {
+    const reader = new WriterYamlReader();
+    let fast = 0;
+    let docs = 0;
+    for (const file of synthesisFiles(referenceSynthesis(asOf))) {
+      if (!file.path.endsWith('.yaml')) continue;
+      for (const doc of splitDocuments(file.text)) {
+        docs++;
+        const value = reader.read(doc);
+        if (value === undefined) {
+          // Only documents with a block scalar the reader leaves to js-yaml (`|+`, an indentation indicator).
+          expect(doc).toMatch(/[:-] [|>]([0-9][-+]?|[-+]?[0-9]|\+)\n/);
+          continue;
+        }
+        fast++;
+        expect(value).toStrictEqual(jsYaml(doc));
+      }
+      expect(fileObjects({ path: file.path, text: file.text })).toStrictEqual(yaml.loadAll(file.text, undefined, CORE));
+    }
+    expect(docs).toBeGreaterThan(100);
+    expect(fast / docs).toBeGreaterThan(0.99);
+  });
+
+  const tricky = fc.constantFrom(
+    '', ' ', 'true', 'True', 'FALSE', 'yes', 'no', 'on', 'y', 'null', '~', 'Null', 'NULL', '0', '-1', '+1', '1.5', '1e3', '0x1F', '0o17', '0b101',
+    '1_000', '.inf', '-.inf', '.nan', '12:30:45', '2026-11-11', '2026-11-11T00:00:00Z', '- item', '? key', ': value', 'a: b', 'a:b', 'a #b', '#comment',
+    '@at', '`tick', '|pipe', '>fold', '!tag', '&anchor', '*alias', '%percent', '[flow]', '{flow}', '[]', '{}', 'a, b', '"quoted"', "'single'",
+    ' leading', 'trailing ', 'tab\there', 'ünïcödé', '日本語', 'emoji 🚀', '\u0007bell', 'line\nbreak', '\n', 'x'.repeat(1100), '---', '...', '--- a',
+    'registry.example.internal:5000/app@sha256:abc', 'cluster-estate.io/serving', '10%', '*', '<<', '=', '-', '?', ':', ',', '__proto__', 'a\\"b',
+  );
+  const text = fc.oneof(tricky, fc.string(), fc.string({ unit: 'grapheme' }));
+  const leaf = fc.oneof(text, fc.integer(), fc.double({ noNaN: false }), fc.boolean(), fc.constant(null), fc.constant(-0), fc.constant(1e21));
+  const { tree } = fc.letrec((tie) => ({
+    tree: fc.oneof({ depthSize: 'small', withCrossShrink: true }, leaf, tie('list'), tie('map')),
+    list: fc.array(tie('tree'), { maxLength: 4 }),
+    map: fc.dictionary(text, tie('tree'), { maxKeys: 5 }),
+  }));
+
+  test('random documents the writer wrote', () => {
+    const reader = new WriterYamlReader();
+    let fast = 0;
+    fc.assert(fc.property(fc.dictionary(text, tree, { minKeys: 1, maxKeys: 6 }), (doc) => {
+      const written = objectToYaml(doc as never);
+      const value = reader.read(written);
+      if (value !== undefined) {
+        fast++;
+        expect(value).toStrictEqual(jsYaml(written));
+      }
+    }), { numRuns: 3000 });
+    // Most random documents have no multi-line string: the fast path must be taken, or this test proves nothing.
+    expect(fast).toBeGreaterThan(1000);
+  });
+
+  test('random line-based YAML, writer-like or not: the same value, or left to js-yaml', () => {
+    const line = fc.tuple(
+      fc.oneof({ weight: 9, arbitrary: fc.constantFrom(0, 2, 4) }, { weight: 1, arbitrary: fc.integer({ min: 0, max: 6 }) }),
+      fc.constantFrom('- ', 'key: ', 'k2: ', '"q k": ', "'s k': ", '- a: ', 'a:', '- b:', '', 'b: |', 'c: |-', '- |'),
+      fc.oneof({ weight: 3, arbitrary: fc.constantFrom('', 'v', '1', 'x: y') }, { weight: 1, arbitrary: tricky }),
+    );
+    const reader = new WriterYamlReader();
+    let fast = 0;
+    fc.assert(fc.property(fc.array(line, { minLength: 1, maxLength: 8 }), (lines) => {
+      const doc = lines.map(([indent, lead, rest]) => (lead.endsWith('|') || lead.endsWith('|-') ? `${' '.repeat(indent)}${lead}` : `${' '.repeat(indent)}${lead}${rest}`)).join('\n');
+      const value = reader.read(doc);
+      if (value === undefined) return;
+      fast++;
+      expect(value).toStrictEqual(jsYaml(doc));
+    }), { numRuns: 5000 });
+    expect(fast).toBeGreaterThan(40);
+  });
+
+  test.each([
+    ['block scalar keeping its final line breaks', 'a: |+\n  x\n\n'],
+    ['block scalar with an indentation indicator', 'a: |2-\n   x\n'],
+    ['folded block scalar', 'a: >\n  x\n  y\n'],
+    ['block scalar with a line of spaces', 'a: |\n  x\n   \n  y\n'],
+    ['flow mapping', 'a: {b: 1}\n'],
+    ['anchor and alias', 'a: &x 1\nb: *x\n'],
+    ['comment line', 'a: 1\n# note\nb: 2\n'],
+    ['sequence not indented under its key', 'a:\n- 1\n- 2\n'],
+    ['duplicate key', 'a: 1\na: 2\n'],
+    ['multi-line plain scalar', 'a: one\n  two\n'],
+    ['a scalar document', 'just text\n'],
+    ['carriage returns', 'a: 1\r\nb: 2\r\n'],
+  ])('%s is left to js-yaml', (_, doc) => {
+    expect(new WriterYamlReader().read(doc)).toBeUndefined();
+  });
+
+  test('what the reader leaves to js-yaml is still read, and bad YAML still names the file', () => {
+    const text = 'a: 1\n---\nb: |\n  x\n---\nc: {d: [1, 2]}\n';
+    expect(fileObjects({ path: 'm/x.yaml', text })).toStrictEqual([{ a: 1 }, { b: 'x\n' }, { c: { d: [1, 2] } }]);
+    const bad = () => fileObjects({ path: 'management/broken.yaml', text: 'a: 1\n---\nb: [unclosed\n' });
+    expect(bad).toThrow(EstateInputError);
+    expect(bad).toThrow(/management\/broken\.yaml is not valid YAML/);
+    expect(() => fileObjects({ path: 'management/dup.yaml', text: 'a: 1\na: 2\n' })).toThrow(/duplicated mapping key/);
+  });
+
+  test.each([
+    ['kept final line break', 'a: |\n  x\n  y\nb: 1\n', { a: 'x\ny\n', b: 1 }],
+    ['stripped, with empty lines inside and after', 'a: |-\n  x\n\n\n    y\n\nb: 1\n', { a: 'x\n\n\n  y', b: 1 }],
+    ['in a sequence item and in its mapping', 'l:\n  - |\n    one\n  - content: |-\n      two\n    path: /p\n', { l: ['one\n', { content: 'two', path: '/p' }] }],
+    ['at the end of the document', 'a: |\n  x', { a: 'x\n' }],
+  ])('literal block scalars: %s', (_, doc, expected) => {
+    expect(new WriterYamlReader().read(doc)).toStrictEqual(expected);
+    expect(jsYaml(doc)).toStrictEqual(expected);
+  });
+
+  test('quoted scalars and keys, single and double', () => {
+    const doc = "permissions: '0600'\n'it''s': \"a \\\" b\"\nlist:\n  - 'x: y'\n";
+    const value = new WriterYamlReader().read(doc);
+    expect(value).toStrictEqual({ permissions: '0600', "it's": 'a " b', list: ['x: y'] });
+    expect(value).toStrictEqual(jsYaml(doc));
+  });
+
+  test('scalars read without js-yaml (names, integers, plain quoted texts) mean what js-yaml says they mean', () => {
+    const texts = [
+      'nginx', 'Null', 'NULL', 'null', 'True', 'TRUE', 'true', 'False', 'false', 'e10', 'Inf', 'NaN', 'yes', 'a-b.c_d/e', 'v1.31.4',
+      '5', '10000', '0', '0123', '1_000', '123456789012345', '1234567890123456', '1e3', '-1', '"a b #c"', '"x: y"', "'it is'", '"0600"', "'0600'",
+      '""', "''", '"tab\\t"', '"caf\u00e9"', 'https://10.250.4.10:2379', 'a,b=c', 'a:', 'a:b', '10.250.4.0/27', '1/2', '1.5/x', '12:30', '0x1F/2',
+      'dc002-a,dc002-b', 'region=r1,idc=dc1', 'http://x:', 'x:y:z',
+    ];
+    const reader = new WriterYamlReader();
+    for (const t of texts) {
+      for (const doc of [`k: ${t}\n`, `${t}: v\n`, `- ${t}\n`]) {
+        const value = reader.read(doc);
+        if (value !== undefined) expect([t, value]).toStrictEqual([t, jsYaml(doc)]);
+      }
+    }
+    expect(reader.read('a: 10000\nb: Null\nc: e10\nd: "0600"\n')).toStrictEqual({ a: 10000, b: null, c: 'e10', d: '0600' });
+  });
+
+  test('keys are stored as js-yaml stores them', () => {
+    const doc = '0x10: a\nnull: b\n"quoted: key": c\n1.50: d\n';
+    expect(new WriterYamlReader().read(doc)).toStrictEqual(jsYaml(doc));
+    expect(Object.keys(new WriterYamlReader().read(doc) as object)).toEqual(['16', 'null', 'quoted: key', '1.5']);
+  });
+});
