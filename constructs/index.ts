@@ -31,6 +31,9 @@ export { NodePool, type NodePoolProps, type AutoscalingBounds, type HealthCheckP
 export { EstateDefinitionError } from './estate/definition-error';
 export { type Problem, ProblemSeverity, EstateValidationError, formatProblem } from './estate/problems';
 export { validateEstate } from './estate/validate';
+export {
+  VALIDATION_RULES, type ValidationRule, type ValidationRuleId, type ValidationRuleSeverity, ValidationStage, isValidationRuleId,
+} from './estate/rules';
 
 // ── Well-known labels and annotations on the synthesized objects ─────────────────────────────────────────────────
 export {

@@ -142,12 +142,24 @@ export function checkCapacity(estate: Estate, apps: readonly AppTemplate[], plac
   for (const [key, w] of worstMin) {
     if (w.percent <= policy.maxCommitPercent) continue;
     const [path, pool] = key.split('\u0000');
-    problems.error(path, 'capacity-overcommit', `node pool ${pool} is over-committed at ${w.label}: its apps' pods at their autoscalers' minimum request ${w.percent}% of the pool at its largest (${describe(w)}; the limit is ${policy.maxCommitPercent}%)`, 'add nodes to the pool (or raise its autoscaler maximum), lower the apps\' replicas or requests, or move an app to another pool', w.percent);
+    problems.error({
+      path,
+      rule: 'capacity-overcommit',
+      message: `node pool ${pool} is over-committed at ${w.label}: its apps' pods at their autoscalers' minimum request ${w.percent}% of the pool at its largest (${describe(w)}; the limit is ${policy.maxCommitPercent}%)`,
+      fix: 'add nodes to the pool (or raise its autoscaler maximum), lower the apps\' replicas or requests, or move an app to another pool',
+      value: w.percent,
+    });
   }
   for (const [key, w] of worstMax) {
     if (w.percent <= 100 || (worstMin.get(key)?.percent ?? 0) > policy.maxCommitPercent) continue;
     const [path, pool] = key.split('\u0000');
-    problems.warning(path, 'capacity-hpa-ceiling', `node pool ${pool} cannot hold its apps at their autoscalers' maximum at ${w.label}: ${w.percent}% (${describe(w)})`, 'raise the pool\'s autoscaler maximum, or lower the apps\' maxFactor', w.percent);
+    problems.warning({
+      path,
+      rule: 'capacity-hpa-ceiling',
+      message: `node pool ${pool} cannot hold its apps at their autoscalers' maximum at ${w.label}: ${w.percent}% (${describe(w)})`,
+      fix: 'raise the pool\'s autoscaler maximum, or lower the apps\' maxFactor',
+      value: w.percent,
+    });
   }
 }
 

@@ -11,6 +11,7 @@ export * from './instance';
 export * from './kubernetes-version';
 export * from './node-pool';
 export * from './problems';
+export * from './rules';
 export * from './syntax';
 export * from './topology';
 export * from './validate';

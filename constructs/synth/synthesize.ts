@@ -144,7 +144,13 @@ function resolveTarget(name: string, units: readonly TargetUnit[], problems: Pro
     for (const patch of unit.patches) {
       const matches = apiObjects.filter((o) => o.kind === patch.kind && (patch.name === undefined || o.name === patch.name));
       if (matches.length === 0) {
-        problems.error(unit.path, 'object-patch', `a patch for ${patch.kind}${patch.name ? ` "${patch.name}"` : ''} matches no object of ${unit.what}`, 'check the kind and name against the synthesized objects (estate synth --format json lists them)', patch.name ?? patch.kind);
+        problems.error({
+          path: unit.path,
+          rule: 'object-patch',
+          message: `a patch for ${patch.kind}${patch.name ? ` "${patch.name}"` : ''} matches no object of ${unit.what}`,
+          fix: 'check the kind and name against the synthesized objects (estate synth --format json lists them)',
+          value: patch.name ?? patch.kind,
+        });
       }
       for (const match of matches) {
         match.addJsonPatch(...patch.patches);
@@ -152,7 +158,13 @@ function resolveTarget(name: string, units: readonly TargetUnit[], problems: Pro
           match.toJson();
         } catch (e) {
           const reason = String((e as Error).message ?? e).replace(/^Failed serializing construct at path '[^']*' with name '[^']*': /, '');
-          problems.error(unit.path, 'object-patch', `a patch for ${match.kind} "${match.name}" cannot be applied: ${reason.split('\n')[0]}`, 'fix the patch path or value against the synthesized object (estate synth writes it to dist/)', patch.patches.map((p) => p.toString?.() ?? p));
+          problems.error({
+            path: unit.path,
+            rule: 'object-patch',
+            message: `a patch for ${match.kind} "${match.name}" cannot be applied: ${reason.split('\n')[0]}`,
+            fix: 'fix the patch path or value against the synthesized object (estate synth writes it to dist/)',
+            value: patch.patches.map((p) => p.toString?.() ?? p),
+          });
         }
       }
     }
