@@ -30,7 +30,7 @@ export { NodePool, type NodePoolProps, type AutoscalingBounds, type HealthCheckP
 // ── Validation and errors ────────────────────────────────────────────────────────────────────────────────────────
 export { EstateDefinitionError } from './estate/definition-error';
 export { type Problem, ProblemSeverity, EstateValidationError, formatProblem } from './estate/problems';
-export { validateEstate } from './estate/validate';
+export { validateEstate } from './validate';
 export {
   VALIDATION_RULES, type ValidationRule, type ValidationRuleId, type ValidationRuleSeverity, ValidationStage, isValidationRuleId,
 } from './estate/rules';

@@ -2,7 +2,8 @@ import { Construct } from 'constructs';
 import type { Cluster, ObjectPatch } from '../estate/cluster';
 import type { Promotion } from '../estate/cluster-group';
 import { EstateDefinitionError, uniqueChildId } from '../estate/definition-error';
-import { Estate, requireScope } from '../estate/topology';
+import { estateOf, requireScope } from '../estate/scope';
+import type { Estate } from '../estate/topology';
 import { brandApp, hasAppBrand } from './brand';
 import { AppImage } from './image';
 import { AppPlacementProps, ClusterIndex, filterPlacement, placementClusters, splitReplicas } from './placement';
@@ -77,7 +78,7 @@ export class AppTemplate extends Construct {
   }
 
   public get estate(): Estate {
-    return Estate.of(this);
+    return estateOf(this);
   }
 
   /** The clusters the app is placed on, whether they exist at a given time or not, in estate order. */
@@ -113,7 +114,7 @@ export class AppTemplate extends Construct {
 
 /** The id, once the scope is an estate, the id is free and the required props are there: nothing is added otherwise. */
 function checkedId(scope: Estate, id: string, props: AppTemplateProps): string {
-  const free = uniqueChildId(requireScope(scope, Estate.isEstate, 'AppTemplate', 'an Estate', id), id, 'template');
+  const free = uniqueChildId(requireScope(scope, 'Estate', 'AppTemplate', id), id, 'template');
   for (const key of ['image', 'resources', 'placement'] as const) {
     if (!props || props[key] === undefined || props[key] === null) {
       throw new EstateDefinitionError(`${scope.node.path}/${id}`, 'app-props', `an app needs props.${key}`, `pass props.${key}`);
@@ -121,7 +122,3 @@ function checkedId(scope: Estate, id: string, props: AppTemplateProps): string {
   }
   return free;
 }
-
-// The app rules join validateEstate as soon as apps can exist. Required last: validate.ts imports this module.
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-require('./validate');

@@ -1,6 +1,7 @@
 import { Construct } from 'constructs';
 import { uniqueChildId } from '../estate/definition-error';
-import { Estate, requireScope } from '../estate/topology';
+import { requireScope } from '../estate/scope';
+import type { Estate } from '../estate/topology';
 import { brandApp, hasAppBrand } from './brand';
 import { DEFAULT_SYSTEM_RESERVE, SystemReserve } from './capacity';
 
@@ -40,7 +41,7 @@ export class CapacityPolicy extends Construct {
   public readonly reserve: SystemReserve;
 
   constructor(scope: Estate, id: string, props: CapacityPolicyProps = {}) {
-    super(scope, uniqueChildId(requireScope(scope, Estate.isEstate, 'CapacityPolicy', 'an Estate', id), id, 'capacity policy'));
+    super(scope, uniqueChildId(requireScope(scope, 'Estate', 'CapacityPolicy', id), id, 'capacity policy'));
     brandApp(this, 'CapacityPolicy');
     this.maxCommitPercent = props.maxCommitPercent ?? 100;
     this.reserve = {

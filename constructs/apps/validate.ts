@@ -1,7 +1,6 @@
 import { ProblemCollector } from '../estate/problems';
 import { checkDnsLabel, checkLabelKey, checkLabelValue } from '../estate/syntax';
 import { Estate } from '../estate/topology';
-import { registerEstateRule } from '../estate/validate';
 import { AppTemplate, ResolvedPlacement } from './app-template';
 import { checkCapacity } from './capacity-check';
 import { checkDebug } from './debug';
@@ -15,8 +14,6 @@ import { checkObjectNames, checkPlacement } from './validate-placement';
 import { SidecarKind, SidecarMode } from './sidecars';
 import { checkAppMesh } from '../mesh/traffic';
 import { checkMesh } from '../mesh/mesh';
-// The tenancy rules (teams, callers, budgets) join validateEstate with the app rules.
-import '../tenancy/validate';
 
 const DNS1035 = /^[a-z]([-a-z0-9]*[a-z0-9])?$/;
 const IANA_SVC_NAME = /^(?=.*[a-z])[a-z0-9]([a-z0-9-]*[a-z0-9])?$/;
@@ -24,7 +21,7 @@ const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 /** App names stay short: `<app>-green` and `<app>-gray` must stay within 63 characters, as Service names 1035 labels. */
 export const MAX_APP_NAME_LENGTH = 40;
 
-/** Every rule over the estate's applications; registered with validateEstate. */
+/** Every rule over the estate's applications; `validateEstate` runs them after the estate's and the tenancy rules. */
 export function validateApps(estate: Estate, problems: ProblemCollector): void {
   for (const c of estate.clusters) if (c.mesh) checkMesh(c.node.path, c.mesh, problems);
   const apps = AppTemplate.appsOf(estate);
@@ -43,8 +40,6 @@ export function validateApps(estate: Estate, problems: ProblemCollector): void {
   // Capacity needs every app and every cluster to plan: it stays silent while either has errors.
   if (valid.length === apps.length && !problems.hasErrors) checkCapacity(estate, valid, placements, clusters, problems);
 }
-
-registerEstateRule(validateApps);
 
 function checkApp(app: AppTemplate, index: ClusterIndex, placed: ResolvedPlacement, estate: Estate, problems: ProblemCollector): void {
   const path = app.node.path;

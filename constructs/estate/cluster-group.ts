@@ -1,9 +1,10 @@
 import { Construct } from 'constructs';
 import { PromotionCalendar, PhaseAt, phaseAt, PromotionPhase } from './calendar';
 import { brand, hasBrand } from './brand';
-import type { Cluster, ClusterProps } from './cluster';
+import { Cluster, ClusterProps } from './cluster';
 import { uniqueChildId } from './definition-error';
-import { Estate, requireScope } from './topology';
+import { requireScope } from './scope';
+import type { Estate } from './topology';
 
 /** Properties of a promotion. All dates are ISO-8601 local date-times in `timeZone`. */
 export interface PromotionProps {
@@ -37,7 +38,7 @@ export class Promotion extends Construct {
   public readonly calendar: PromotionCalendar;
 
   constructor(scope: Estate, id: string, props: PromotionProps) {
-    super(scope, uniqueChildId(requireScope(scope, Estate.isEstate, 'Promotion', 'an Estate', id), id, 'promotion'));
+    super(scope, uniqueChildId(requireScope(scope, 'Estate', 'Promotion', id), id, 'promotion'));
     brand(this, 'Promotion');
     this.name = id;
     this.displayName = props.displayName ?? id;
@@ -89,7 +90,7 @@ export class ClusterGroup extends Construct {
   public readonly upgradeWave: number;
 
   constructor(scope: Estate, id: string, props: ClusterGroupProps) {
-    super(scope, uniqueChildId(requireScope(scope, Estate.isEstate, 'ClusterGroup', 'an Estate', id), id, 'cluster group'));
+    super(scope, uniqueChildId(requireScope(scope, 'Estate', 'ClusterGroup', id), id, 'cluster group'));
     brand(this, 'ClusterGroup');
     this.name = id;
     this.kind = props.kind;
@@ -99,8 +100,7 @@ export class ClusterGroup extends Construct {
 
   /** Adds a cluster to this group. */
   public addCluster(id: string, props: ClusterProps): Cluster {
-    const { Cluster: ClusterClass } = require('./cluster') as typeof import('./cluster');
-    return new ClusterClass(this, id, props);
+    return new Cluster(this, id, props);
   }
 
   /** The group's clusters. */

@@ -2,7 +2,7 @@ import { Construct } from 'constructs';
 import { JsonPatch } from 'cdk8s';
 import { brand, hasBrand } from './brand';
 import { CidrBlock, cidrsOverlap, parseCidr } from './cidr';
-import { ClusterGroup } from './cluster-group';
+import type { ClusterGroup } from './cluster-group';
 import { ControlPlane, ControlPlaneProps } from './control-plane';
 import { EstateDefinitionError, uniqueChildId } from './definition-error';
 import { EtcdCluster, EtcdClusterProps } from './etcd-cluster';
@@ -12,7 +12,8 @@ import { NodePool, NodePoolProps } from './node-pool';
 import { MeshProps, MeshSpec, resolveMesh } from '../mesh/mesh';
 import { ProblemCollector } from './problems';
 import { checkDnsLabel } from './syntax';
-import { Estate, Idc, requireScope } from './topology';
+import { estateOf, requireScope } from './scope';
+import type { Estate, Idc } from './topology';
 
 /** Properties of a cluster. */
 export interface ClusterProps {
@@ -92,8 +93,8 @@ export class Cluster extends Construct {
   private readonly patches: ObjectPatch[] = [];
 
   constructor(scope: ClusterGroup, id: string, props: ClusterProps) {
-    super(scope, uniqueChildId(requireScope(scope, (s) => ClusterGroup.isClusterGroup(s), 'Cluster', 'a ClusterGroup', id), id, 'cluster'));
-    if (!props || !props.idc || !Idc.isIdc(props.idc)) {
+    super(scope, uniqueChildId(requireScope(scope, 'ClusterGroup', 'Cluster', id), id, 'cluster'));
+    if (!props || !props.idc || !hasBrand(props.idc, 'Idc')) {
       throw new EstateDefinitionError(this.node.path, 'idc-reference', 'a cluster needs the IDC it runs in', 'pass props.idc, an Idc of the same estate');
     }
     brand(this, 'Cluster');
@@ -109,7 +110,7 @@ export class Cluster extends Construct {
     this.upgradeWave = props.upgrade?.wave ?? scope.upgradeWave;
     this.upgradeDuringPromotionReason = props.upgrade?.duringPromotionReason;
     if (props.mesh) this.mesh = resolveMesh(props.mesh);
-    const estate = Estate.of(scope);
+    const estate = estateOf(scope);
     this.controlPlane = new ControlPlane(this, 'ControlPlane', props.controlPlane ?? {}, `${id}-api.${estate.dnsDomain}`);
     this.etcd = new EtcdCluster(this, 'Etcd', props.etcd);
   }
@@ -119,7 +120,7 @@ export class Cluster extends Construct {
   }
 
   public get estate(): Estate {
-    return Estate.of(this);
+    return estateOf(this);
   }
 
   /** Adds a node pool; throws when the cluster already has a pool of that name. */
@@ -204,7 +205,7 @@ export class Cluster extends Construct {
         }
       }
     }
-    if (Estate.of(this.idc) !== this.estate) {
+    if (estateOf(this.idc) !== this.estate) {
       problems.error({
         path,
         rule: 'idc-reference',

@@ -2,7 +2,7 @@ import { calendarInstants, isKnownTimeZone, parseCalendarDate } from './calendar
 import { CidrBlock } from './cidr';
 import { Cluster } from './cluster';
 import { ClusterGroup, ClusterGroupKind, Promotion } from './cluster-group';
-import { Problem, ProblemCollector } from './problems';
+import { ProblemCollector } from './problems';
 import { checkDnsLabel } from './syntax';
 import { Estate } from './topology';
 
@@ -22,24 +22,11 @@ export function promotionsOf(estate: Estate): Promotion[] {
 }
 
 /**
- * A rule over the whole estate, for parts of the model defined outside this folder (applications): registered by the
- * module that defines them, run by validateEstate after the estate's own rules, in registration order.
+ * The rules of the estate's own model (topology, groups, promotions, clusters and what they hold), in a fixed order.
+ * `validateEstate` (constructs/validate.ts) runs them first, then the tenancy and application rules.
+ * @internal
  */
-export type EstateRule = (estate: Estate, problems: ProblemCollector) => void;
-
-const extraRules: EstateRule[] = [];
-
-/** Adds a rule that validateEstate runs after its own. Registering the same function twice has no effect. */
-export function registerEstateRule(rule: EstateRule): void {
-  if (!extraRules.includes(rule)) extraRules.push(rule);
-}
-
-/**
- * Runs every rule over the estate and returns every problem found, errors and warnings, ordered by path. Never
- * throws for a rule violation: a rule that cannot evaluate because of another problem stays silent.
- */
-export function validateEstate(estate: Estate): Problem[] {
-  const problems = new ProblemCollector();
+export function validateEstateModel(estate: Estate, problems: ProblemCollector): void {
   checkTopology(estate, problems);
   for (const promotion of promotionsOf(estate)) checkPromotion(promotion, problems);
   for (const group of groupsOf(estate)) checkGroup(group, problems);
@@ -61,8 +48,6 @@ export function validateEstate(estate: Estate): Problem[] {
     for (const pool of cluster.nodePools) pool.collectProblems(problems);
   }
   checkCidrOverlaps(clusters, problems);
-  for (const rule of extraRules) rule(estate, problems);
-  return [...problems.problems];
 }
 
 function checkTopology(estate: Estate, problems: ProblemCollector): void {

@@ -1,7 +1,8 @@
 import { App, Chart } from 'cdk8s';
 import { AppInstancePlan } from '../apps/instance-plan';
 import { renderAppInstance, renderClusterObjects } from '../apps/render';
-import { Estate, EstateValidationError, ObjectPatch, Problem, ProblemCollector, ProblemSeverity, validateEstate } from '../estate';
+import { Estate, EstateValidationError, ObjectPatch, Problem, ProblemCollector, ProblemSeverity } from '../estate';
+import { validateEstate } from '../validate';
 import type { RunningEstate } from '../day2/running-state';
 import { KubeObject } from './kube-object';
 import { renderClusterManagementObjects } from './management';

@@ -3,7 +3,8 @@ import { brandApp, hasAppBrand } from '../apps/brand';
 import type { PromotionPhase } from '../estate/calendar';
 import type { ClusterGroup } from '../estate/cluster-group';
 import { uniqueChildId } from '../estate/definition-error';
-import { Estate, requireScope } from '../estate/topology';
+import { requireScope } from '../estate/scope';
+import type { Estate } from '../estate/topology';
 
 /**
  * The most a team's namespace may request on one cluster of a group, in one phase: the capacity the platform
@@ -81,7 +82,7 @@ export class Team extends Construct {
   public readonly budgets: readonly TeamBudget[];
 
   constructor(scope: Estate, id: string, props: TeamProps) {
-    super(scope, uniqueChildId(requireScope(scope, Estate.isEstate, 'Team', 'an Estate', id), id, 'team'));
+    super(scope, uniqueChildId(requireScope(scope, 'Estate', 'Team', id), id, 'team'));
     brandApp(this, 'Team');
     this.name = id;
     this.namespaces = [...(props?.namespaces ?? [])];

@@ -7,7 +7,7 @@ import { ClusterGroupKind } from '../estate/cluster-group';
 import { ProblemCollector } from '../estate/problems';
 import { checkDnsLabel, checkLabelKey, checkLabelValue } from '../estate/syntax';
 import { Estate } from '../estate/topology';
-import { promotionsOf, registerEstateRule } from '../estate/validate';
+import { promotionsOf } from '../estate/validate';
 import { CallerKind, DestinationKind, NetworkProtocol } from './access';
 import { sidecarDestinations } from './render';
 import { budgetFor, budgetPhase, namespaceNeed } from './sizing';
@@ -401,5 +401,3 @@ function cpu(millis: number): string {
 function gib(mib: number): string {
   return (Math.round((mib / 1024) * 10) / 10).toLocaleString('en-US');
 }
-
-registerEstateRule(validateTenancy);

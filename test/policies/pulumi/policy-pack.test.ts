@@ -5,6 +5,7 @@
 import * as path from 'path';
 import type { KubeObject } from '../../../constructs';
 import { estateContextProvider, pulumiPolicies, readManifestFile, RULES, SUPPRESSIONS_POLICY } from '../../../policies/api';
+import { loadEstate } from '../../../stacks/estates';
 import { managementObjects, pick, REFERENCE_TIMES } from '../fixtures/estate';
 import { broken, compliantApp, compliantAutoscaler, compliantBarePod, compliantDeployment, compliantDisruptionBudget, podContainerOf, podSpecOf } from '../fixtures/workloads';
 import { analyzeStack, recordStack, RecordedResource } from '../harness/pulumi-runner';
@@ -132,7 +133,7 @@ describe('the policy pack under the engine\'s calls', () => {
     const without = await analyzeStack(pulumiPolicies(), resources);
     expect(without.diagnostics.filter((d) => d.policy === 'match-node-affinity-to-pool')).toEqual([]);
     expect(without.notApplicable).toContainEqual(expect.objectContaining({ policy: 'match-node-affinity-to-pool', reason: expect.stringMatching(/ESTATE_POLICY_ESTATE/) }));
-    const context = estateContextProvider({ estate: 'reference', asOf: REFERENCE_TIMES.peak });
+    const context = estateContextProvider({ estate: 'reference', asOf: REFERENCE_TIMES.peak }, loadEstate);
     const withEstate = await analyzeStack(pulumiPolicies({ context }), resources);
     expect(withEstate.diagnostics.filter((d) => d.policy === 'match-node-affinity-to-pool').map((d) => d.message.split('\n')[1])).toEqual([
       'Deployment shop/checkout: no node pool of cluster trade-hz1 (general, ingress, middleware) has nodes its nodeSelector / node affinity matches: every replica stays Pending',
