@@ -10,9 +10,11 @@
  */
 
 // ── The estate: topology, clusters, groups and promotions ────────────────────────────────────────────────────────
-export { Estate, type EstateProps, Region, type RegionProps, Idc, type IdcProps, IdcKind, Zone, type ZoneProps, type ZoneRtt } from './estate/topology';
-export { ClusterGroup, type ClusterGroupProps, ClusterGroupKind, Promotion, type PromotionProps } from './estate/cluster-group';
-export { PromotionPhase, type PromotionCalendar, type PhaseAt, parseAsOf, phaseAt } from './estate/calendar';
+export { Estate, type EstateProps, Region, type RegionProps, Idc, type IdcProps, IdcKind, Zone, type ZoneProps, type ZoneRtt } from './estate/estate';
+export { ClusterGroup, type ClusterGroupProps, ClusterGroupKind } from './estate/cluster-group';
+export {
+  Promotion, type PromotionProps, PromotionPhase, type PromotionCalendar, type PhaseAt, parseAsOf, phaseAt,
+} from './estate/promotion';
 export { Cluster, type ClusterProps, type ClusterUpgradeProps, type ObjectPatch } from './estate/cluster';
 export {
   ControlPlane, type ControlPlaneProps, type ControlPlaneEndpoint, type AuditLogProps, type LeaderElectionProps, SecretsEncryption,

@@ -4,7 +4,7 @@
  */
 import { validateApps } from './apps/validate';
 import { Problem, ProblemCollector } from './estate/problems';
-import type { Estate } from './estate/topology';
+import type { Estate } from './estate/estate';
 import { validateEstateModel } from './estate/validate';
 import { validateTenancy } from './tenancy/validate';
 

@@ -1,10 +1,10 @@
 import { Construct } from 'constructs';
 import type { Cluster, ObjectPatch } from '../estate/cluster';
-import type { Promotion } from '../estate/cluster-group';
+import type { Promotion } from '../estate/promotion';
 import { EstateDefinitionError, uniqueChildId } from '../estate/definition-error';
 import { estateOf, requireScope } from '../estate/scope';
-import type { Estate } from '../estate/topology';
-import { brandApp, hasAppBrand } from './brand';
+import type { Estate } from '../estate/estate';
+import { brand, hasBrand } from '../estate/brand';
 import { AppImage } from './image';
 import { AppPlacementProps, ClusterIndex, filterPlacement, placementClusters, splitReplicas } from './placement';
 import { Release } from './release';
@@ -46,7 +46,7 @@ export interface ResolvedPlacement {
 export class AppTemplate extends Construct {
   /** True when `x` is an AppTemplate (also across two copies of the library). */
   public static isAppTemplate(x: unknown): x is AppTemplate {
-    return hasAppBrand(x, 'AppTemplate');
+    return hasBrand(x, 'AppTemplate');
   }
 
   /** Every app of the estate, in the order they were added. */
@@ -67,7 +67,7 @@ export class AppTemplate extends Construct {
 
   constructor(scope: Estate, id: string, props: AppTemplateProps) {
     super(scope, checkedId(scope, id, props));
-    brandApp(this, 'AppTemplate');
+    brand(this, 'AppTemplate');
     this.name = id;
     this.placement = props.placement;
     this.peak = props.peak;

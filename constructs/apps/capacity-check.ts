@@ -1,8 +1,8 @@
-import { calendarInstants, PhaseAt, PromotionPhase } from '../estate/calendar';
+import { calendarInstants, PhaseAt, PromotionPhase } from '../estate/promotion';
 import { ClusterGroupKind } from '../estate/cluster-group';
 import type { Cluster } from '../estate/cluster';
 import { ProblemCollector } from '../estate/problems';
-import { Estate } from '../estate/topology';
+import { Estate } from '../estate/estate';
 import { promotionsOf } from '../estate/validate';
 import type { AppTemplate, ResolvedPlacement } from './app-template';
 import { CapacityPolicy } from './capacity-policy';

@@ -1,8 +1,8 @@
 import { Construct } from 'constructs';
 import { uniqueChildId } from '../estate/definition-error';
 import { requireScope } from '../estate/scope';
-import type { Estate } from '../estate/topology';
-import { brandApp, hasAppBrand } from './brand';
+import type { Estate } from '../estate/estate';
+import { brand, hasBrand } from '../estate/brand';
 import { DEFAULT_SYSTEM_RESERVE, SystemReserve } from './capacity';
 
 /** Properties of the estate's capacity policy. */
@@ -28,7 +28,7 @@ export interface CapacityPolicyProps {
 export class CapacityPolicy extends Construct {
   /** True when `x` is a CapacityPolicy (also across two copies of the library). */
   public static isCapacityPolicy(x: unknown): x is CapacityPolicy {
-    return hasAppBrand(x, 'CapacityPolicy');
+    return hasBrand(x, 'CapacityPolicy');
   }
 
   /** The estate's policy, or the defaults. */
@@ -42,7 +42,7 @@ export class CapacityPolicy extends Construct {
 
   constructor(scope: Estate, id: string, props: CapacityPolicyProps = {}) {
     super(scope, uniqueChildId(requireScope(scope, 'Estate', 'CapacityPolicy', id), id, 'capacity policy'));
-    brandApp(this, 'CapacityPolicy');
+    brand(this, 'CapacityPolicy');
     this.maxCommitPercent = props.maxCommitPercent ?? 100;
     this.reserve = {
       daemonSetCpuMillis: props.daemonSetCpuMillis ?? DEFAULT_SYSTEM_RESERVE.daemonSetCpuMillis,

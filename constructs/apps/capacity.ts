@@ -1,4 +1,4 @@
-import { PhaseAt, PromotionPhase, scaledReplicas } from '../estate/calendar';
+import { PhaseAt, PromotionPhase, scaledReplicas } from '../estate/promotion';
 import { InstanceSpec } from '../estate/instance';
 import type { AutoscalingBounds } from '../estate/node-pool';
 import type { AppInstancePlan, PoolFacts } from './instance-plan';

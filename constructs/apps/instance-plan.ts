@@ -1,5 +1,5 @@
 import { injectionLabel, type MeshSpec } from '../mesh/mesh';
-import { PhaseAt, PromotionPhase } from '../estate/calendar';
+import { PhaseAt, PromotionPhase } from '../estate/promotion';
 import type { ObjectPatch } from '../estate/cluster';
 import { InstanceSpec } from '../estate/instance';
 import { KubernetesVersion, parseKubernetesVersion } from '../estate/kubernetes-version';

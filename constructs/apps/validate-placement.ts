@@ -1,6 +1,6 @@
 import { parseKubernetesVersion } from '../estate/kubernetes-version';
 import { ProblemCollector } from '../estate/problems';
-import { Estate } from '../estate/topology';
+import { Estate } from '../estate/estate';
 import type { AppTemplate, ResolvedPlacement } from './app-template';
 import { ClusterIndex } from './placement';
 import { NATIVE_SIDECAR_MINOR, SidecarMode } from './sidecars';

@@ -1,6 +1,6 @@
 import { ProblemCollector } from '../estate/problems';
 import { checkDnsLabel, checkLabelKey, checkLabelValue } from '../estate/syntax';
-import { Estate } from '../estate/topology';
+import { Estate } from '../estate/estate';
 import { AppTemplate, ResolvedPlacement } from './app-template';
 import { checkCapacity } from './capacity-check';
 import { checkDebug } from './debug';

@@ -13,7 +13,7 @@ import { MeshProps, MeshSpec, resolveMesh } from '../mesh/mesh';
 import { ProblemCollector } from './problems';
 import { checkDnsLabel } from './syntax';
 import { estateOf, requireScope } from './scope';
-import type { Estate, Idc } from './topology';
+import type { Estate, Idc } from './estate';
 
 /** Properties of a cluster. */
 export interface ClusterProps {

@@ -5,7 +5,7 @@
 import type { IConstruct } from 'constructs';
 import { BrandName, hasBrand } from './brand';
 import { EstateDefinitionError } from './definition-error';
-import type { Estate } from './topology';
+import type { Estate } from './estate';
 
 /** How a scope is named in an error: "an Estate", "a ClusterGroup". */
 function article(name: BrandName): string {

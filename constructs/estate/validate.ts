@@ -1,10 +1,10 @@
-import { calendarInstants, isKnownTimeZone, parseCalendarDate } from './calendar';
+import { calendarInstants, isKnownTimeZone, parseCalendarDate, Promotion } from './promotion';
 import { CidrBlock } from './cidr';
 import { Cluster } from './cluster';
-import { ClusterGroup, ClusterGroupKind, Promotion } from './cluster-group';
+import { ClusterGroup, ClusterGroupKind } from './cluster-group';
 import { ProblemCollector } from './problems';
 import { checkDnsLabel } from './syntax';
-import { Estate } from './topology';
+import { Estate } from './estate';
 
 /** Every cluster of the estate, in construct order. */
 export function clustersOf(estate: Estate): Cluster[] {

@@ -11,7 +11,7 @@ import {
 import { Cluster } from '../estate/cluster';
 import type { ClusterGroup } from '../estate/cluster-group';
 import { ObjectPatch } from '../estate/cluster';
-import { Estate } from '../estate/topology';
+import { Estate } from '../estate/estate';
 import { clustersOf, promotionsOf } from '../estate/validate';
 
 /**

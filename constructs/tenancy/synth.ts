@@ -1,6 +1,6 @@
 import type { AppInstancePlan } from '../apps/instance-plan';
-import type { PromotionPhase } from '../estate/calendar';
-import type { Estate } from '../estate/topology';
+import type { PromotionPhase } from '../estate/promotion';
+import type { Estate } from '../estate/estate';
 import type { KubeObject } from '../synth/kube-object';
 import type { ClusterPlan, EstatePlan } from '../synth/plan';
 import { NamespaceTenancy, planClusterTenancy, renderNamespaceTenancy, TenantTeam } from './render';

@@ -1,12 +1,12 @@
 import { AppTemplate } from '../apps/app-template';
 import { podTotals, replicaBounds } from '../apps/replicas';
 import { capacityInstants } from '../apps/capacity-check';
-import { PhaseAt, PromotionPhase } from '../estate/calendar';
+import { PhaseAt, PromotionPhase } from '../estate/promotion';
 import { parseCidr } from '../estate/cidr';
 import { ClusterGroupKind } from '../estate/cluster-group';
 import { ProblemCollector } from '../estate/problems';
 import { checkDnsLabel, checkLabelKey, checkLabelValue } from '../estate/syntax';
-import { Estate } from '../estate/topology';
+import { Estate } from '../estate/estate';
 import { promotionsOf } from '../estate/validate';
 import { CallerKind, DestinationKind, NetworkProtocol } from './access';
 import { sidecarDestinations } from './render';

@@ -13,7 +13,7 @@ import { policyDelta } from './policies';
 import { accessDelta } from './access';
 import { countDocuments, DocumentCache, fileObjects, Snapshot, targetOf } from './snapshot';
 import { diffObjects, toFieldChange } from './structural';
-import { affectedTopology, ClusterPlace, factsKey, ObjectFacts } from './topology';
+import { affectedTopology, ClusterPlace, factsKey, ObjectFacts } from './topology-changes';
 
 /** Options of a diff. */
 export interface DiffSnapshotsOptions {

@@ -132,14 +132,14 @@ describe('a team project that installs the tarball', () => {
 
   it('cannot reach inside the package: only the entry points of "exports" resolve', () => {
     const probe = [
-      "for (const id of ['cluster-estate', 'cluster-estate/policies', 'cluster-estate/estates', 'cluster-estate/lib/constructs/estate/topology', 'cluster-estate/lib/constructs/internal']) {",
+      "for (const id of ['cluster-estate', 'cluster-estate/policies', 'cluster-estate/estates', 'cluster-estate/lib/constructs/estate/estate', 'cluster-estate/lib/constructs/internal']) {",
       "  try { require(id); console.log(id, 'ok'); } catch (e) { console.log(id, e.code); }",
       '}',
     ].join('\n');
     const out = ok(run(process.execPath, ['-e', probe], consumer), 'resolving entry points');
     expect(out.trim().split('\n')).toEqual([
       'cluster-estate ok', 'cluster-estate/policies ok', 'cluster-estate/estates ok',
-      'cluster-estate/lib/constructs/estate/topology ERR_PACKAGE_PATH_NOT_EXPORTED',
+      'cluster-estate/lib/constructs/estate/estate ERR_PACKAGE_PATH_NOT_EXPORTED',
       'cluster-estate/lib/constructs/internal ERR_PACKAGE_PATH_NOT_EXPORTED',
     ]);
   });

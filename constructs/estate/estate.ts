@@ -1,9 +1,10 @@
 import { Construct, IConstruct } from 'constructs';
 import { brand, hasBrand } from './brand';
 import type { Cluster } from './cluster';
-import { ClusterGroup, ClusterGroupProps, Promotion, PromotionProps } from './cluster-group';
+import { ClusterGroup, ClusterGroupProps } from './cluster-group';
 import { uniqueChildId } from './definition-error';
 import { InfrastructureProvider } from './infrastructure';
+import { Promotion, PromotionProps } from './promotion';
 import { estateOf, isEstate, requireScope } from './scope';
 
 /** What an estate says about itself. */
