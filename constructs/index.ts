@@ -85,7 +85,8 @@ export { appHost } from './mesh/render';
 export { synthesize, type SynthesizeOptions, type Synthesis, type SynthesizedTarget, MANAGEMENT_TARGET } from './synth/synthesize';
 export { type KubeObject, type ObjectMeta, objectId } from './synth/kube-object';
 export {
-  type EstatePlan, type ClusterPlan, type AbsentCluster, type PromotionStatus, type ControlPlanePlan, type EtcdPlan, type EtcdMemberPlan, type PoolPlan,
+  type EstatePlan, type ClusterPlan, type AbsentCluster, type PromotionStatus, type ControlPlanePlan, type EtcdPlan,
+  type EtcdMemberPlan, type PoolPlan,
   type PoolZonePlan,
 } from './synth/plan';
 export { writeSynthesis, synthesisFiles } from './synth/output';

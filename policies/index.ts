@@ -24,5 +24,8 @@ const environment = packEnvironment();
 new PolicyPack('cluster-estate', {
   description: 'The cluster-estate rules: dedicated, quorum-safe etcd; HA, hardened control planes; labelled, health-checked node pools; disjoint networks; peak clusters inside their promotion window; capacity; and workloads that are labelled, probed, spread, budgeted, restricted and pinned.',
   enforcementLevel: 'advisory',
-  policies: pulumiPolicies({ context: estateContextProvider(environment, loadEstate), ...(environment.target ? { target: environment.target } : {}) }),
+  policies: pulumiPolicies({
+    context: estateContextProvider(environment, loadEstate),
+    ...(environment.target ? { target: environment.target } : {})
+  }),
 });

@@ -50,7 +50,13 @@ interface Worst {
  * `maxCommitPercent` it is an error (`capacity-overcommit`); when the autoscalers' maximum would not fit either, a
  * warning (`capacity-hpa-ceiling`). One problem per cluster and pool, at its worst phase.
  */
-export function checkCapacity(estate: Estate, apps: readonly AppTemplate[], placements: ReadonlyMap<AppTemplate, ResolvedPlacement>, allClusters: readonly Cluster[], problems: ProblemCollector): void {
+export function checkCapacity(
+  estate: Estate,
+  apps: readonly AppTemplate[],
+  placements: ReadonlyMap<AppTemplate, ResolvedPlacement>,
+  allClusters: readonly Cluster[],
+  problems: ProblemCollector,
+): void {
   const policy = CapacityPolicy.of(estate);
   interface User { readonly spec: AppTemplate['spec']; readonly base: number; readonly perPod: ResourceAmount }
   const byCluster = new Map<string, User[]>();

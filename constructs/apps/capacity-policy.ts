@@ -34,7 +34,11 @@ export class CapacityPolicy extends Construct {
   /** The estate's policy, or the defaults. */
   public static of(estate: Estate): { readonly maxCommitPercent: number; readonly reserve: SystemReserve; readonly path?: string } {
     const found = estate.node.children.find((c) => CapacityPolicy.isCapacityPolicy(c)) as CapacityPolicy | undefined;
-    return found ? { maxCommitPercent: found.maxCommitPercent, reserve: found.reserve, path: found.node.path } : { maxCommitPercent: 100, reserve: DEFAULT_SYSTEM_RESERVE };
+    return found ? {
+      maxCommitPercent: found.maxCommitPercent,
+      reserve: found.reserve,
+      path: found.node.path,
+    } : { maxCommitPercent: 100, reserve: DEFAULT_SYSTEM_RESERVE };
   }
 
   public readonly maxCommitPercent: number;

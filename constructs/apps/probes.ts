@@ -84,7 +84,16 @@ export function sameProbe(a: ProbeSpec, b: ProbeSpec): boolean {
 }
 
 function canonical(p: ProbeSpec): unknown {
-  return [p.check.http?.path, p.check.http?.port, p.check.tcp?.port, p.check.exec?.command, p.periodSeconds, p.failureThreshold, p.successThreshold, p.timeoutSeconds];
+  return [
+    p.check.http?.path,
+    p.check.http?.port,
+    p.check.tcp?.port,
+    p.check.exec?.command,
+    p.periodSeconds,
+    p.failureThreshold,
+    p.successThreshold,
+    p.timeoutSeconds,
+  ];
 }
 
 /** Reports what is wrong with one probe of a container whose ports are `ports`. */
@@ -152,7 +161,13 @@ export function checkProbe(path: string, what: string, probe: ProbeSpec | undefi
 }
 
 /** Reports readiness and liveness that are identical: a busy pod would be restarted instead of taken out of traffic. */
-export function checkDistinctProbes(path: string, what: string, readiness: ProbeSpec | undefined, liveness: ProbeSpec | undefined, problems: ProblemCollector): void {
+export function checkDistinctProbes(
+  path: string,
+  what: string,
+  readiness: ProbeSpec | undefined,
+  liveness: ProbeSpec | undefined,
+  problems: ProblemCollector,
+): void {
   if (readiness && liveness && sameProbe(readiness, liveness)) {
     problems.error({
       path,

@@ -1,7 +1,7 @@
 import { ProblemCollector } from '../estate/problems';
+import { CanaryRoute, CanaryRouteSpec, checkCanaryRoute } from '../mesh/route';
 import { AppImage } from './image';
 import { ReleaseChannel } from './labels';
-import { CanaryRoute, CanaryRouteSpec, checkCanaryRoute } from '../mesh/route';
 
 /** Properties of a canary release. */
 export interface CanaryProps {

@@ -24,7 +24,11 @@ export function checkPlacement(app: AppTemplate, index: ClusterIndex, placed: Re
     return;
   }
   // A team looks clusters up by name in the platform's estate: a name that is not there arrives here as undefined.
-  const known = { cluster: () => [...index.keys()], group: () => [...new Set(estate.clusters.map((c) => c.group.name))], IDC: () => estate.idcs.map((i) => i.name) };
+  const known = {
+    cluster: () => [...index.keys()],
+    group: () => [...new Set(estate.clusters.map((c) => c.group.name))],
+    IDC: () => estate.idcs.map((i) => i.name),
+  };
   let unknown = false;
   for (const [what, field, list] of [['cluster', 'clusters', p.clusters], ['group', 'groups', p.groups], ['IDC', 'idcs', p.idcs]] as const) {
     (list ?? []).forEach((c, i) => {
@@ -175,7 +179,11 @@ export function checkPlacement(app: AppTemplate, index: ClusterIndex, placed: Re
 }
 
 /** Deployments of two apps in one namespace of one cluster must not share a name (`pay-gray` the app and `pay`'s gray). */
-export function checkObjectNames(apps: readonly AppTemplate[], placements: ReadonlyMap<AppTemplate, ResolvedPlacement>, problems: ProblemCollector): void {
+export function checkObjectNames(
+  apps: readonly AppTemplate[],
+  placements: ReadonlyMap<AppTemplate, ResolvedPlacement>,
+  problems: ProblemCollector,
+): void {
   const owners = new Map<string, string>();
   for (const app of apps) {
     for (const cluster of placements.get(app)!.clusters) {

@@ -1,6 +1,8 @@
 import { ProblemCollector } from '../estate/problems';
 import { checkDnsLabel, checkLabelKey, checkLabelValue } from '../estate/syntax';
 import { Estate } from '../estate/estate';
+import { checkAppMesh } from '../mesh/traffic';
+import { checkMesh } from '../mesh/mesh';
 import { AppTemplate, ResolvedPlacement } from './app-template';
 import { checkCapacity } from './capacity-check';
 import { checkDebug } from './debug';
@@ -12,8 +14,6 @@ import { checkResources } from './resources';
 import { ClusterIndex, indexClusters } from './placement';
 import { checkObjectNames, checkPlacement } from './validate-placement';
 import { SidecarKind, SidecarMode } from './sidecars';
-import { checkAppMesh } from '../mesh/traffic';
-import { checkMesh } from '../mesh/mesh';
 
 const DNS1035 = /^[a-z]([-a-z0-9]*[a-z0-9])?$/;
 const IANA_SVC_NAME = /^(?=.*[a-z])[a-z0-9]([a-z0-9-]*[a-z0-9])?$/;

@@ -181,7 +181,10 @@ function checkVersionChange(change: VersionChange, problems: ProblemCollector): 
 }
 
 function checkWaves(changes: readonly VersionChange[], base: RunningEstate, head: RunningEstate, problems: ProblemCollector): void {
-  const upgrades = changes.filter((c) => (c.controlPlane && compareVersions(c.controlPlane.to, c.controlPlane.from) > 0) || c.pools.some((p) => compareVersions(p.to, p.from) > 0));
+  const upgrades = changes.filter((c) => (c.controlPlane && compareVersions(
+    c.controlPlane.to,
+    c.controlPlane.from,
+  ) > 0) || c.pools.some((p) => compareVersions(p.to, p.from) > 0));
   const waves = [...new Set(upgrades.map((c) => c.head.upgradeWave))].sort((a, b) => a - b);
   if (waves.length > 1) {
     const first = waves[0];

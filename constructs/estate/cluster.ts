@@ -1,5 +1,6 @@
 import { Construct } from 'constructs';
 import { JsonPatch } from 'cdk8s';
+import { MeshProps, MeshSpec, resolveMesh } from '../mesh/mesh';
 import { brand, hasBrand } from './brand';
 import { CidrBlock, cidrsOverlap, parseCidr } from './cidr';
 import type { ClusterGroup } from './cluster-group';
@@ -9,7 +10,6 @@ import { EtcdCluster, EtcdClusterProps } from './etcd-cluster';
 import { InfrastructureProvider } from './infrastructure';
 import { parseKubernetesVersion } from './kubernetes-version';
 import { NodePool, NodePoolProps } from './node-pool';
-import { MeshProps, MeshSpec, resolveMesh } from '../mesh/mesh';
 import { ProblemCollector } from './problems';
 import { checkDnsLabel } from './syntax';
 import { estateOf, requireScope } from './scope';

@@ -288,7 +288,8 @@ export class NodePool extends Construct {
     }
 
     const hc = this.healthCheck;
-    if (!Number.isInteger(hc.nodeStartupTimeoutSeconds) || hc.nodeStartupTimeoutSeconds < 1 || !Number.isInteger(hc.unhealthyTimeoutSeconds) || hc.unhealthyTimeoutSeconds < 1) {
+    const positive = (s: number) => Number.isInteger(s) && s >= 1;
+    if (!positive(hc.nodeStartupTimeoutSeconds) || !positive(hc.unhealthyTimeoutSeconds)) {
       problems.error({
         path,
         rule: 'health-check',
@@ -310,7 +311,18 @@ export class NodePool extends Construct {
 }
 
 /** Node labels the estate writes from the model: a pool may not set them, or its nodes would contradict the model. */
-const ESTATE_OWNED_NODE_LABELS = new Set([NODE_POOL, NODE_REGION, NODE_ZONE, NODE_INSTANCE_TYPE, LABEL_IDC, LABEL_MACHINE_MODEL, LABEL_POOL_ROLE, LABEL_ZONE, LABEL_CLUSTER, LABEL_ROLE]);
+const ESTATE_OWNED_NODE_LABELS = new Set([
+  NODE_POOL,
+  NODE_REGION,
+  NODE_ZONE,
+  NODE_INSTANCE_TYPE,
+  LABEL_IDC,
+  LABEL_MACHINE_MODEL,
+  LABEL_POOL_ROLE,
+  LABEL_ZONE,
+  LABEL_CLUSTER,
+  LABEL_ROLE,
+]);
 
 function isEstateOwnedNodeLabel(key: string, role: string): boolean {
   // Further node-role labels are fine (a pool may serve two roles); its own role label comes from `role`.

@@ -292,7 +292,8 @@ function checkUniqueClusterNames(clusters: Cluster[], problems: ProblemCollector
 function checkCidrOverlaps(clusters: Cluster[], problems: ProblemCollector): void {
   interface Entry { cluster: Cluster; what: string; block: CidrBlock }
   const entries: Entry[] = clusters.flatMap((cluster) => cluster.networkBlocks().map((b) => ({ cluster, ...b })));
-  entries.sort((a, b) => (a.block.family < b.block.family ? -1 : a.block.family > b.block.family ? 1 : a.block.first < b.block.first ? -1 : a.block.first > b.block.first ? 1 : 0));
+  const order = (x: string | bigint, y: string | bigint) => (x < y ? -1 : x > y ? 1 : 0);
+  entries.sort((a, b) => order(a.block.family, b.block.family) || order(a.block.first, b.block.first));
   let active: Entry[] = [];
   for (const entry of entries) {
     active = active.filter((a) => a.block.family === entry.block.family && a.block.last >= entry.block.first);

@@ -4,12 +4,12 @@ import { renderAppInstance, renderClusterObjects } from '../apps/render';
 import { Estate, EstateValidationError, ObjectPatch, Problem, ProblemCollector, ProblemSeverity } from '../estate';
 import { validateEstate } from '../validate';
 import type { RunningEstate } from '../day2/running-state';
+import { renderClusterMesh } from '../mesh/render';
+import { renderClusterTenancy, teamsByNamespace } from '../tenancy/synth';
 import { KubeObject } from './kube-object';
 import { renderClusterManagementObjects } from './management';
 import { EstatePlan, planEstate } from './plan';
 import { RenderedObject } from './rendered-object';
-import { renderClusterMesh } from '../mesh/render';
-import { renderClusterTenancy, teamsByNamespace } from '../tenancy/synth';
 import { nameTemplatesByContent } from './templates';
 
 /** The target that holds every cluster's Cluster API objects. */
@@ -98,7 +98,10 @@ export function synthesize(estate: Estate, options: SynthesizeOptions = {}): Syn
     ];
     // The app renderers write each manifest in the form the chart would resolve it to (proved by test): a cluster
     // target whose objects no patch touches needs no chart at all.
-    targets.push(units.some((u) => u.patches.length > 0) ? resolveTarget(cluster.name, units, patchProblems) : { name: cluster.name, objects: units.flatMap((u) => u.objects()) });
+    targets.push(units.some((u) => u.patches.length > 0) ? resolveTarget(cluster.name, units, patchProblems) : {
+      name: cluster.name,
+      objects: units.flatMap((u) => u.objects()),
+    });
   }
   if (patchProblems.hasErrors) {
     for (const p of problems) patchProblems.add(p);

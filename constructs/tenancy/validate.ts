@@ -151,7 +151,12 @@ export function validateTenancy(estate: Estate, problems: ProblemCollector): voi
   if (!problems.hasErrors) checkBudgets(estate, teams, apps, problems);
 }
 
-function checkAccess(app: AppTemplate, appsByName: ReadonlyMap<string, AppTemplate>, appNamespaces: ReadonlySet<string>, problems: ProblemCollector): void {
+function checkAccess(
+  app: AppTemplate,
+  appsByName: ReadonlyMap<string, AppTemplate>,
+  appNamespaces: ReadonlySet<string>,
+  problems: ProblemCollector,
+): void {
   const path = app.node.path;
   const portNames = new Set(app.spec.ports.map((p) => p.name));
   // The app's clusters, only when a caller app needs them (placement walks the estate).
@@ -358,11 +363,17 @@ function checkBudgets(estate: Estate, teams: readonly Team[], apps: readonly App
         for (const ns of team.namespaces) {
           const here = placements.filter((p) => p.app.spec.namespace === ns && p.placement.clusters.includes(cluster));
           if (here.length === 0) continue;
-          const followed = here.map((p) => p.app.spec.peak?.promotion).filter((p): p is string => p !== undefined).map((p) => phases.get(p)?.phase).filter((p): p is PromotionPhase => p !== undefined);
+          const followed = here.map((p) => p.app.spec.peak?.promotion)
+            .filter((p): p is string => p !== undefined)
+            .map((p) => phases.get(p)?.phase)
+            .filter((p): p is PromotionPhase => p !== undefined);
           const phase = budgetPhase(groupPhase?.phase, followed);
           const budget = budgetFor(team.budgets, group.name, phase);
           if (!budget) continue;
-          const need = namespaceNeed(here.map((p) => ({ spec: p.app.spec, maxPods: podTotals(p.app.spec, replicaBounds(p.app.spec, p.placement.replicas.get(cluster.name) ?? 0, facts, phases)).max })));
+          const need = namespaceNeed(here.map((p) => ({
+            spec: p.app.spec,
+            maxPods: podTotals(p.app.spec, replicaBounds(p.app.spec, p.placement.replicas.get(cluster.name) ?? 0, facts, phases)).max,
+          })));
           const key = `${ns}/${cluster.name}`;
           const numbers = `${cpu(need.requests.cpuMillis)} vCPU and ${gib(need.requests.memoryMiB)} GiB requested by ${need.pods} pods (apps at autoscaler max + rolling-update surge) against a budget of ${cpu(budget.cpuMillis)} vCPU and ${gib(budget.memoryMiB)} GiB`;
           if (need.requests.cpuMillis > budget.cpuMillis || need.requests.memoryMiB > budget.memoryMiB) {

@@ -179,7 +179,8 @@ export function eligiblePools(spec: Json, plan: ClusterPlan): readonly string[] 
 function findEligiblePools(spec: Json, plan: ClusterPlan): string[] {
   const pools: string[] = [];
   for (const nodes of poolNodesOf(plan)) {
-    if (!pools.includes(nodes.pool) && nodeSelectionMatches(spec, nodes.labels) && untoleratedTaints(spec, nodes.taints).length === 0) pools.push(nodes.pool);
+    const fits = nodeSelectionMatches(spec, nodes.labels) && untoleratedTaints(spec, nodes.taints).length === 0;
+    if (fits && !pools.includes(nodes.pool)) pools.push(nodes.pool);
   }
   return pools.sort();
 }

@@ -116,10 +116,22 @@ export async function estateStack(settings: StackSettings, options: EstateStackO
   const asOf = settings.asOf ?? (options.now ?? (() => new Date()))();
   const management = settings.target === MANAGEMENT;
   const applied = management ? await (options.readApplied ?? readAppliedFromOwnStack)() : undefined;
-  const synthesized = (options.synthesize ?? ((e: Estate, t: Date, b?: RunningEstate) => synthesize(e, { asOf: t, ...(b ? { base: b } : {}) })))(estate, asOf, applied);
+  const synthesized = (options.synthesize ?? ((e: Estate, t: Date, b?: RunningEstate) => synthesize(e, { asOf: t, ...(b ? { base: b } : {}) })))(
+    estate,
+    asOf,
+    applied,
+  );
   const day2 = management ? stageManagement(synthesized, applied) : undefined;
   const synthesis = day2?.synthesis ?? synthesized;
-  const plan = planTarget(synthesis, { target: settings.target, releaseProtection: settings.releaseProtection, exportKubeconfigs: settings.exportKubeconfigs, releaseObjects: day2?.releasedKeys });
+  const plan = planTarget(
+    synthesis,
+    {
+      target: settings.target,
+      releaseProtection: settings.releaseProtection,
+      exportKubeconfigs: settings.exportKubeconfigs,
+      releaseObjects: day2?.releasedKeys,
+    },
+  );
 
   let identity: KubeconfigIdentity | undefined;
   let kubeconfig: pulumi.Output<string> | undefined;
@@ -170,7 +182,10 @@ async function readAppliedFromOwnStack(): Promise<RunningEstate | undefined> {
  * The management target staged for this update, judged against what it applied last: a refused transition stops the
  * update with every problem and its fix; an etcd membership change applies its next controller step only.
  */
-function stageManagement(synthesis: Synthesis, applied: RunningEstate | undefined): { synthesis: Synthesis; releasedKeys: readonly string[]; notices: string[]; warnings: Problem[]; running: RunningEstate } {
+function stageManagement(
+  synthesis: Synthesis,
+  applied: RunningEstate | undefined,
+): { synthesis: Synthesis; releasedKeys: readonly string[]; notices: string[]; warnings: Problem[]; running: RunningEstate } {
   const objects = synthesis.targets.find((t) => t.name === MANAGEMENT)?.objects ?? [];
   if (!applied) return { synthesis, releasedKeys: [], notices: [], warnings: [], running: readRunningEstate(synthesis.plan.estate, objects) };
   const head = readRunningEstate(synthesis.plan.estate, objects);

@@ -10,15 +10,22 @@
  */
 import { spawnSync, SpawnSyncReturns } from 'child_process';
 import * as fs from 'fs';
-import * as yaml from 'js-yaml';
 import * as os from 'os';
 import * as path from 'path';
+import * as yaml from 'js-yaml';
 import { validateWithKubernetesModels } from '../constructs/apps/schema/kubernetes-models';
 import { buildPackage, installTarball } from './build';
 import { REPO } from './public-api';
 
 interface PackResult { filename: string; size: number; unpackedSize: number; entryCount: number; files: { path: string }[] }
-interface KubeObject { apiVersion: string; kind: string; metadata: { name: string; namespace?: string; labels?: Record<string, string> }; [k: string]: any }
+// The packed library's objects, read back from JSON: the test indexes into them freely.
+interface KubeObject {
+  apiVersion: string;
+  kind: string;
+  metadata: { name: string; namespace?: string; labels?: Record<string, string> };
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  [k: string]: any;
+}
 
 const TEAM_EXAMPLE = /<!-- team-example: (\S+) -->\s*```(?:ts|json)\n([\s\S]*?)```/g;
 

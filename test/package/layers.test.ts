@@ -57,7 +57,8 @@ function factsOf(file: string): SourceFacts {
   const line = (n: ts.Node) => sf.getLineAndCharacterOfPosition(n.getStart(sf)).line + 1;
   const facts: SourceFacts = { file, imports: [], requires: [], sideEffectImports: [], topLevelCalls: [] };
   for (const statement of sf.statements) {
-    if ((ts.isImportDeclaration(statement) || ts.isExportDeclaration(statement)) && statement.moduleSpecifier && ts.isStringLiteral(statement.moduleSpecifier)) {
+    const isModuleStatement = ts.isImportDeclaration(statement) || ts.isExportDeclaration(statement);
+    if (isModuleStatement && statement.moduleSpecifier && ts.isStringLiteral(statement.moduleSpecifier)) {
       const spec = statement.moduleSpecifier.text;
       const to = resolveLocal(file, spec);
       if (to) facts.imports.push({ from: file, to, typeOnly: isTypeOnly(statement), line: line(statement) });

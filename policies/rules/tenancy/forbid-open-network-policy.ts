@@ -9,7 +9,8 @@ function everyone(peer: unknown): string | undefined {
     const cidr = peer.ipBlock.cidr;
     return cidr === '0.0.0.0/0' || cidr === '::/0' ? `ipBlock ${cidr}` : undefined;
   }
-  if (peer.namespaceSelector !== undefined && selectsEverything(peer.namespaceSelector) && (peer.podSelector === undefined || selectsEverything(peer.podSelector))) {
+  const everyNamespace = peer.namespaceSelector !== undefined && selectsEverything(peer.namespaceSelector);
+  if (everyNamespace && (peer.podSelector === undefined || selectsEverything(peer.podSelector))) {
     return 'namespaceSelector {} (every pod of every namespace)';
   }
   return undefined;

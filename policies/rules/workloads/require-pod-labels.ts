@@ -60,7 +60,11 @@ export const requirePodLabels = defineRule<RequirePodLabelsConfig>({
     if (channel && !config.channels.includes(channel)) messages.push(`release channel "${channel}" is not one of ${config.channels.join(', ')}`);
     const facts = context?.clusters.get(target.name);
     if (context && facts) {
-      const expected: [string, string][] = [[config.clusterLabel, facts.plan.name], [config.idcLabel, facts.plan.idc], [config.envLabel, context.environment]];
+      const expected: [string, string][] = [
+        [config.clusterLabel, facts.plan.name],
+        [config.idcLabel, facts.plan.idc],
+        [config.envLabel, context.environment],
+      ];
       for (const [key, value] of expected) {
         if (labels[key] && labels[key] !== value) messages.push(`label ${key}=${labels[key]} but the pod runs in ${key === config.envLabel ? 'environment' : key === config.idcLabel ? 'IDC' : 'cluster'} ${value}`);
       }

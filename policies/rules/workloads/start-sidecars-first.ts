@@ -20,7 +20,10 @@ const oldestCache = new WeakMap<readonly string[], { plan: ClusterPlan; minMinor
 function oldestWithoutNativeSidecars(plan: ClusterPlan, pools: readonly string[], minMinor: number): string | undefined {
   const cached = oldestCache.get(pools);
   if (cached && cached.plan === plan && cached.minMinor === minMinor) return cached.oldest;
-  const versions = [plan.kubernetesVersion, ...plan.pools.filter((p) => pools.length === 0 || pools.includes(p.name)).map((p) => p.kubernetesVersion)];
+  const versions = [
+    plan.kubernetesVersion,
+    ...plan.pools.filter((p) => pools.length === 0 || pools.includes(p.name)).map((p) => p.kubernetesVersion)
+  ];
   const oldest = versions.find((v) => {
     const parsed = parseKubernetesVersion(v);
     return parsed !== undefined && parsed.major === 1 && parsed.minor < minMinor;
@@ -64,7 +67,11 @@ export const startSidecarsFirst = defineRule<StartSidecarsFirstConfig>({
 
     // Native sidecars need 1.29+ on the control plane and on every pool the pod may run on.
     const facts = context?.clusters.get(target.name);
-    const oldest = facts ? oldestWithoutNativeSidecars(facts.plan, eligiblePools(template.spec, facts.plan), config.nativeSidecarMinMinor) : undefined;
+    const oldest = facts ? oldestWithoutNativeSidecars(
+      facts.plan,
+      eligiblePools(template.spec, facts.plan),
+      config.nativeSidecarMinMinor,
+    ) : undefined;
     const messages: string[] = [];
     const natives = refs.filter((r) => r.role === 'sidecar');
     if (oldest && natives.length > 0) {

@@ -1,14 +1,14 @@
+import * as fc from 'fast-check';
 import {
   ClusterGroup, ClusterGroupKind, Estate, Problem, ProblemSeverity, Promotion, PromotionProps, validateEstate,
 } from '../../../constructs';
 import {
-  smallEstate, addCluster, DOUBLE_11_PROPS, errorRules, expectMeaningful, expectProblem,
-} from './small-estate';
-import * as fc from 'fast-check';
-import {
   calendarInstants, isKnownTimeZone, parseAsOf, parseCalendarDate, phaseAt, PromotionCalendar, PromotionPhase,
   scaledReplicas,
 } from '../../../constructs/internal';
+import {
+  smallEstate, addCluster, DOUBLE_11_PROPS, errorRules, expectMeaningful, expectProblem,
+} from './small-estate';
 
 /** Double 11 in Asia/Shanghai (UTC+8, no daylight saving time): every local time is 8 h ahead of UTC. */
 const DOUBLE_11: PromotionCalendar = {
@@ -177,7 +177,11 @@ describe('scaledReplicas', () => {
 
   test('for any pool and scale: between 1 and the peak size, monotonic in the scale', () => {
     fc.assert(
-      fc.property(fc.integer({ min: 1, max: 500 }), fc.double({ min: 0, max: 1, noNaN: true }), fc.double({ min: 0, max: 1, noNaN: true }), (peak, s1, s2) => {
+      fc.property(fc.integer({ min: 1, max: 500 }), fc.double({
+        min: 0,
+        max: 1,
+        noNaN: true,
+      }), fc.double({ min: 0, max: 1, noNaN: true }), (peak, s1, s2) => {
         const r1 = scaledReplicas(peak, s1);
         expect(r1).toBeGreaterThanOrEqual(1);
         expect(r1).toBeLessThanOrEqual(peak);

@@ -154,7 +154,11 @@ export class KubeClient {
   }
 
   /** Lists a kind (in a namespace, or everywhere), with an optional label or field selector. */
-  public async list<T = any>(apiVersion: string, kind: string, opts: { namespace?: string; labelSelector?: string; fieldSelector?: string } = {}): Promise<T[]> {
+  public async list<T = any>(
+    apiVersion: string,
+    kind: string,
+    opts: { namespace?: string; labelSelector?: string; fieldSelector?: string } = {},
+  ): Promise<T[]> {
     const r = await this.resource(apiVersion, kind);
     const base = apiVersion.includes('/') ? `/apis/${apiVersion}` : `/api/${apiVersion}`;
     const path = r.namespaced && opts.namespace ? `${base}/namespaces/${opts.namespace}/${r.plural}` : `${base}/${r.plural}`;

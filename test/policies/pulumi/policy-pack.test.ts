@@ -108,7 +108,10 @@ describe('the policy pack under the engine\'s calls', () => {
   });
 
   test('fields the API server fills in, unknown during a preview, never stop a policy; an unknown spec value is reported as the SDK does', async () => {
-    const unknownStatus = await record(compliantApp(), { outputs: (args) => ({ ...args.inputs, status: UNKNOWN_STRING, metadata: { ...args.inputs.metadata, uid: UNKNOWN_STRING } }) });
+    const unknownStatus = await record(
+      compliantApp(),
+      { outputs: (args) => ({ ...args.inputs, status: UNKNOWN_STRING, metadata: { ...args.inputs.metadata, uid: UNKNOWN_STRING } }) },
+    );
     expect((await analyzeStack(pulumiPolicies(), unknownStatus)).diagnostics).toEqual([]);
     const unknownReplicas = await record([broken(compliantDeployment(), (d) => (d.spec.replicas = 2))], { outputs: (args) => (args.type === 'kubernetes:apps/v1:Deployment' ? { ...args.inputs, spec: { ...args.inputs.spec, replicas: UNKNOWN_STRING } } : args.inputs) });
     const cannotRun = (await analyzeStack(pulumiPolicies(), unknownReplicas)).diagnostics.filter((d) => /can't run policy/.test(d.message));
