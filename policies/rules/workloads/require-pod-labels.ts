@@ -27,8 +27,8 @@ function valueProblem(value: string): string | undefined {
 export const requirePodLabels = defineRule<RequirePodLabelsConfig>({
   id: 'require-pod-labels',
   area: 'workloads',
-  description: 'Every pod template carries the app, cluster, env, IDC and release-channel labels with valid values, the channel one of stable, gray, blue or green; with the estate, cluster, IDC and env match the cluster and estate the pod is placed in.',
-  rationale: 'Operations select, count, route and page by these labels: logs and metrics are split by app and IDC, gray releases by channel, incident tooling by cluster. A pod without them is invisible to that tooling; a pod whose cluster label names another cluster misleads it.',
+  description: 'Every pod template carries valid app, cluster, env, IDC and release-channel labels that match where it is placed.',
+  rationale: 'Every pod template carries the app, cluster, env, IDC and release-channel labels with valid values, the channel one of stable, gray, blue or green; with the estate, cluster, IDC and env match the cluster and estate the pod is placed in. Operations select, count, route and page by these labels: logs and metrics are split by app and IDC, gray releases by channel, incident tooling by cluster. A pod without them is invisible to that tooling; a pod whose cluster label names another cluster misleads it.',
   remediation: 'Build workloads with the app templates (they write the labels); in hand-written YAML add the labels to spec.template.metadata.labels.',
   severity: 'medium',
   enforcement: 'advisory',
