@@ -10,9 +10,11 @@
  */
 
 // ── The estate: topology, clusters, groups and promotions ────────────────────────────────────────────────────────
-export { Estate, type EstateProps, Region, type RegionProps, Idc, type IdcProps, IdcKind, Zone, type ZoneProps, type ZoneRtt } from './estate/topology';
-export { ClusterGroup, type ClusterGroupProps, ClusterGroupKind, Promotion, type PromotionProps } from './estate/cluster-group';
-export { PromotionPhase, type PromotionCalendar, type PhaseAt, parseAsOf, phaseAt } from './estate/calendar';
+export { Estate, type EstateProps, Region, type RegionProps, Idc, type IdcProps, IdcKind, Zone, type ZoneProps, type ZoneRtt } from './estate/estate';
+export { ClusterGroup, type ClusterGroupProps, ClusterGroupKind } from './estate/cluster-group';
+export {
+  Promotion, type PromotionProps, PromotionPhase, type PromotionCalendar, type PhaseAt, parseAsOf, phaseAt,
+} from './estate/promotion';
 export { Cluster, type ClusterProps, type ClusterUpgradeProps, type ObjectPatch } from './estate/cluster';
 export {
   ControlPlane, type ControlPlaneProps, type ControlPlaneEndpoint, type AuditLogProps, type LeaderElectionProps, SecretsEncryption,
@@ -30,7 +32,10 @@ export { NodePool, type NodePoolProps, type AutoscalingBounds, type HealthCheckP
 // ── Validation and errors ────────────────────────────────────────────────────────────────────────────────────────
 export { EstateDefinitionError } from './estate/definition-error';
 export { type Problem, ProblemSeverity, EstateValidationError, formatProblem } from './estate/problems';
-export { validateEstate } from './estate/validate';
+export { validateEstate } from './validate';
+export {
+  VALIDATION_RULES, type ValidationRule, type ValidationRuleId, type ValidationRuleSeverity, ValidationStage, isValidationRuleId,
+} from './estate/rules';
 
 // ── Well-known labels and annotations on the synthesized objects ─────────────────────────────────────────────────
 export {
@@ -80,7 +85,8 @@ export { appHost } from './mesh/render';
 export { synthesize, type SynthesizeOptions, type Synthesis, type SynthesizedTarget, MANAGEMENT_TARGET } from './synth/synthesize';
 export { type KubeObject, type ObjectMeta, objectId } from './synth/kube-object';
 export {
-  type EstatePlan, type ClusterPlan, type AbsentCluster, type PromotionStatus, type ControlPlanePlan, type EtcdPlan, type EtcdMemberPlan, type PoolPlan,
+  type EstatePlan, type ClusterPlan, type AbsentCluster, type PromotionStatus, type ControlPlanePlan, type EtcdPlan,
+  type EtcdMemberPlan, type PoolPlan,
   type PoolZonePlan,
 } from './synth/plan';
 export { writeSynthesis, synthesisFiles } from './synth/output';

@@ -10,3 +10,4 @@ export * from './apps';
 export * from './synth';
 export * from './day2';
 export * from './tenancy';
+export * from './validate';

@@ -12,5 +12,5 @@ export * from './engine/target';
 export * from './engine/yaml-input';
 export { RULES, ESTATE_RULES, WORKLOAD_RULES, TENANCY_RULES, MESH_RULES } from './rules';
 export { pulumiPolicies, resourceToObject, inferTargetName, configSchemaOf, SUPPRESSIONS_POLICY, PulumiPolicyOptions } from './pulumi/adapter';
-export { estateContextProvider, packEnvironment, PackEnvironment } from './pulumi/context';
+export { estateContextProvider, packEnvironment, PackEnvironment, EstateLoader } from './pulumi/pack-environment';
 export * from './engine/network-policy';

@@ -1,9 +1,10 @@
 import { Construct } from 'constructs';
 import type { Cluster, ObjectPatch } from '../estate/cluster';
-import type { Promotion } from '../estate/cluster-group';
+import type { Promotion } from '../estate/promotion';
 import { EstateDefinitionError, uniqueChildId } from '../estate/definition-error';
-import { Estate, requireScope } from '../estate/topology';
-import { brandApp, hasAppBrand } from './brand';
+import { estateOf, requireScope } from '../estate/scope';
+import type { Estate } from '../estate/estate';
+import { brand, hasBrand } from '../estate/brand';
 import { AppImage } from './image';
 import { AppPlacementProps, ClusterIndex, filterPlacement, placementClusters, splitReplicas } from './placement';
 import { Release } from './release';
@@ -45,7 +46,7 @@ export interface ResolvedPlacement {
 export class AppTemplate extends Construct {
   /** True when `x` is an AppTemplate (also across two copies of the library). */
   public static isAppTemplate(x: unknown): x is AppTemplate {
-    return hasAppBrand(x, 'AppTemplate');
+    return hasBrand(x, 'AppTemplate');
   }
 
   /** Every app of the estate, in the order they were added. */
@@ -66,7 +67,7 @@ export class AppTemplate extends Construct {
 
   constructor(scope: Estate, id: string, props: AppTemplateProps) {
     super(scope, checkedId(scope, id, props));
-    brandApp(this, 'AppTemplate');
+    brand(this, 'AppTemplate');
     this.name = id;
     this.placement = props.placement;
     this.peak = props.peak;
@@ -77,7 +78,7 @@ export class AppTemplate extends Construct {
   }
 
   public get estate(): Estate {
-    return Estate.of(this);
+    return estateOf(this);
   }
 
   /** The clusters the app is placed on, whether they exist at a given time or not, in estate order. */
@@ -113,7 +114,7 @@ export class AppTemplate extends Construct {
 
 /** The id, once the scope is an estate, the id is free and the required props are there: nothing is added otherwise. */
 function checkedId(scope: Estate, id: string, props: AppTemplateProps): string {
-  const free = uniqueChildId(requireScope(scope, Estate.isEstate, 'AppTemplate', 'an Estate', id), id, 'template');
+  const free = uniqueChildId(requireScope(scope, 'Estate', 'AppTemplate', id), id, 'template');
   for (const key of ['image', 'resources', 'placement'] as const) {
     if (!props || props[key] === undefined || props[key] === null) {
       throw new EstateDefinitionError(`${scope.node.path}/${id}`, 'app-props', `an app needs props.${key}`, `pass props.${key}`);
@@ -121,7 +122,3 @@ function checkedId(scope: Estate, id: string, props: AppTemplateProps): string {
   }
   return free;
 }
-
-// The app rules join validateEstate as soon as apps can exist. Required last: validate.ts imports this module.
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-require('./validate');

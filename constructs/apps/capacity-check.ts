@@ -1,8 +1,8 @@
-import { calendarInstants, PhaseAt, PromotionPhase } from '../estate/calendar';
+import { calendarInstants, PhaseAt, PromotionPhase } from '../estate/promotion';
 import { ClusterGroupKind } from '../estate/cluster-group';
 import type { Cluster } from '../estate/cluster';
 import { ProblemCollector } from '../estate/problems';
-import { Estate } from '../estate/topology';
+import { Estate } from '../estate/estate';
 import { promotionsOf } from '../estate/validate';
 import type { AppTemplate, ResolvedPlacement } from './app-template';
 import { CapacityPolicy } from './capacity-policy';
@@ -50,7 +50,13 @@ interface Worst {
  * `maxCommitPercent` it is an error (`capacity-overcommit`); when the autoscalers' maximum would not fit either, a
  * warning (`capacity-hpa-ceiling`). One problem per cluster and pool, at its worst phase.
  */
-export function checkCapacity(estate: Estate, apps: readonly AppTemplate[], placements: ReadonlyMap<AppTemplate, ResolvedPlacement>, allClusters: readonly Cluster[], problems: ProblemCollector): void {
+export function checkCapacity(
+  estate: Estate,
+  apps: readonly AppTemplate[],
+  placements: ReadonlyMap<AppTemplate, ResolvedPlacement>,
+  allClusters: readonly Cluster[],
+  problems: ProblemCollector,
+): void {
   const policy = CapacityPolicy.of(estate);
   interface User { readonly spec: AppTemplate['spec']; readonly base: number; readonly perPod: ResourceAmount }
   const byCluster = new Map<string, User[]>();
@@ -142,12 +148,24 @@ export function checkCapacity(estate: Estate, apps: readonly AppTemplate[], plac
   for (const [key, w] of worstMin) {
     if (w.percent <= policy.maxCommitPercent) continue;
     const [path, pool] = key.split('\u0000');
-    problems.error(path, 'capacity-overcommit', `node pool ${pool} is over-committed at ${w.label}: its apps' pods at their autoscalers' minimum request ${w.percent}% of the pool at its largest (${describe(w)}; the limit is ${policy.maxCommitPercent}%)`, 'add nodes to the pool (or raise its autoscaler maximum), lower the apps\' replicas or requests, or move an app to another pool', w.percent);
+    problems.error({
+      path,
+      rule: 'capacity-overcommit',
+      message: `node pool ${pool} is over-committed at ${w.label}: its apps' pods at their autoscalers' minimum request ${w.percent}% of the pool at its largest (${describe(w)}; the limit is ${policy.maxCommitPercent}%)`,
+      fix: 'add nodes to the pool (or raise its autoscaler maximum), lower the apps\' replicas or requests, or move an app to another pool',
+      value: w.percent,
+    });
   }
   for (const [key, w] of worstMax) {
     if (w.percent <= 100 || (worstMin.get(key)?.percent ?? 0) > policy.maxCommitPercent) continue;
     const [path, pool] = key.split('\u0000');
-    problems.warning(path, 'capacity-hpa-ceiling', `node pool ${pool} cannot hold its apps at their autoscalers' maximum at ${w.label}: ${w.percent}% (${describe(w)})`, 'raise the pool\'s autoscaler maximum, or lower the apps\' maxFactor', w.percent);
+    problems.warning({
+      path,
+      rule: 'capacity-hpa-ceiling',
+      message: `node pool ${pool} cannot hold its apps at their autoscalers' maximum at ${w.label}: ${w.percent}% (${describe(w)})`,
+      fix: 'raise the pool\'s autoscaler maximum, or lower the apps\' maxFactor',
+      value: w.percent,
+    });
   }
 }
 

@@ -1,7 +1,8 @@
 import { Construct } from 'constructs';
 import { uniqueChildId } from '../estate/definition-error';
-import { Estate, requireScope } from '../estate/topology';
-import { brandApp, hasAppBrand } from './brand';
+import { requireScope } from '../estate/scope';
+import type { Estate } from '../estate/estate';
+import { brand, hasBrand } from '../estate/brand';
 import { DEFAULT_SYSTEM_RESERVE, SystemReserve } from './capacity';
 
 /** Properties of the estate's capacity policy. */
@@ -27,21 +28,25 @@ export interface CapacityPolicyProps {
 export class CapacityPolicy extends Construct {
   /** True when `x` is a CapacityPolicy (also across two copies of the library). */
   public static isCapacityPolicy(x: unknown): x is CapacityPolicy {
-    return hasAppBrand(x, 'CapacityPolicy');
+    return hasBrand(x, 'CapacityPolicy');
   }
 
   /** The estate's policy, or the defaults. */
   public static of(estate: Estate): { readonly maxCommitPercent: number; readonly reserve: SystemReserve; readonly path?: string } {
     const found = estate.node.children.find((c) => CapacityPolicy.isCapacityPolicy(c)) as CapacityPolicy | undefined;
-    return found ? { maxCommitPercent: found.maxCommitPercent, reserve: found.reserve, path: found.node.path } : { maxCommitPercent: 100, reserve: DEFAULT_SYSTEM_RESERVE };
+    return found ? {
+      maxCommitPercent: found.maxCommitPercent,
+      reserve: found.reserve,
+      path: found.node.path,
+    } : { maxCommitPercent: 100, reserve: DEFAULT_SYSTEM_RESERVE };
   }
 
   public readonly maxCommitPercent: number;
   public readonly reserve: SystemReserve;
 
   constructor(scope: Estate, id: string, props: CapacityPolicyProps = {}) {
-    super(scope, uniqueChildId(requireScope(scope, Estate.isEstate, 'CapacityPolicy', 'an Estate', id), id, 'capacity policy'));
-    brandApp(this, 'CapacityPolicy');
+    super(scope, uniqueChildId(requireScope(scope, 'Estate', 'CapacityPolicy', id), id, 'capacity policy'));
+    brand(this, 'CapacityPolicy');
     this.maxCommitPercent = props.maxCommitPercent ?? 100;
     this.reserve = {
       daemonSetCpuMillis: props.daemonSetCpuMillis ?? DEFAULT_SYSTEM_RESERVE.daemonSetCpuMillis,

@@ -1,4 +1,4 @@
-import { PhaseAt, PromotionPhase, scaledReplicas } from '../estate/calendar';
+import { PhaseAt, PromotionPhase, scaledReplicas } from '../estate/promotion';
 import { InstanceSpec } from '../estate/instance';
 import type { AutoscalingBounds } from '../estate/node-pool';
 import type { AppInstancePlan, PoolFacts } from './instance-plan';
@@ -43,7 +43,10 @@ function tiered(amount: number, tiers: readonly [number, number][], rest: number
 export function nodeReserve(instance: InstanceSpec, reserve: SystemReserve = DEFAULT_SYSTEM_RESERVE): ResourceAmount {
   const cpu = tiered(instance.vcpu * 1000, [[1000, 0.06], [1000, 0.01], [2000, 0.005]], 0.0025);
   const memory = tiered(instance.memoryGiB * 1024, [[4096, 0.25], [4096, 0.2], [8192, 0.1], [112 * 1024, 0.06]], 0.02);
-  return { cpuMillis: Math.ceil(cpu) + reserve.daemonSetCpuMillis, memoryMiB: Math.ceil(memory) + reserve.evictionMemoryMiB + reserve.daemonSetMemoryMiB };
+  return {
+    cpuMillis: Math.ceil(cpu) + reserve.daemonSetCpuMillis,
+    memoryMiB: Math.ceil(memory) + reserve.evictionMemoryMiB + reserve.daemonSetMemoryMiB,
+  };
 }
 
 /** What one node of `instance` offers pods. */
@@ -57,11 +60,17 @@ export function nodeAllocatable(instance: InstanceSpec, reserve: SystemReserve =
  * scale with the promotion's batches; while preparing, the autoscaler's ceiling stays at peak size so the pool can
  * absorb load early.
  */
-export function poolZoneSize(pool: { readonly replicasPerZone?: number; readonly autoscaling?: AutoscalingBounds }, phase: PhaseAt | undefined): { replicas?: number; autoscaling?: AutoscalingBounds } {
+export function poolZoneSize(
+  pool: { readonly replicasPerZone?: number; readonly autoscaling?: AutoscalingBounds },
+  phase: PhaseAt | undefined,
+): { replicas?: number; autoscaling?: AutoscalingBounds } {
   const scale = phase ? phase.scale : 1;
   if (pool.autoscaling) {
     const min = scaledReplicas(pool.autoscaling.minPerZone, scale);
-    const max = Math.max(min, scaledReplicas(pool.autoscaling.maxPerZone, scale === 1 || (phase && phase.phase === PromotionPhase.PREPARING) ? 1 : scale));
+    const max = Math.max(
+      min,
+      scaledReplicas(pool.autoscaling.maxPerZone, scale === 1 || (phase && phase.phase === PromotionPhase.PREPARING) ? 1 : scale),
+    );
     return { autoscaling: { minPerZone: min, maxPerZone: max } };
   }
   return { replicas: scaledReplicas(pool.replicasPerZone ?? 0, scale) };
@@ -104,7 +113,11 @@ export function commitPercent(requests: ResourceAmount, allocatable: ResourceAmo
 }
 
 /** Capacity of every pool of a cluster that apps run on, sorted by pool name. */
-export function clusterPoolCapacity(pools: readonly PoolFacts[], instances: readonly AppInstancePlan[], reserve: SystemReserve = DEFAULT_SYSTEM_RESERVE): PoolCapacity[] {
+export function clusterPoolCapacity(
+  pools: readonly PoolFacts[],
+  instances: readonly AppInstancePlan[],
+  reserve: SystemReserve = DEFAULT_SYSTEM_RESERVE,
+): PoolCapacity[] {
   const out: PoolCapacity[] = [];
   for (const pool of [...pools].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))) {
     const onPool = instances.filter((i) => i.pool.name === pool.name);

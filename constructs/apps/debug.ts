@@ -17,6 +17,12 @@ export function checkDebug(path: string, debug: DebugProps | undefined, environm
   if (!debug) return;
   const reason = (debug.reason ?? '').trim();
   if (environment === 'production' && reason.length < MIN_DEBUG_REASON_LENGTH) {
-    problems.error(path, 'debug-in-production', 'debug mode drops probes and lifecycle hooks, and is refused in production without a written reason', `acknowledge it with debug: { reason: '<incident or ticket, what you inspect>' } (at least ${MIN_DEBUG_REASON_LENGTH} characters), or turn debug mode off`, debug.reason ?? null);
+    problems.error({
+      path,
+      rule: 'debug-in-production',
+      message: 'debug mode drops probes and lifecycle hooks, and is refused in production without a written reason',
+      fix: `acknowledge it with debug: { reason: '<incident or ticket, what you inspect>' } (at least ${MIN_DEBUG_REASON_LENGTH} characters), or turn debug mode off`,
+      value: debug.reason ?? null,
+    });
   }
 }

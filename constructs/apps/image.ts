@@ -162,24 +162,59 @@ export class AppImage {
     const d = this.definition;
     if (d.kind === 'pinned') {
       const problem = checkPinnedImage(d.reference);
-      if (problem) problems.error(path, 'image-pinned', `${what} ${problem}`, 'pin the image to a released version tag or a sha256 digest', d.reference);
+      if (problem) problems.error({
+        path,
+        rule: 'image-pinned',
+        message: `${what} ${problem}`,
+        fix: 'pin the image to a released version tag or a sha256 digest',
+        value: d.reference,
+      });
       return;
     }
-    for (const p of d.parseProblems ?? []) problems.error(path, 'image-layers', p, `write ${d.source ?? 'app.yaml'} with exactly: ${APP_YAML_KEYS.join(', ')}`, undefined);
+    for (const p of d.parseProblems ?? []) problems.error({
+      path,
+      rule: 'image-layers',
+      message: p,
+      fix: `write ${d.source ?? 'app.yaml'} with exactly: ${APP_YAML_KEYS.join(', ')}`,
+    });
     if (d.parseProblems && d.parseProblems.length > 0) return;
     const l = d.layers;
     for (const [layer, reference] of [['stack', l.stack], ['runtime', l.runtime]] as const) {
       const problem = checkPinnedImage(reference);
-      if (problem) problems.error(path, 'image-pinned', `${what}: the ${layer} layer ${problem}`, `pin the ${layer} layer to a released version tag or a sha256 digest`, reference);
+      if (problem) problems.error({
+        path,
+        rule: 'image-pinned',
+        message: `${what}: the ${layer} layer ${problem}`,
+        fix: `pin the ${layer} layer to a released version tag or a sha256 digest`,
+        value: reference,
+      });
     }
     if (!l.entrypoint || l.entrypoint.length === 0 || l.entrypoint.some((a) => typeof a !== 'string' || a.length === 0)) {
-      problems.error(path, 'image-layers', `${what}: the entrypoint must be a non-empty list of non-empty strings`, 'state the command the container runs, for example ["/opt/runtime/bin/java", "-jar", "/app/app.jar"]', l.entrypoint);
+      problems.error({
+        path,
+        rule: 'image-layers',
+        message: `${what}: the entrypoint must be a non-empty list of non-empty strings`,
+        fix: 'state the command the container runs, for example ["/opt/runtime/bin/java", "-jar", "/app/app.jar"]',
+        value: l.entrypoint,
+      });
     }
     if (typeof l.version !== 'string' || !TAG.test(l.version) || l.version === 'latest') {
-      problems.error(path, 'image-layers', `${what}: version must be a release such as 1.42.0 (letters, digits, ".", "_", "-"; not "latest")`, 'state the release the image is built from', l.version);
+      problems.error({
+        path,
+        rule: 'image-layers',
+        message: `${what}: version must be a release such as 1.42.0 (letters, digits, ".", "_", "-"; not "latest")`,
+        fix: 'state the release the image is built from',
+        value: l.version,
+      });
     }
     const registry = l.registry ?? DEFAULT_IMAGE_REGISTRY;
-    if (!/^[a-z0-9]([a-z0-9._\-/:]*[a-z0-9])?$/.test(registry)) problems.error(path, 'image-layers', `${what}: the registry "${registry}" is not a registry path`, 'use a path such as registry.estate.internal/apps', registry);
+    if (!/^[a-z0-9]([a-z0-9._\-/:]*[a-z0-9])?$/.test(registry)) problems.error({
+      path,
+      rule: 'image-layers',
+      message: `${what}: the registry "${registry}" is not a registry path`,
+      fix: 'use a path such as registry.estate.internal/apps',
+      value: registry,
+    });
   }
 }
 

@@ -1,5 +1,5 @@
 import { injectionLabel, type MeshSpec } from '../mesh/mesh';
-import { PhaseAt, PromotionPhase } from '../estate/calendar';
+import { PhaseAt, PromotionPhase } from '../estate/promotion';
 import type { ObjectPatch } from '../estate/cluster';
 import { InstanceSpec } from '../estate/instance';
 import { KubernetesVersion, parseKubernetesVersion } from '../estate/kubernetes-version';
@@ -121,7 +121,10 @@ export function planAppInstance(spec: AppSpec, context: InstanceContext): AppIns
   if (!pool) throw new Error(`app ${spec.name}: node pool ${spec.nodePool} does not exist in cluster ${cluster.name}`);
   const controlPlane = parseKubernetesVersion(cluster.kubernetesVersion);
   const oldestKubelet = cluster.pools.map((p) => parseKubernetesVersion(p.kubernetesVersion)).reduce<KubernetesVersion | undefined>(
-    (a, b) => (a === undefined || b === undefined ? undefined : (b.major < a.major || (b.major === a.major && b.minor < a.minor) ? b : a)), controlPlane);
+    (a, b) => (a === undefined || b === undefined
+      ? undefined
+      : (b.major < a.major || (b.major === a.major && b.minor < a.minor) ? b : a)),
+    controlPlane);
   const bounds = replicaBounds(spec, context.baseReplicas, cluster, context.phases);
   const labels: Record<string, string> = {
     ...spec.labels,
@@ -144,7 +147,9 @@ export function planAppInstance(spec: AppSpec, context: InstanceContext): AppIns
     labels,
     workloads: planWorkloads(spec, bounds),
     nativeSidecars: nativeSidecars(spec.sidecarMode, [controlPlane, parseKubernetesVersion(pool.kubernetesVersion)]),
-    zoneRouting: atLeast(oldestKubelet, 31) ? ZoneRouting.TRAFFIC_DISTRIBUTION : atLeast(oldestKubelet, 27) ? ZoneRouting.TOPOLOGY_MODE : ZoneRouting.TOPOLOGY_HINTS,
+    zoneRouting: atLeast(oldestKubelet, 31) ? ZoneRouting.TRAFFIC_DISTRIBUTION
+      : atLeast(oldestKubelet, 27) ? ZoneRouting.TOPOLOGY_MODE
+        : ZoneRouting.TOPOLOGY_HINTS,
     alwaysAllowUnhealthyEviction: atLeast(controlPlane, 27),
     pool: { name: pool.name, taints: pool.taints },
     ...(cluster.promotion ? { phase: cluster.promotion.phase.phase } : peakPhase && peakPhase !== PromotionPhase.DORMANT ? { phase: peakPhase } : {}),

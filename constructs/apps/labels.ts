@@ -86,7 +86,11 @@ export function workloadSelector(app: string, channel: ReleaseChannel): Record<s
  * @internal
  */
 export function serviceSelector(app: string, channel?: ReleaseChannel): Record<string, string> {
-  return channel === undefined ? { [LABEL_APP]: app, [LABEL_SERVING]: SERVING } : { [LABEL_APP]: app, [LABEL_CHANNEL]: channel, [LABEL_SERVING]: SERVING };
+  return channel === undefined ? { [LABEL_APP]: app, [LABEL_SERVING]: SERVING } : {
+    [LABEL_APP]: app,
+    [LABEL_CHANNEL]: channel,
+    [LABEL_SERVING]: SERVING,
+  };
 }
 
 /** The one command that quarantines a pod: it leaves its Deployment's and Service's selectors and keeps running. */

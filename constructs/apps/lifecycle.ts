@@ -94,11 +94,29 @@ export function checkLifecycle(path: string, l: LifecycleSpec, problems: Problem
   for (const key of ['preload', 'online', 'offline', 'stop'] as const) {
     const argv = l[key];
     if (!Array.isArray(argv) || argv.length === 0 || argv.some((a) => typeof a !== 'string' || a.length === 0)) {
-      problems.error(path, 'lifecycle', `the ${key} step must be a non-empty command`, `give ${key} as a list of strings, or leave it to the default (${LIFECYCLE_TOOL} ${key})`, argv);
+      problems.error({
+        path,
+        rule: 'lifecycle',
+        message: `the ${key} step must be a non-empty command`,
+        fix: `give ${key} as a list of strings, or leave it to the default (${LIFECYCLE_TOOL} ${key})`,
+        value: argv,
+      });
     }
   }
   for (const key of ['drainSeconds', 'stepsSeconds', 'shutdownSeconds'] as const) {
-    if (!Number.isInteger(l[key]) || l[key] < 0) problems.error(path, 'lifecycle', `${key} must be a whole number of seconds, 0 or more`, `set ${key} to a whole number`, l[key]);
+    if (!Number.isInteger(l[key]) || l[key] < 0) problems.error({
+      path,
+      rule: 'lifecycle',
+      message: `${key} must be a whole number of seconds, 0 or more`,
+      fix: `set ${key} to a whole number`,
+      value: l[key],
+    });
   }
-  if (l.shutdownSeconds === 0) problems.warning(path, 'lifecycle', 'shutdownSeconds is 0: the process is killed as soon as preStop ends', 'give the process a few seconds to exit after SIGTERM', 0);
+  if (l.shutdownSeconds === 0) problems.warning({
+    path,
+    rule: 'lifecycle',
+    message: 'shutdownSeconds is 0: the process is killed as soon as preStop ends',
+    fix: 'give the process a few seconds to exit after SIGTERM',
+    value: 0,
+  });
 }

@@ -1,6 +1,6 @@
 import type { Cluster } from '../estate/cluster';
 import type { ClusterGroup } from '../estate/cluster-group';
-import type { Estate, Idc } from '../estate/topology';
+import type { Estate, Idc } from '../estate/estate';
 
 /**
  * Where an app runs and how many replicas it has there. The selectors narrow one another: a cluster is chosen when

@@ -1,4 +1,4 @@
-import { PhaseAt } from '../estate/calendar';
+import { PhaseAt } from '../estate/promotion';
 import type { Cluster } from '../estate/cluster';
 import type { AppTemplate } from './app-template';
 import { AppInstancePlan, ClusterFacts, planAppInstance } from './instance-plan';

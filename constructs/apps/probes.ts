@@ -84,35 +84,97 @@ export function sameProbe(a: ProbeSpec, b: ProbeSpec): boolean {
 }
 
 function canonical(p: ProbeSpec): unknown {
-  return [p.check.http?.path, p.check.http?.port, p.check.tcp?.port, p.check.exec?.command, p.periodSeconds, p.failureThreshold, p.successThreshold, p.timeoutSeconds];
+  return [
+    p.check.http?.path,
+    p.check.http?.port,
+    p.check.tcp?.port,
+    p.check.exec?.command,
+    p.periodSeconds,
+    p.failureThreshold,
+    p.successThreshold,
+    p.timeoutSeconds,
+  ];
 }
 
 /** Reports what is wrong with one probe of a container whose ports are `ports`. */
 export function checkProbe(path: string, what: string, probe: ProbeSpec | undefined, ports: readonly number[], problems: ProblemCollector): void {
   if (!probe) {
-    problems.error(path, 'probes-required', `${what} is missing`, 'state the probe: every container, sidecars included, has readiness and liveness probes', undefined);
+    problems.error({
+      path,
+      rule: 'probes-required',
+      message: `${what} is missing`,
+      fix: 'state the probe: every container, sidecars included, has readiness and liveness probes',
+    });
     return;
   }
   const c = probe.check;
   const kinds = [c.http, c.tcp, c.exec].filter((x) => x !== undefined).length;
-  if (kinds !== 1) problems.error(path, 'probe-check', `${what} must check exactly one of http, tcp and exec`, 'give one check', c);
+  if (kinds !== 1) problems.error({
+    path,
+    rule: 'probe-check',
+    message: `${what} must check exactly one of http, tcp and exec`,
+    fix: 'give one check',
+    value: c,
+  });
   const port = c.http?.port ?? c.tcp?.port;
   if (port !== undefined && !ports.includes(port)) {
-    problems.error(path, 'probe-check', `${what} checks port ${port}, which the container does not expose`, `use one of the container's ports (${ports.join(', ') || 'none'})`, port);
+    problems.error({
+      path,
+      rule: 'probe-check',
+      message: `${what} checks port ${port}, which the container does not expose`,
+      fix: `use one of the container's ports (${ports.join(', ') || 'none'})`,
+      value: port,
+    });
   }
-  if (c.http && !/^\/[\x21-\x7e]*$/.test(c.http.path)) problems.error(path, 'probe-check', `${what}: path must be absolute, without spaces`, 'write it like /ready', c.http.path);
-  if (c.exec && (c.exec.command.length === 0 || c.exec.command.some((a) => typeof a !== 'string'))) problems.error(path, 'probe-check', `${what}: exec needs a command`, 'give the command as a list of strings', c.exec.command);
+  if (c.http && !/^\/[\x21-\x7e]*$/.test(c.http.path)) problems.error({
+    path,
+    rule: 'probe-check',
+    message: `${what}: path must be absolute, without spaces`,
+    fix: 'write it like /ready',
+    value: c.http.path,
+  });
+  if (c.exec && (c.exec.command.length === 0 || c.exec.command.some((a) => typeof a !== 'string'))) problems.error({
+    path,
+    rule: 'probe-check',
+    message: `${what}: exec needs a command`,
+    fix: 'give the command as a list of strings',
+    value: c.exec.command,
+  });
   for (const [key, value] of [['periodSeconds', probe.periodSeconds], ['failureThreshold', probe.failureThreshold], ['timeoutSeconds', probe.timeoutSeconds]] as const) {
-    if (!Number.isInteger(value) || value < 1) problems.error(path, 'probe-settings', `${what}: ${key} must be a whole number, 1 or more`, `set ${key} to at least 1`, value);
+    if (!Number.isInteger(value) || value < 1) problems.error({
+      path,
+      rule: 'probe-settings',
+      message: `${what}: ${key} must be a whole number, 1 or more`,
+      fix: `set ${key} to at least 1`,
+      value,
+    });
   }
   if (Number.isInteger(probe.timeoutSeconds) && Number.isInteger(probe.periodSeconds) && probe.timeoutSeconds > probe.periodSeconds) {
-    problems.error(path, 'probe-settings', `${what}: timeoutSeconds (${probe.timeoutSeconds}) exceeds periodSeconds (${probe.periodSeconds})`, 'keep the timeout within the period', probe.timeoutSeconds);
+    problems.error({
+      path,
+      rule: 'probe-settings',
+      message: `${what}: timeoutSeconds (${probe.timeoutSeconds}) exceeds periodSeconds (${probe.periodSeconds})`,
+      fix: 'keep the timeout within the period',
+      value: probe.timeoutSeconds,
+    });
   }
 }
 
 /** Reports readiness and liveness that are identical: a busy pod would be restarted instead of taken out of traffic. */
-export function checkDistinctProbes(path: string, what: string, readiness: ProbeSpec | undefined, liveness: ProbeSpec | undefined, problems: ProblemCollector): void {
+export function checkDistinctProbes(
+  path: string,
+  what: string,
+  readiness: ProbeSpec | undefined,
+  liveness: ProbeSpec | undefined,
+  problems: ProblemCollector,
+): void {
   if (readiness && liveness && sameProbe(readiness, liveness)) {
-    problems.error(path, 'probes-distinct', `${what}: readiness and liveness are identical, so a pod that is only busy would be restarted instead of taken out of traffic`, 'check a cheaper endpoint for liveness (/healthz), or give liveness a longer period or more failures', readiness.check);
+    problems.error({
+      path,
+      rule: 'probes-distinct',
+      message: `${what}: readiness and liveness are identical, so a pod that is only busy would be restarted instead of taken out of traffic`,
+      fix: 'check a cheaper endpoint for liveness (/healthz), or give liveness a longer period or more failures',
+      value: readiness.check,
+    });
   }
 }

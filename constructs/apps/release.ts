@@ -1,7 +1,7 @@
 import { ProblemCollector } from '../estate/problems';
+import { CanaryRoute, CanaryRouteSpec, checkCanaryRoute } from '../mesh/route';
 import { AppImage } from './image';
 import { ReleaseChannel } from './labels';
-import { CanaryRoute, CanaryRouteSpec, checkCanaryRoute } from '../mesh/route';
 
 /** Properties of a canary release. */
 export interface CanaryProps {
@@ -112,23 +112,53 @@ export class Release {
   public collectProblems(path: string, problems: ProblemCollector): void {
     if (this.kind === 'canary') {
       const p = this.grayPercent;
-      if (p === undefined || !Number.isInteger(p) || p < 1 || p > 50) problems.error(path, 'release', 'grayPercent must be a whole number from 1 to 50', 'send a small share to the gray release, for example 10', p);
+      if (p === undefined || !Number.isInteger(p) || p < 1 || p > 50) problems.error({
+        path,
+        rule: 'release',
+        message: 'grayPercent must be a whole number from 1 to 50',
+        fix: 'send a small share to the gray release, for example 10',
+        value: p,
+      });
     }
     if (this.kind === 'canary' && this.mesh.route) checkCanaryRoute(path, this.mesh.route, problems);
     if (this.kind === 'canary' && this.mesh.weightSteps) {
       const steps = this.mesh.weightSteps;
       const step = this.mesh.currentStep;
       if (steps.length === 0 || steps.some((w, i) => !Number.isInteger(w) || w < 0 || w > 100 || (i > 0 && w <= steps[i - 1]))) {
-        problems.error(path, 'release', 'weightSteps must be increasing whole percents from 0 to 100', 'use steps such as [5, 20, 50, 100]', steps.join('/'));
+        problems.error({
+          path,
+          rule: 'release',
+          message: 'weightSteps must be increasing whole percents from 0 to 100',
+          fix: 'use steps such as [5, 20, 50, 100]',
+          value: steps.join('/'),
+        });
       }
       if (step === undefined || !Number.isInteger(step) || step < 0 || step >= steps.length) {
-        problems.error(path, 'release', 'currentStep must name one of the weightSteps (an index from 0)', `set currentStep from 0 to ${steps.length - 1}`, step);
+        problems.error({
+          path,
+          rule: 'release',
+          message: 'currentStep must name one of the weightSteps (an index from 0)',
+          fix: `set currentStep from 0 to ${steps.length - 1}`,
+          value: step,
+        });
       }
     }
     if (this.kind === 'blue-green') {
-      if (this.activeChannel !== ReleaseChannel.BLUE && this.activeChannel !== ReleaseChannel.GREEN) problems.error(path, 'release', 'the active colour must be blue or green', 'use ReleaseChannel.BLUE or ReleaseChannel.GREEN', this.activeChannel);
+      if (this.activeChannel !== ReleaseChannel.BLUE && this.activeChannel !== ReleaseChannel.GREEN) problems.error({
+        path,
+        rule: 'release',
+        message: 'the active colour must be blue or green',
+        fix: 'use ReleaseChannel.BLUE or ReleaseChannel.GREEN',
+        value: this.activeChannel,
+      });
       for (const c of this.channels) {
-        if (c.fixedReplicas !== undefined && (!Number.isInteger(c.fixedReplicas) || c.fixedReplicas < 0)) problems.error(path, 'release', 'idleReplicas must be a whole number, 0 or more', 'set idleReplicas, or leave it unset to keep the idle colour at full size', c.fixedReplicas);
+        if (c.fixedReplicas !== undefined && (!Number.isInteger(c.fixedReplicas) || c.fixedReplicas < 0)) problems.error({
+          path,
+          rule: 'release',
+          message: 'idleReplicas must be a whole number, 0 or more',
+          fix: 'set idleReplicas, or leave it unset to keep the idle colour at full size',
+          value: c.fixedReplicas,
+        });
       }
     }
     for (const c of this.channels) c.image?.collectProblems(path, `the ${c.channel} image`, problems);

@@ -1,4 +1,4 @@
-import { PhaseAt, PromotionPhase } from '../estate/calendar';
+import { PhaseAt, PromotionPhase } from '../estate/promotion';
 import type { ClusterFacts, WorkloadPlan } from './instance-plan';
 import { splitByPercent } from './release';
 import { addResources, limitsOf, requestsOf, ResourceAmount } from './resources';

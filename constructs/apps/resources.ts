@@ -70,13 +70,25 @@ export function memoryQuantity(mebibytes: number): string {
 /** Reports what is wrong with a container's resources. */
 export function checkResources(path: string, what: string, resources: ContainerResources | undefined, problems: ProblemCollector): void {
   if (!resources || !resources.cpuMillis || !resources.memoryMiB) {
-    problems.error(path, 'container-resources', `${what} needs CPU and memory requests and limits`, 'state resources: { cpuMillis: { request, limit }, memoryMiB: { request, limit } }', resources);
+    problems.error({
+      path,
+      rule: 'container-resources',
+      message: `${what} needs CPU and memory requests and limits`,
+      fix: 'state resources: { cpuMillis: { request, limit }, memoryMiB: { request, limit } }',
+      value: resources,
+    });
     return;
   }
   for (const [name, range] of [['cpuMillis', resources.cpuMillis], ['memoryMiB', resources.memoryMiB]] as const) {
     const { request, limit } = range;
     if (!Number.isInteger(request) || !Number.isInteger(limit) || request < 1 || limit < request) {
-      problems.error(path, 'container-resources', `${what}: ${name} needs whole numbers with 0 < request <= limit`, `set ${name}.request to at least 1 and ${name}.limit to at least the request`, range);
+      problems.error({
+        path,
+        rule: 'container-resources',
+        message: `${what}: ${name} needs whole numbers with 0 < request <= limit`,
+        fix: `set ${name}.request to at least 1 and ${name}.limit to at least the request`,
+        value: range,
+      });
     }
   }
 }

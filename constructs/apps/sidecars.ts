@@ -249,7 +249,13 @@ export class Sidecar {
     const s = this.spec;
     const what = `sidecar ${s.name}`;
     const image = checkPinnedImage(s.image);
-    if (image) problems.error(path, 'image-pinned', `${what}: the image ${image}`, 'pin the image to a released version tag or a sha256 digest', s.image);
+    if (image) problems.error({
+      path,
+      rule: 'image-pinned',
+      message: `${what}: the image ${image}`,
+      fix: 'pin the image to a released version tag or a sha256 digest',
+      value: s.image,
+    });
     checkResources(path, what, s.resources, problems);
     const ports = s.ports.map((p) => p.port);
     checkProbe(path, `${what}: the readiness probe`, s.readiness, ports, problems);
@@ -258,15 +264,39 @@ export class Sidecar {
     checkDistinctProbes(path, what, s.readiness, s.liveness, problems);
     if (this.kafka) {
       if (this.kafka.brokers.length === 0 || this.kafka.brokers.some((b) => !/^[A-Za-z0-9.-]+:\d{1,5}$/.test(b))) {
-        problems.error(path, 'log-shipper', 'the log shipper needs Kafka brokers as host:port', 'list the bootstrap servers, for example kafka-0.logs.svc:9092', this.kafka.brokers);
+        problems.error({
+          path,
+          rule: 'log-shipper',
+          message: 'the log shipper needs Kafka brokers as host:port',
+          fix: 'list the bootstrap servers, for example kafka-0.logs.svc:9092',
+          value: this.kafka.brokers,
+        });
       }
       if (!/^[A-Za-z0-9._-]{1,249}$/.test(this.kafka.topic)) {
-        problems.error(path, 'log-shipper', 'the Kafka topic must be 1 to 249 letters, digits, ".", "_" or "-"', 'name the topic after the app, for example order-api-logs', this.kafka.topic);
+        problems.error({
+          path,
+          rule: 'log-shipper',
+          message: 'the Kafka topic must be 1 to 249 letters, digits, ".", "_" or "-"',
+          fix: 'name the topic after the app, for example order-api-logs',
+          value: this.kafka.topic,
+        });
       }
     }
     for (const m of s.volumeMounts) {
-      if (checkLabelValue(m.volume) || !/^[a-z0-9-]+$/.test(m.volume)) problems.error(path, 'volume-name', `${what}: volume name "${m.volume}" must be lowercase letters, digits and "-"`, 'rename the volume', m.volume);
-      if (!m.mountPath.startsWith('/')) problems.error(path, 'volume-name', `${what}: mount path "${m.mountPath}" must be absolute`, 'write an absolute path', m.mountPath);
+      if (checkLabelValue(m.volume) || !/^[a-z0-9-]+$/.test(m.volume)) problems.error({
+        path,
+        rule: 'volume-name',
+        message: `${what}: volume name "${m.volume}" must be lowercase letters, digits and "-"`,
+        fix: 'rename the volume',
+        value: m.volume,
+      });
+      if (!m.mountPath.startsWith('/')) problems.error({
+        path,
+        rule: 'volume-name',
+        message: `${what}: mount path "${m.mountPath}" must be absolute`,
+        fix: 'write an absolute path',
+        value: m.mountPath,
+      });
     }
   }
 }

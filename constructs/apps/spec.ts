@@ -1,3 +1,5 @@
+import { AppMeshProps, AppMeshSpec, resolveAppMesh } from '../mesh/traffic';
+import { AccessIntent, AccessSpec, resolveAccess } from '../tenancy/access';
 import { DebugProps } from './debug';
 import { AppImage, ResolvedImage } from './image';
 import { ReleaseChannel } from './labels';
@@ -7,9 +9,7 @@ import { AppProbesProps, livenessProbe, ProbeSpec, readinessProbe, startupProbe 
 import { Release } from './release';
 import { ContainerResources } from './resources';
 import { ContainerPortSpec, Sidecar, SidecarMode, SidecarSpec } from './sidecars';
-import { AppMeshProps, AppMeshSpec, resolveAppMesh } from '../mesh/traffic';
 import { MeshReleaseSpec } from './release';
-import { AccessIntent, AccessSpec, resolveAccess } from '../tenancy/access';
 
 /** Autoscaling of an app's Deployments (a HorizontalPodAutoscaler each). */
 export interface AutoscalingProps {

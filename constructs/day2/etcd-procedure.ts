@@ -132,7 +132,13 @@ export function runbookLine(call: EtcdctlCall): string {
  * A re-addressed member (same name, another URL) is replaced like a moved one; transition validation refuses more
  * than one per change.
  */
-export function planEtcdProcedure(cluster: string, path: string, running: RunningEtcd, desired: readonly DesiredEtcdMember[], options: PlanEtcdOptions = {}): EtcdProcedure {
+export function planEtcdProcedure(
+  cluster: string,
+  path: string,
+  running: RunningEtcd,
+  desired: readonly DesiredEtcdMember[],
+  options: PlanEtcdOptions = {},
+): EtcdProcedure {
   const runningByName = new Map(running.members.map((m) => [m.name, m]));
   const desiredByName = new Map(desired.map((m) => [m.name, m]));
   const replaceNames = new Set(options.replace ?? []);
@@ -150,7 +156,11 @@ export function planEtcdProcedure(cluster: string, path: string, running: Runnin
     switch (action) {
       case EtcdStepAction.ADD_LEARNER: state.membership.set(member, desiredByName.get(member)!.peerUrl); break;
       case EtcdStepAction.START_MEMBER: state.machines.add(member); break;
-      case EtcdStepAction.ADD_ENDPOINT: state.endpoints = endpointsInOrder([...state.endpoints, desiredByName.get(member)!.clientUrl], desired, running); break;
+      case EtcdStepAction.ADD_ENDPOINT: state.endpoints = endpointsInOrder(
+        [...state.endpoints, desiredByName.get(member)!.clientUrl],
+        desired,
+        running,
+      ); break;
       case EtcdStepAction.REMOVE_ENDPOINT: state.endpoints = state.endpoints.filter((e) => e !== runningByName.get(member)?.clientUrl); break;
       case EtcdStepAction.REMOVE_MEMBER: state.membership.delete(member); break;
       case EtcdStepAction.DELETE_MACHINE: state.machines.delete(member); break;
@@ -180,7 +190,9 @@ export function planEtcdProcedure(cluster: string, path: string, running: Runnin
     const endpoint = runningByName.get(name)?.clientUrl;
     if (endpoint !== undefined && state.endpoints.includes(endpoint)) push(EtcdStepAction.REMOVE_ENDPOINT, name, `remove ${name}'s endpoint from the API servers (the control plane rolls)`);
     // Leadership goes to the lowest member that stays, should the leaver lead.
-    const stays = [...state.membership.keys()].filter((n) => n !== name && (desiredByName.has(n) || !runningByName.has(n))).sort((a, b) => indexOf(a) - indexOf(b))[0];
+    const stays = [...state.membership.keys()]
+      .filter((n) => n !== name && (desiredByName.has(n) || !runningByName.has(n)))
+      .sort((a, b) => indexOf(a) - indexOf(b))[0];
     push(EtcdStepAction.REMOVE_MEMBER, name, `remove ${name} from the cluster${stays ? ` (handing leadership to ${stays} first, should it lead)` : ''}`, { verb: 'member remove', member: name, ...(stays && endpoint ? { moveLeaderTo: stays, memberClientUrl: endpoint } : {}) });
     push(EtcdStepAction.DELETE_MACHINE, name, `delete ${name}'s machine`);
   };

@@ -3,6 +3,7 @@
  * `validateTransition` (the change cannot be applied safely at all) or shown as destructive by `estate diff` (the
  * change means a new cluster, and the old one is deleted: protected, so the deletion must be released on purpose).
  */
+import type { ValidationRuleId } from '../estate/rules';
 import { RunningCluster } from './running-state';
 
 /** What happens to a change of an immutable field. */
@@ -25,7 +26,7 @@ export interface ImmutableClusterField {
   readonly fix: string;
   readonly handling: ImmutableFieldHandling;
   /** The transition rule that refuses a change (REFUSED entries). */
-  readonly rule?: string;
+  readonly rule?: ValidationRuleId;
   /** The field's value on a running cluster (REFUSED entries; compared between base and head). */
   readonly read?: (cluster: RunningCluster) => unknown;
 }

@@ -3,8 +3,8 @@
  * time), which etcd membership steps run, and which clusters are upgraded in which wave. Plain data, read by the
  * PR preview (`### Operational impact`) and by `--format json` under stable keys.
  */
-import { EtcdProcedure, planEtcdProcedure } from './etcd-procedure';
 import { LABEL_TEMPLATE_OWNER } from '../estate/well-known-labels';
+import { EtcdProcedure, planEtcdProcedure } from './etcd-procedure';
 import { RunningCluster, RunningEstate, RunningPool, templateOf } from './running-state';
 
 /** Machines of one control plane or one pool in one zone that Cluster API replaces. */
@@ -91,7 +91,11 @@ function controlPlaneReasons(b: RunningCluster, h: RunningCluster): string[] {
  * The operational impact of the change from `base` to `head`. Control planes whose etcd endpoints change are listed
  * as rolling with the final endpoints; the etcd procedure says when each endpoint change happens.
  */
-export function operationalImpact(base: RunningEstate, head: RunningEstate, options: { readonly replaceEtcdMembers?: readonly string[] } = {}): OperationalImpact {
+export function operationalImpact(
+  base: RunningEstate,
+  head: RunningEstate,
+  options: { readonly replaceEtcdMembers?: readonly string[] } = {},
+): OperationalImpact {
   const baseByName = new Map(base.clusters.map((c) => [c.name, c]));
   const machineRollouts: MachineRollout[] = [];
   const etcdProcedures: EtcdProcedure[] = [];

@@ -107,6 +107,8 @@ export interface RunningEstate {
   readonly clusters: readonly RunningCluster[];
 }
 
+// Parsed YAML of any shape: every read below checks what it finds.
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
 type Plain = Record<string, any>;
 
 /** The member's etcd configuration, read from its cloud-init (undefined when it is not one the renderer wrote). */

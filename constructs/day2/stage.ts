@@ -115,7 +115,8 @@ export function stageEtcdProcedures(objects: readonly KubeObject[], base: Runnin
 }
 
 function withEndpoints(kcp: KubeObject, endpoints: readonly string[]): KubeObject {
-  const copy = JSON.parse(JSON.stringify(kcp)) as KubeObject & { spec: { kubeadmConfigSpec: { clusterConfiguration: { etcd: { external: { endpoints: string[] } } } } } };
+  type WithEndpoints = KubeObject & { spec: { kubeadmConfigSpec: { clusterConfiguration: { etcd: { external: { endpoints: string[] } } } } } };
+  const copy = JSON.parse(JSON.stringify(kcp)) as WithEndpoints;
   copy.spec.kubeadmConfigSpec.clusterConfiguration.etcd.external.endpoints = [...endpoints];
   return copy;
 }

@@ -6,10 +6,11 @@ import { minorsBehind, parseKubernetesVersion, KubernetesVersion } from '../esta
 import { Problem, ProblemCollector } from '../estate/problems';
 import { etcdMemberConfig } from '../synth/etcd-config';
 import { EstatePlan } from '../synth/plan';
+import type { ValidationRuleId } from '../estate/rules';
 import { IMMUTABLE_CLUSTER_FIELDS, ImmutableFieldHandling } from './immutable-fields';
 import { etcdConfigOfBootstrap, RunningCluster, RunningEstate } from './running-state';
 
-/** Transition rule ids. */
+/** Transition rule ids, by name (each catalogued in `VALIDATION_RULES`). */
 export const TRANSITION_RULES = {
   immutableField: 'immutable-field',
   etcdReaddress: 'etcd-member-readdress',
@@ -21,7 +22,7 @@ export const TRANSITION_RULES = {
   upgradeWaves: 'kubernetes-upgrade-waves',
   upgradeWaveOrder: 'kubernetes-upgrade-wave-order',
   promotionFreeze: 'kubernetes-promotion-freeze',
-} as const;
+} as const satisfies Record<string, ValidationRuleId>;
 
 function same(a: unknown, b: unknown): boolean {
   return JSON.stringify(a) === JSON.stringify(b);
@@ -96,7 +97,13 @@ function checkImmutableFields(b: RunningCluster, h: RunningCluster, problems: Pr
     const before = entry.read(b);
     const after = entry.read(h);
     if (!same(before, after)) {
-      problems.error(h.path, TRANSITION_RULES.immutableField, `${entry.field} cannot change on a running cluster: ${entry.why}`, entry.fix, { before, after });
+      problems.error({
+        path: h.path,
+        rule: TRANSITION_RULES.immutableField,
+        message: `${entry.field} cannot change on a running cluster: ${entry.why}`,
+        fix: entry.fix,
+        value: { before, after },
+      });
     }
   }
 }
@@ -113,7 +120,13 @@ function checkEtcd(b: RunningCluster, h: RunningCluster, problems: ProblemCollec
   // under the API servers' feet (a new memberSubnet moves every member at once).
   if (moved.length > 1) {
     const value = moved.map((m) => `${m.name}: ${baseMembers.get(m.name)!.peerUrl} -> ${m.peerUrl}`);
-    problems.error(path, TRANSITION_RULES.etcdReaddress, `${moved.length} running etcd members would change address at once: ${entry.why}`, entry.fix, value);
+    problems.error({
+      path,
+      rule: TRANSITION_RULES.etcdReaddress,
+      message: `${moved.length} running etcd members would change address at once: ${entry.why}`,
+      fix: entry.fix,
+      value,
+    });
   }
   const replaced = h.etcd.members.filter((m) => {
     const r = baseMembers.get(m.name);
@@ -124,7 +137,13 @@ function checkEtcd(b: RunningCluster, h: RunningCluster, problems: ProblemCollec
       const r = baseMembers.get(m.name)!;
       return r.zone !== m.zone ? `${m.name}: ${r.zone} -> ${m.zone}` : `${m.name}: ${r.peerUrl} -> ${m.peerUrl}`;
     };
-    problems.warning(path, TRANSITION_RULES.etcdReplaceWithoutFaultTolerance, `moving ${replaced.map((m) => m.name).join(', ')} removes the member before it joins again: ${b.etcd.members.length - 1} members run meanwhile and the cluster tolerates no further failure`, 'scale the etcd out to 5 members first, or accept the window knowingly', replaced.map(what));
+    problems.warning({
+      path,
+      rule: TRANSITION_RULES.etcdReplaceWithoutFaultTolerance,
+      message: `moving ${replaced.map((m) => m.name).join(', ')} removes the member before it joins again: ${b.etcd.members.length - 1} members run meanwhile and the cluster tolerates no further failure`,
+      fix: 'scale the etcd out to 5 members first, or accept the window knowingly',
+      value: replaced.map(what),
+    });
   }
 }
 
@@ -155,7 +174,10 @@ function checkEtcdSettings(b: RunningCluster, h: RunningCluster, plan: ClusterPl
     const memberPlan = plan?.etcd.members.find((p) => p.name === m.name);
     if (!memberPlan && m.bootstrap === r.bootstrap) continue;
     const running = etcdConfigOfBootstrap(r.bootstrap);
-    const declared = memberPlan && plan ? etcdMemberConfig(plan as Parameters<typeof etcdMemberConfig>[0], memberPlan) : etcdConfigOfBootstrap(m.bootstrap);
+    const declared = memberPlan && plan ? etcdMemberConfig(
+      plan as Parameters<typeof etcdMemberConfig>[0],
+      memberPlan,
+    ) : etcdConfigOfBootstrap(m.bootstrap);
     if (!running || !declared) continue;
     let differs = false;
     for (const key of [...new Set([...Object.keys(running), ...Object.keys(declared)])].sort()) {
@@ -167,13 +189,13 @@ function checkEtcdSettings(b: RunningCluster, h: RunningCluster, plan: ClusterPl
   }
   if (keeping.length === 0) return;
   const keys = [...changes.keys()];
-  problems.warning(
-    `${h.path}/Etcd`,
-    TRANSITION_RULES.etcdSettingsNotApplied,
-    `etcd settings ${keys.join(', ')} change, but running members keep the bootstrap they booted with (cloud-init runs once, and etcd reads its configuration file only when it starts): ${keeping.join(', ')} keep the old values, and only members that join later get the new ones`,
-    `to apply them, replace the running members one at a time, one per change: estate synth --base-dir <what runs> --replace-etcd-member ${keeping[0]} (estate etcd plan --replace ${keeping[0]} lists its steps), then the next member once it has rejoined; or revert the setting`,
-    [...changes.values()],
-  );
+  problems.warning({
+    path: `${h.path}/Etcd`,
+    rule: TRANSITION_RULES.etcdSettingsNotApplied,
+    message: `etcd settings ${keys.join(', ')} change, but running members keep the bootstrap they booted with (cloud-init runs once, and etcd reads its configuration file only when it starts): ${keeping.join(', ')} keep the old values, and only members that join later get the new ones`,
+    fix: `to apply them, replace the running members one at a time, one per change: estate synth --base-dir <what runs> --replace-etcd-member ${keeping[0]} (estate etcd plan --replace ${keeping[0]} lists its steps), then the next member once it has rejoined; or revert the setting`,
+    value: [...changes.values()],
+  });
 }
 
 type ClusterPlanLike = EstatePlan['clusters'][number];
@@ -185,31 +207,64 @@ function checkVersionChange(change: VersionChange, problems: ProblemCollector): 
   if (cp) {
     const step = minorsBehind(cp.to, cp.from);
     if (compareVersions(cp.to, cp.from) < 0) {
-      problems.error(cpPath, TRANSITION_RULES.downgrade, `the control plane would go back from ${cp.from.text} to ${cp.to.text}: kubeadm and etcd's stored objects do not support a downgrade`, `keep ${cp.from.text} or upgrade; to undo a bad upgrade, restore etcd from a backup taken before it`, `${cp.from.text} -> ${cp.to.text}`);
+      problems.error({
+        path: cpPath,
+        rule: TRANSITION_RULES.downgrade,
+        message: `the control plane would go back from ${cp.from.text} to ${cp.to.text}: kubeadm and etcd's stored objects do not support a downgrade`,
+        fix: `keep ${cp.from.text} or upgrade; to undo a bad upgrade, restore etcd from a backup taken before it`,
+        value: `${cp.from.text} -> ${cp.to.text}`,
+      });
     } else if (step > 1) {
-      problems.error(cpPath, TRANSITION_RULES.minorSkip, `the control plane would skip ${step - 1} minor release(s) (${cp.from.text} -> ${cp.to.text}): Kubernetes upgrades one minor at a time`, `upgrade to v${cp.from.major}.${cp.from.minor + 1} first (its latest patch), then to v${cp.to.major}.${cp.to.minor} in a later change`, `${cp.from.text} -> ${cp.to.text}`);
+      problems.error({
+        path: cpPath,
+        rule: TRANSITION_RULES.minorSkip,
+        message: `the control plane would skip ${step - 1} minor release(s) (${cp.from.text} -> ${cp.to.text}): Kubernetes upgrades one minor at a time`,
+        fix: `upgrade to v${cp.from.major}.${cp.from.minor + 1} first (its latest patch), then to v${cp.to.major}.${cp.to.minor} in a later change`,
+        value: `${cp.from.text} -> ${cp.to.text}`,
+      });
     }
   }
   const runningControlPlane = parseKubernetesVersion(change.base.controlPlane.version);
   for (const pool of change.pools) {
     if (!runningControlPlane || compareVersions(pool.to, pool.from) < 0) continue;
     if (compareVersions(pool.to, runningControlPlane) > 0) {
-      problems.error(`${head.path}/${pool.deployment}`, TRANSITION_RULES.nodesBeforeControlPlane, `the pool's nodes would run ${pool.to.text} while the control plane still runs ${runningControlPlane.text}: the control plane goes first, and kubelets never lead it`, `upgrade the control plane to ${pool.to.text} in this change and the pools in the next, once it has rolled`, `${pool.from.text} -> ${pool.to.text}`);
+      problems.error({
+        path: `${head.path}/${pool.deployment}`,
+        rule: TRANSITION_RULES.nodesBeforeControlPlane,
+        message: `the pool's nodes would run ${pool.to.text} while the control plane still runs ${runningControlPlane.text}: the control plane goes first, and kubelets never lead it`,
+        fix: `upgrade the control plane to ${pool.to.text} in this change and the pools in the next, once it has rolled`,
+        value: `${pool.from.text} -> ${pool.to.text}`,
+      });
     }
   }
   if (head.promotion && !head.upgradeDuringPromotion) {
-    problems.error(head.path, TRANSITION_RULES.promotionFreeze, `peak cluster of promotion ${head.promotion} would be upgraded while the promotion runs (between prepareFrom and drainUntil)`, 'upgrade it after drainUntil, or set upgrade.duringPromotionReason on the cluster to say why it cannot wait', cp ? `${cp.from.text} -> ${cp.to.text}` : change.pools.map((p) => `${p.deployment}: ${p.from.text} -> ${p.to.text}`));
+    problems.error({
+      path: head.path,
+      rule: TRANSITION_RULES.promotionFreeze,
+      message: `peak cluster of promotion ${head.promotion} would be upgraded while the promotion runs (between prepareFrom and drainUntil)`,
+      fix: 'upgrade it after drainUntil, or set upgrade.duringPromotionReason on the cluster to say why it cannot wait',
+      value: cp ? `${cp.from.text} -> ${cp.to.text}` : change.pools.map((p) => `${p.deployment}: ${p.from.text} -> ${p.to.text}`),
+    });
   }
 }
 
 function checkWaves(changes: readonly VersionChange[], base: RunningEstate, head: RunningEstate, problems: ProblemCollector): void {
-  const upgrades = changes.filter((c) => (c.controlPlane && compareVersions(c.controlPlane.to, c.controlPlane.from) > 0) || c.pools.some((p) => compareVersions(p.to, p.from) > 0));
+  const upgrades = changes.filter((c) => (c.controlPlane && compareVersions(
+    c.controlPlane.to,
+    c.controlPlane.from,
+  ) > 0) || c.pools.some((p) => compareVersions(p.to, p.from) > 0));
   const waves = [...new Set(upgrades.map((c) => c.head.upgradeWave))].sort((a, b) => a - b);
   if (waves.length > 1) {
     const first = waves[0];
     const inWave = (w: number) => upgrades.filter((c) => c.head.upgradeWave === w).map((c) => c.head.name).join(', ');
     for (const c of upgrades.filter((u) => u.head.upgradeWave !== first)) {
-      problems.error(c.head.path, TRANSITION_RULES.upgradeWaves, `this change upgrades clusters of waves ${waves.join(', ')} at once; one change upgrades one wave`, `upgrade wave ${first} (${inWave(first)}) in this change, and this cluster's wave ${c.head.upgradeWave} in a later one`, c.head.upgradeWave);
+      problems.error({
+        path: c.head.path,
+        rule: TRANSITION_RULES.upgradeWaves,
+        message: `this change upgrades clusters of waves ${waves.join(', ')} at once; one change upgrades one wave`,
+        fix: `upgrade wave ${first} (${inWave(first)}) in this change, and this cluster's wave ${c.head.upgradeWave} in a later one`,
+        value: c.head.upgradeWave,
+      });
     }
   }
   // A later wave goes only once every earlier wave already runs the version it moves to (before this change).
@@ -222,7 +277,13 @@ function checkWaves(changes: readonly VersionChange[], base: RunningEstate, head
       return v !== undefined && (v.major < target.major || (v.major === target.major && v.minor < target.minor));
     })());
     if (behind.length > 0) {
-      problems.error(c.head.path, TRANSITION_RULES.upgradeWaveOrder, `wave ${c.head.upgradeWave} would run v${target.major}.${target.minor} before earlier waves do`, `upgrade ${behind.map((o) => `${o.name} (wave ${o.upgradeWave}, ${o.controlPlane.version})`).join(', ')} first`, c.head.upgradeWave);
+      problems.error({
+        path: c.head.path,
+        rule: TRANSITION_RULES.upgradeWaveOrder,
+        message: `wave ${c.head.upgradeWave} would run v${target.major}.${target.minor} before earlier waves do`,
+        fix: `upgrade ${behind.map((o) => `${o.name} (wave ${o.upgradeWave}, ${o.controlPlane.version})`).join(', ')} first`,
+        value: c.head.upgradeWave,
+      });
     }
   }
 }

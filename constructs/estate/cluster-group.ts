@@ -1,62 +1,10 @@
 import { Construct } from 'constructs';
-import { PromotionCalendar, PhaseAt, phaseAt, PromotionPhase } from './calendar';
 import { brand, hasBrand } from './brand';
-import type { Cluster, ClusterProps } from './cluster';
+import { Cluster, ClusterProps } from './cluster';
 import { uniqueChildId } from './definition-error';
-import { Estate, requireScope } from './topology';
-
-/** Properties of a promotion. All dates are ISO-8601 local date-times in `timeZone`. */
-export interface PromotionProps {
-  /** IANA time zone of the calendar, for example `Asia/Shanghai`. */
-  readonly timeZone: string;
-  /** Scale-out starts (weeks before the peak). */
-  readonly prepareFrom: string;
-  /** Full peak size from here. */
-  readonly peakFrom: string;
-  /** The peak ends; the drain starts. */
-  readonly peakTo: string;
-  /** The drain ends; the peak group's clusters are removed. */
-  readonly drainUntil: string;
-  /** Equal batches the scale-out is split into. @default 4 */
-  readonly prepareBatches?: number;
-  /** Equal batches the drain is split into. @default 4 */
-  readonly drainBatches?: number;
-  /** Human name shown in summaries. @default - the promotion's id */
-  readonly displayName?: string;
-}
-
-/** A promotion (a shopping festival): a calendar that decides when its peak cluster groups exist and at what size. */
-export class Promotion extends Construct {
-  /** True when `x` is a Promotion (also across two copies of the library). */
-  public static isPromotion(x: unknown): x is Promotion {
-    return hasBrand(x, 'Promotion');
-  }
-
-  public readonly name: string;
-  public readonly displayName: string;
-  public readonly calendar: PromotionCalendar;
-
-  constructor(scope: Estate, id: string, props: PromotionProps) {
-    super(scope, uniqueChildId(requireScope(scope, Estate.isEstate, 'Promotion', 'an Estate', id), id, 'promotion'));
-    brand(this, 'Promotion');
-    this.name = id;
-    this.displayName = props.displayName ?? id;
-    this.calendar = {
-      timeZone: props.timeZone,
-      prepareFrom: props.prepareFrom,
-      peakFrom: props.peakFrom,
-      peakTo: props.peakTo,
-      drainUntil: props.drainUntil,
-      prepareBatches: props.prepareBatches ?? 4,
-      drainBatches: props.drainBatches ?? 4,
-    };
-  }
-
-  /** The phase at `asOf`. Call only on a validated estate (the dates must parse). */
-  public phaseAt(asOf: Date): PhaseAt {
-    return phaseAt(this.calendar, asOf);
-  }
-}
+import type { Estate } from './estate';
+import { PhaseAt, Promotion, PromotionPhase } from './promotion';
+import { requireScope } from './scope';
 
 /** Whether a group always runs or exists only around a promotion. */
 export enum ClusterGroupKind {
@@ -89,7 +37,7 @@ export class ClusterGroup extends Construct {
   public readonly upgradeWave: number;
 
   constructor(scope: Estate, id: string, props: ClusterGroupProps) {
-    super(scope, uniqueChildId(requireScope(scope, Estate.isEstate, 'ClusterGroup', 'an Estate', id), id, 'cluster group'));
+    super(scope, uniqueChildId(requireScope(scope, 'Estate', 'ClusterGroup', id), id, 'cluster group'));
     brand(this, 'ClusterGroup');
     this.name = id;
     this.kind = props.kind;
@@ -99,8 +47,7 @@ export class ClusterGroup extends Construct {
 
   /** Adds a cluster to this group. */
   public addCluster(id: string, props: ClusterProps): Cluster {
-    const { Cluster: ClusterClass } = require('./cluster') as typeof import('./cluster');
-    return new ClusterClass(this, id, props);
+    return new Cluster(this, id, props);
   }
 
   /** The group's clusters. */

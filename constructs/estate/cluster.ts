@@ -1,18 +1,19 @@
 import { Construct } from 'constructs';
 import { JsonPatch } from 'cdk8s';
+import { MeshProps, MeshSpec, resolveMesh } from '../mesh/mesh';
 import { brand, hasBrand } from './brand';
 import { CidrBlock, cidrsOverlap, parseCidr } from './cidr';
-import { ClusterGroup } from './cluster-group';
+import type { ClusterGroup } from './cluster-group';
 import { ControlPlane, ControlPlaneProps } from './control-plane';
 import { EstateDefinitionError, uniqueChildId } from './definition-error';
 import { EtcdCluster, EtcdClusterProps } from './etcd-cluster';
 import { InfrastructureProvider } from './infrastructure';
 import { parseKubernetesVersion } from './kubernetes-version';
 import { NodePool, NodePoolProps } from './node-pool';
-import { MeshProps, MeshSpec, resolveMesh } from '../mesh/mesh';
 import { ProblemCollector } from './problems';
 import { checkDnsLabel } from './syntax';
-import { Estate, Idc, requireScope } from './topology';
+import { estateOf, requireScope } from './scope';
+import type { Estate, Idc } from './estate';
 
 /** Properties of a cluster. */
 export interface ClusterProps {
@@ -92,8 +93,8 @@ export class Cluster extends Construct {
   private readonly patches: ObjectPatch[] = [];
 
   constructor(scope: ClusterGroup, id: string, props: ClusterProps) {
-    super(scope, uniqueChildId(requireScope(scope, (s) => ClusterGroup.isClusterGroup(s), 'Cluster', 'a ClusterGroup', id), id, 'cluster'));
-    if (!props || !props.idc || !Idc.isIdc(props.idc)) {
+    super(scope, uniqueChildId(requireScope(scope, 'ClusterGroup', 'Cluster', id), id, 'cluster'));
+    if (!props || !props.idc || !hasBrand(props.idc, 'Idc')) {
       throw new EstateDefinitionError(this.node.path, 'idc-reference', 'a cluster needs the IDC it runs in', 'pass props.idc, an Idc of the same estate');
     }
     brand(this, 'Cluster');
@@ -109,7 +110,7 @@ export class Cluster extends Construct {
     this.upgradeWave = props.upgrade?.wave ?? scope.upgradeWave;
     this.upgradeDuringPromotionReason = props.upgrade?.duringPromotionReason;
     if (props.mesh) this.mesh = resolveMesh(props.mesh);
-    const estate = Estate.of(scope);
+    const estate = estateOf(scope);
     this.controlPlane = new ControlPlane(this, 'ControlPlane', props.controlPlane ?? {}, `${id}-api.${estate.dnsDomain}`);
     this.etcd = new EtcdCluster(this, 'Etcd', props.etcd);
   }
@@ -119,7 +120,7 @@ export class Cluster extends Construct {
   }
 
   public get estate(): Estate {
-    return Estate.of(this);
+    return estateOf(this);
   }
 
   /** Adds a node pool; throws when the cluster already has a pool of that name. */
@@ -161,36 +162,84 @@ export class Cluster extends Construct {
     const path = this.node.path;
     // Object names are `<cluster>-<pool>-<zone>` and must stay within 63 characters; keep the cluster part short.
     const nameProblem = checkDnsLabel(this.name, 40);
-    if (nameProblem) problems.error(path, 'name-syntax', `cluster name ${nameProblem}`, 'use a short lowercase name such as "trade-hz1"', this.name);
+    if (nameProblem) problems.error({
+      path,
+      rule: 'name-syntax',
+      message: `cluster name ${nameProblem}`,
+      fix: 'use a short lowercase name such as "trade-hz1"',
+      value: this.name,
+    });
     if (!parseKubernetesVersion(this.kubernetesVersion)) {
-      problems.error(path, 'kubernetes-version', 'not a Kubernetes version', 'write it as v1.MINOR.PATCH, for example v1.30.4', this.kubernetesVersion);
+      problems.error({
+        path,
+        rule: 'kubernetes-version',
+        message: 'not a Kubernetes version',
+        fix: 'write it as v1.MINOR.PATCH, for example v1.30.4',
+        value: this.kubernetesVersion,
+      });
     }
     for (const [what, text] of [['podCidr', this.podCidr], ['serviceCidr', this.serviceCidr]] as const) {
       try {
         parseCidr(text);
       } catch (e) {
-        problems.error(path, 'cidr-syntax', `${what}: ${(e as Error).message}`, 'give a network address with its prefix, such as 10.64.0.0/14', text);
+        problems.error({
+          path,
+          rule: 'cidr-syntax',
+          message: `${what}: ${(e as Error).message}`,
+          fix: 'give a network address with its prefix, such as 10.64.0.0/14',
+          value: text,
+        });
       }
     }
     const blocks = this.networkBlocks();
     for (let i = 0; i < blocks.length; i++) {
       for (let j = i + 1; j < blocks.length; j++) {
         if (cidrsOverlap(blocks[i].block, blocks[j].block)) {
-          problems.error(path, 'cidr-overlap', `${blocks[i].what} ${blocks[i].block.text} overlaps ${blocks[j].what} ${blocks[j].block.text}`, 'give each network its own block', [blocks[i].block.text, blocks[j].block.text]);
+          problems.error({
+            path,
+            rule: 'cidr-overlap',
+            message: `${blocks[i].what} ${blocks[i].block.text} overlaps ${blocks[j].what} ${blocks[j].block.text}`,
+            fix: 'give each network its own block',
+            value: [blocks[i].block.text, blocks[j].block.text],
+          });
         }
       }
     }
-    if (Estate.of(this.idc) !== this.estate) {
-      problems.error(path, 'idc-reference', `IDC ${this.idc.node.path} belongs to another estate`, 'use an IDC of this estate', this.idc.node.path);
+    if (estateOf(this.idc) !== this.estate) {
+      problems.error({
+        path,
+        rule: 'idc-reference',
+        message: `IDC ${this.idc.node.path} belongs to another estate`,
+        fix: 'use an IDC of this estate',
+        value: this.idc.node.path,
+      });
     }
     if (!Number.isInteger(this.upgradeWave) || this.upgradeWave < 0 || this.upgradeWave > 99) {
-      problems.error(path, 'upgrade-wave', 'an upgrade wave is a whole number from 0 (first) to 99', 'set upgrade.wave (or the group\'s upgradeWave) to 0 for a canary, 1 and up for later waves', this.upgradeWave);
+      problems.error({
+        path,
+        rule: 'upgrade-wave',
+        message: 'an upgrade wave is a whole number from 0 (first) to 99',
+        fix: 'set upgrade.wave (or the group\'s upgradeWave) to 0 for a canary, 1 and up for later waves',
+        value: this.upgradeWave,
+      });
     }
     if (this.upgradeDuringPromotionReason !== undefined && this.upgradeDuringPromotionReason.trim() === '') {
-      problems.error(path, 'upgrade-wave', 'upgrade.duringPromotionReason is empty', 'say why the cluster may be upgraded during its promotion, or leave it unset', this.upgradeDuringPromotionReason);
+      problems.error({
+        path,
+        rule: 'upgrade-wave',
+        message: 'upgrade.duringPromotionReason is empty',
+        fix: 'say why the cluster may be upgraded during its promotion, or leave it unset',
+        value: this.upgradeDuringPromotionReason,
+      });
     }
     if (this.nodePools.length === 0) {
-      problems.error(path, 'node-pools', 'the cluster has no node pool', 'add at least one node pool with cluster.addNodePool()', 0);
+      problems.error({
+        path,
+        rule: 'node-pools',
+        message: 'the cluster has no node pool',
+        fix: 'add at least one node pool with cluster.addNodePool()',
+        value: 0,
+      });
     }
     // Every object of the cluster is named from the cluster, pool, zone and member names: two sources of the same
     // name would make two objects collide, so names are checked as the synthesis will write them.
@@ -198,9 +247,21 @@ export class Cluster extends Construct {
     const claim = (name: string, owner: string, path: string) => {
       const previous = owners.get(name);
       if (previous !== undefined && previous !== owner) {
-        problems.error(path, 'unique-names', `${owner} and ${previous} would both create objects named "${name}"`, 'rename the node pool', name);
+        problems.error({
+          path,
+          rule: 'unique-names',
+          message: `${owner} and ${previous} would both create objects named "${name}"`,
+          fix: 'rename the node pool',
+          value: name,
+        });
       } else if (name.length > 63) {
-        problems.error(path, 'name-length', `the object name "${name}" is longer than 63 characters`, 'shorten the cluster, pool or zone name', name.length);
+        problems.error({
+          path,
+          rule: 'name-length',
+          message: `the object name "${name}" is longer than 63 characters`,
+          fix: 'shorten the cluster, pool or zone name',
+          value: name.length,
+        });
       }
       owners.set(name, owner);
     };

@@ -117,38 +117,92 @@ export class ControlPlane extends Construct {
   public collectProblems(problems: ProblemCollector): void {
     const path = this.node.path;
     if (this.replicas !== 3 && this.replicas !== 5) {
-      problems.error(path, 'control-plane-replicas', 'an HA control plane runs 3 or 5 API server replicas', 'set controlPlane.replicas to 3 (or 5 for large clusters)', this.replicas);
+      problems.error({
+        path,
+        rule: 'control-plane-replicas',
+        message: 'an HA control plane runs 3 or 5 API server replicas',
+        fix: 'set controlPlane.replicas to 3 (or 5 for large clusters)',
+        value: this.replicas,
+      });
     }
     const idcZones = this.cluster.idc.zoneNames;
     for (const zone of this.zones) {
       if (!idcZones.includes(zone)) {
-        problems.error(path, 'zone-reference', `zone "${zone}" is not a zone of IDC ${this.cluster.idc.name}`, `use one of: ${idcZones.join(', ')}`, zone);
+        problems.error({
+          path,
+          rule: 'zone-reference',
+          message: `zone "${zone}" is not a zone of IDC ${this.cluster.idc.name}`,
+          fix: `use one of: ${idcZones.join(', ')}`,
+          value: zone,
+        });
       }
     }
     const distinct = new Set(this.zones).size;
     const wanted = Math.min(3, idcZones.length);
     if (distinct < wanted) {
-      problems.error(path, 'control-plane-spread', `the control plane spreads over ${distinct} zone(s) while IDC ${this.cluster.idc.name} offers ${idcZones.length}`, `spread the replicas over at least ${wanted} zones (leave controlPlane.zones unset to use every zone)`, this.zones);
+      problems.error({
+        path,
+        rule: 'control-plane-spread',
+        message: `the control plane spreads over ${distinct} zone(s) while IDC ${this.cluster.idc.name} offers ${idcZones.length}`,
+        fix: `spread the replicas over at least ${wanted} zones (leave controlPlane.zones unset to use every zone)`,
+        value: this.zones,
+      });
     } else if (idcZones.length < 2) {
-      problems.warning(path, 'control-plane-spread', `IDC ${this.cluster.idc.name} has one zone: losing it takes the control plane down`, 'place the cluster in an IDC with three or more zones', idcZones);
+      problems.warning({
+        path,
+        rule: 'control-plane-spread',
+        message: `IDC ${this.cluster.idc.name} has one zone: losing it takes the control plane down`,
+        fix: 'place the cluster in an IDC with three or more zones',
+        value: idcZones,
+      });
     }
     const port = this.endpoint.port;
     if (!Number.isInteger(port) || port < 1 || port > 65535) {
-      problems.error(path, 'control-plane-endpoint', 'the endpoint port must be a TCP port', 'set controlPlane.endpoint.port between 1 and 65535', port);
+      problems.error({
+        path,
+        rule: 'control-plane-endpoint',
+        message: 'the endpoint port must be a TCP port',
+        fix: 'set controlPlane.endpoint.port between 1 and 65535',
+        value: port,
+      });
     }
     if (!this.endpoint.host) {
-      problems.error(path, 'control-plane-endpoint', 'the endpoint host is empty', 'set controlPlane.endpoint.host to the load balancer address', this.endpoint.host);
+      problems.error({
+        path,
+        rule: 'control-plane-endpoint',
+        message: 'the endpoint host is empty',
+        fix: 'set controlPlane.endpoint.host to the load balancer address',
+        value: this.endpoint.host,
+      });
     }
     const le = this.leaderElection;
     if (!(le.retryPeriodSeconds > 0 && le.retryPeriodSeconds < le.renewDeadlineSeconds && le.renewDeadlineSeconds < le.leaseDurationSeconds)) {
-      problems.error(path, 'leader-election', 'leader election needs 0 < retry period < renew deadline < lease duration', 'use the defaults (2 s, 10 s, 15 s) or keep that order', le);
+      problems.error({
+        path,
+        rule: 'leader-election',
+        message: 'leader election needs 0 < retry period < renew deadline < lease duration',
+        fix: 'use the defaults (2 s, 10 s, 15 s) or keep that order',
+        value: le,
+      });
     }
     if (this.anonymousAuth) {
-      problems.warning(path, 'api-server-hardening', 'anonymous requests to the API server are allowed', 'leave controlPlane.anonymousAuth unset (false)', true);
+      problems.warning({
+        path,
+        rule: 'api-server-hardening',
+        message: 'anonymous requests to the API server are allowed',
+        fix: 'leave controlPlane.anonymousAuth unset (false)',
+        value: true,
+      });
     }
     for (const [name, value] of Object.entries(this.auditLog)) {
       if (!Number.isInteger(value) || value < 1) {
-        problems.error(path, 'api-server-hardening', `auditLog.${name} must be a positive whole number`, `set auditLog.${name} to 1 or more`, value);
+        problems.error({
+          path,
+          rule: 'api-server-hardening',
+          message: `auditLog.${name} must be a positive whole number`,
+          fix: `set auditLog.${name} to 1 or more`,
+          value,
+        });
       }
     }
   }

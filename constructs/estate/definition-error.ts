@@ -1,4 +1,5 @@
 import { IConstruct } from 'constructs';
+import type { ValidationRuleId } from './rules';
 
 /**
  * Thrown while an estate is being written, when a call cannot make sense at all (a duplicate id, a construct put in
@@ -8,8 +9,8 @@ export class EstateDefinitionError extends Error {
   constructor(
     /** Construct path where the call was made. */
     public readonly path: string,
-    /** Stable rule id. */
-    public readonly rule: string,
+    /** Stable rule id from `VALIDATION_RULES`. */
+    public readonly rule: ValidationRuleId,
     message: string,
     /** How to fix it. */
     public readonly fix: string,

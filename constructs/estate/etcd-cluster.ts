@@ -193,12 +193,24 @@ export class EtcdCluster extends Construct {
     for (const [key, address] of Object.entries(explicit)) {
       const index = Number(key);
       if (!Number.isInteger(index) || index < 0 || index >= count) {
-        problems.error(path, 'etcd-member-address', `etcd.memberAddresses names member ${key}, but the members are 0 to ${count - 1}`, 'key memberAddresses by member index', key);
+        problems.error({
+          path,
+          rule: 'etcd-member-address',
+          message: `etcd.memberAddresses names member ${key}, but the members are 0 to ${count - 1}`,
+          fix: 'key memberAddresses by member index',
+          value: key,
+        });
         continue;
       }
       const block = typeof address === 'string' ? singleAddress(address) : undefined;
       if (!block) {
-        problems.error(path, 'etcd-member-address', `etcd.memberAddresses[${key}] is not an IP address`, 'give an address such as 10.251.0.10 (dotted decimal, no leading zeros)', address);
+        problems.error({
+          path,
+          rule: 'etcd-member-address',
+          message: `etcd.memberAddresses[${key}] is not an IP address`,
+          fix: 'give an address such as 10.251.0.10 (dotted decimal, no leading zeros)',
+          value: address,
+        });
         continue;
       }
       for (const [what, text] of [['podCidr', this.cluster.podCidr], ['serviceCidr', this.cluster.serviceCidr]] as const) {
@@ -208,10 +220,22 @@ export class EtcdCluster extends Construct {
         } catch {
           network = undefined;
         }
-        if (network && cidrContains(network, block)) problems.error(path, 'etcd-member-address', `etcd.memberAddresses[${key}] ${address} is inside the cluster's ${what} ${text}`, 'give etcd members addresses outside the pod and service networks', address);
+        if (network && cidrContains(network, block)) problems.error({
+          path,
+          rule: 'etcd-member-address',
+          message: `etcd.memberAddresses[${key}] ${address} is inside the cluster's ${what} ${text}`,
+          fix: 'give etcd members addresses outside the pod and service networks',
+          value: address,
+        });
       }
       const other = seen.get(address);
-      if (other !== undefined) problems.error(path, 'etcd-member-address', `members ${other} and ${key} would share the address ${address}`, 'give each member its own address', address);
+      if (other !== undefined) problems.error({
+        path,
+        rule: 'etcd-member-address',
+        message: `members ${other} and ${key} would share the address ${address}`,
+        fix: 'give each member its own address',
+        value: address,
+      });
       seen.set(address, key);
     }
     const subnet = this.tryMemberSubnet();
@@ -220,7 +244,13 @@ export class EtcdCluster extends Construct {
         if (explicit[i] !== undefined) continue;
         const planned = addressAt(subnet, FIRST_MEMBER_OFFSET + i);
         const clash = seen.get(planned);
-        if (clash !== undefined) problems.error(path, 'etcd-member-address', `memberAddresses[${clash}] is member ${i}'s planned address ${planned}`, 'choose an address outside the planned ones', planned);
+        if (clash !== undefined) problems.error({
+          path,
+          rule: 'etcd-member-address',
+          message: `memberAddresses[${clash}] is member ${i}'s planned address ${planned}`,
+          fix: 'choose an address outside the planned ones',
+          value: planned,
+        });
       }
     }
   }
@@ -230,49 +260,133 @@ export class EtcdCluster extends Construct {
     const path = this.node.path;
     const n = this.memberCount;
     if (!Number.isInteger(n) || n < 3 || n > 7 || n % 2 === 0) {
-      problems.error(path, 'etcd-odd-member-count', 'a dedicated etcd runs 3, 5 or 7 members (an even count adds a machine and no fault tolerance)', 'set etcd.members to 3, 5 or 7 (5 for large clusters)', n);
+      problems.error({
+        path,
+        rule: 'etcd-odd-member-count',
+        message: 'a dedicated etcd runs 3, 5 or 7 members (an even count adds a machine and no fault tolerance)',
+        fix: 'set etcd.members to 3, 5 or 7 (5 for large clusters)',
+        value: n,
+      });
     }
     const idc = this.cluster.idc;
     const idcZones = idc.zoneNames;
     const placement = this.placement;
     if (this.props.memberZones && this.props.memberZones.length !== n) {
-      problems.error(path, 'etcd-placement', `etcd.memberZones names ${this.props.memberZones.length} zone(s) for ${n} member(s)`, 'give exactly one zone per member, or leave memberZones unset', this.props.memberZones);
+      problems.error({
+        path,
+        rule: 'etcd-placement',
+        message: `etcd.memberZones names ${this.props.memberZones.length} zone(s) for ${n} member(s)`,
+        fix: 'give exactly one zone per member, or leave memberZones unset',
+        value: this.props.memberZones,
+      });
     }
     const unknown = placement.filter((z) => !idcZones.includes(z));
     for (const zone of new Set(unknown)) {
-      problems.error(path, 'zone-reference', `zone "${zone}" is not a zone of IDC ${idc.name}`, `use one of: ${idcZones.join(', ')}`, zone);
+      problems.error({
+        path,
+        rule: 'zone-reference',
+        message: `zone "${zone}" is not a zone of IDC ${idc.name}`,
+        fix: `use one of: ${idcZones.join(', ')}`,
+        value: zone,
+      });
     }
     if (unknown.length === 0 && placement.length > 0) {
       const breaking = zonesWhoseLossBreaksQuorum(placement);
       if (breaking.length > 0) {
         const counts = placement.join(', ');
         if (idcZones.length >= 3) {
-          problems.error(path, 'etcd-zone-survivability', `losing zone ${breaking.join(' or ')} leaves fewer than ${quorum(placement.length)} of ${placement.length} members: the cluster would lose quorum`, `spread the members so no zone holds ${placement.length - quorum(placement.length) + 1} or more (leave memberZones unset for an even spread)`, counts);
+          problems.error({
+            path,
+            rule: 'etcd-zone-survivability',
+            message: `losing zone ${breaking.join(' or ')} leaves fewer than ${quorum(placement.length)} of ${placement.length} members: the cluster would lose quorum`,
+            fix: `spread the members so no zone holds ${placement.length - quorum(placement.length) + 1} or more (leave memberZones unset for an even spread)`,
+            value: counts,
+          });
         } else {
-          problems.warning(path, 'etcd-zone-survivability', `IDC ${idc.name} has ${idcZones.length} zone(s): losing zone ${breaking.join(' or ')} loses quorum, and no placement here can prevent it`, 'run the cluster in an IDC with three or more zones', counts);
+          problems.warning({
+            path,
+            rule: 'etcd-zone-survivability',
+            message: `IDC ${idc.name} has ${idcZones.length} zone(s): losing zone ${breaking.join(' or ')} loses quorum, and no placement here can prevent it`,
+            fix: 'run the cluster in an IDC with three or more zones',
+            value: counts,
+          });
         }
       }
     }
     const subnet = this.tryMemberSubnet();
     if (!subnet) {
-      problems.error(path, 'cidr-syntax', 'etcd.memberSubnet is not a CIDR block (network address, no host bits)', 'give a subnet such as 10.20.0.0/27', this.memberSubnet);
+      problems.error({
+        path,
+        rule: 'cidr-syntax',
+        message: 'etcd.memberSubnet is not a CIDR block (network address, no host bits)',
+        fix: 'give a subnet such as 10.20.0.0/27',
+        value: this.memberSubnet,
+      });
     } else if (isPlaceableCount(n) && blockSize(subnet) < BigInt(FIRST_MEMBER_OFFSET + n + 1)) {
-      problems.error(path, 'etcd-member-subnet', `etcd.memberSubnet is too small for ${n} members at offsets ${FIRST_MEMBER_OFFSET} and up`, 'use a /27 or larger subnet', this.memberSubnet);
+      problems.error({
+        path,
+        rule: 'etcd-member-subnet',
+        message: `etcd.memberSubnet is too small for ${n} members at offsets ${FIRST_MEMBER_OFFSET} and up`,
+        fix: 'use a /27 or larger subnet',
+        value: this.memberSubnet,
+      });
     }
     this.collectAddressProblems(path, problems);
     const { heartbeatIntervalMs: hb, electionTimeoutMs: el } = this.timeouts;
     const rtt = this.maxMemberRttMs;
     if (!Number.isInteger(hb) || !Number.isInteger(el) || hb < 1) {
-      problems.error(path, 'etcd-timeouts', 'etcd takes whole, positive milliseconds for heartbeat and election timeout', 'use whole numbers (or leave both unset to derive them from RTT)', { heartbeatIntervalMs: hb, electionTimeoutMs: el });
+      problems.error({
+        path,
+        rule: 'etcd-timeouts',
+        message: 'etcd takes whole, positive milliseconds for heartbeat and election timeout',
+        fix: 'use whole numbers (or leave both unset to derive them from RTT)',
+        value: { heartbeatIntervalMs: hb, electionTimeoutMs: el },
+      });
     } else {
-      if (el < 5 * hb) problems.error(path, 'etcd-timeouts', 'etcd refuses an election timeout under five heartbeats', 'make electionTimeoutMs at least 10 x heartbeatIntervalMs', { heartbeatIntervalMs: hb, electionTimeoutMs: el });
-      if (el > ETCD_MAX_ELECTION_MS) problems.error(path, 'etcd-timeouts', `etcd refuses an election timeout above ${ETCD_MAX_ELECTION_MS} ms`, 'place the members in zones with a shorter round trip', el);
-      if (hb < rtt * 0.5) problems.error(path, 'etcd-timeouts', `the heartbeat (${hb} ms) is under half the ${rtt} ms round trip between member zones`, 'leave heartbeatIntervalMs unset to derive it from RTT', hb);
-      if (el < rtt * 10) problems.error(path, 'etcd-timeouts', `the election timeout (${el} ms) is under ten round trips (${rtt} ms) between member zones`, 'leave electionTimeoutMs unset to derive it from RTT', el);
+      if (el < 5 * hb) problems.error({
+        path,
+        rule: 'etcd-timeouts',
+        message: 'etcd refuses an election timeout under five heartbeats',
+        fix: 'make electionTimeoutMs at least 10 x heartbeatIntervalMs',
+        value: { heartbeatIntervalMs: hb, electionTimeoutMs: el },
+      });
+      if (el > ETCD_MAX_ELECTION_MS) problems.error({
+        path,
+        rule: 'etcd-timeouts',
+        message: `etcd refuses an election timeout above ${ETCD_MAX_ELECTION_MS} ms`,
+        fix: 'place the members in zones with a shorter round trip',
+        value: el,
+      });
+      if (hb < rtt * 0.5) problems.error({
+        path,
+        rule: 'etcd-timeouts',
+        message: `the heartbeat (${hb} ms) is under half the ${rtt} ms round trip between member zones`,
+        fix: 'leave heartbeatIntervalMs unset to derive it from RTT',
+        value: hb,
+      });
+      if (el < rtt * 10) problems.error({
+        path,
+        rule: 'etcd-timeouts',
+        message: `the election timeout (${el} ms) is under ten round trips (${rtt} ms) between member zones`,
+        fix: 'leave electionTimeoutMs unset to derive it from RTT',
+        value: el,
+      });
     }
     for (const [name, value] of [['quotaBackendBytes', this.quotaBackendBytes], ['snapshotCount', this.snapshotCount], ['clientPort', this.clientPort], ['peerPort', this.peerPort]] as const) {
-      if (!Number.isInteger(value) || value < 1) problems.error(path, 'etcd-settings', `etcd.${name} must be a positive whole number`, `set etcd.${name} to a positive whole number`, value);
+      if (!Number.isInteger(value) || value < 1) problems.error({
+        path,
+        rule: 'etcd-settings',
+        message: `etcd.${name} must be a positive whole number`,
+        fix: `set etcd.${name} to a positive whole number`,
+        value,
+      });
     }
-    if (this.clientPort === this.peerPort) problems.error(path, 'etcd-settings', 'client and peer ports are the same', 'use 2379 for clients and 2380 for peers', this.clientPort);
+    if (this.clientPort === this.peerPort) problems.error({
+      path,
+      rule: 'etcd-settings',
+      message: 'client and peer ports are the same',
+      fix: 'use 2379 for clients and 2380 for peers',
+      value: this.clientPort,
+    });
   }
 }

@@ -93,7 +93,10 @@ export class InfrastructureProvider {
       apiVersion: 'v1beta2',
       clusterKind: 'Metal3Cluster',
       machineKind: 'Metal3Machine',
-      clusterSpec: (c) => ({ controlPlaneEndpoint: { host: c.controlPlaneEndpoint.host, port: c.controlPlaneEndpoint.port }, cloudProviderEnabled: false }),
+      clusterSpec: (c) => ({
+        controlPlaneEndpoint: { host: c.controlPlaneEndpoint.host, port: c.controlPlaneEndpoint.port },
+        cloudProviderEnabled: false,
+      }),
       machineSpec: (m) => ({
         image: { url: options.imageUrl, checksum: options.imageChecksumUrl, checksumType: options.imageChecksumType ?? 'sha256', diskFormat: 'qcow2' },
         hostSelector: {
@@ -114,7 +117,10 @@ export class InfrastructureProvider {
       apiVersion: 'v1beta2',
       clusterKind: 'AWSCluster',
       machineKind: 'AWSMachine',
-      clusterSpec: (c) => ({ region: options.region, controlPlaneEndpoint: { host: c.controlPlaneEndpoint.host, port: c.controlPlaneEndpoint.port } }),
+      clusterSpec: (c) => ({
+        region: options.region,
+        controlPlaneEndpoint: { host: c.controlPlaneEndpoint.host, port: c.controlPlaneEndpoint.port },
+      }),
       machineSpec: (m) => ({
         instanceType: m.instance.model,
         iamInstanceProfile: options.iamInstanceProfile ?? 'nodes.cluster-api-provider-aws.sigs.k8s.io',

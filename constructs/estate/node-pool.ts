@@ -117,80 +117,212 @@ export class NodePool extends Construct {
   public collectProblems(problems: ProblemCollector): void {
     const path = this.node.path;
     const nameProblem = checkDnsLabel(this.name, 63);
-    if (nameProblem) problems.error(path, 'name-syntax', `node pool name ${nameProblem}`, 'use a short lowercase name such as "general"', this.name);
+    if (nameProblem) problems.error({
+      path,
+      rule: 'name-syntax',
+      message: `node pool name ${nameProblem}`,
+      fix: 'use a short lowercase name such as "general"',
+      value: this.name,
+    });
     const roleProblem = checkLabelKey(`node-role.kubernetes.io/${this.role}`);
-    if (roleProblem || !this.role) problems.error(path, 'label-syntax', `role cannot be a node-role label: ${roleProblem ?? 'empty'}`, 'use a short lowercase role such as "general"', this.role);
+    if (roleProblem || !this.role) problems.error({
+      path,
+      rule: 'label-syntax',
+      message: `role cannot be a node-role label: ${roleProblem ?? 'empty'}`,
+      fix: 'use a short lowercase role such as "general"',
+      value: this.role,
+    });
 
     const fixed = this.replicasPerZone;
     const bounds = this.autoscaling;
     if ((fixed === undefined) === (bounds === undefined)) {
-      problems.error(path, 'node-pool-scaling', 'a node pool has either fixed replicas or autoscaler bounds', 'give exactly one of replicasPerZone and autoscaling', { replicasPerZone: fixed, autoscaling: bounds });
+      problems.error({
+        path,
+        rule: 'node-pool-scaling',
+        message: 'a node pool has either fixed replicas or autoscaler bounds',
+        fix: 'give exactly one of replicasPerZone and autoscaling',
+        value: { replicasPerZone: fixed, autoscaling: bounds },
+      });
     }
     if (fixed !== undefined && (!Number.isInteger(fixed) || fixed < 0)) {
-      problems.error(path, 'node-pool-scaling', 'replicasPerZone must be a whole number, 0 or more', 'set replicasPerZone to a whole number', fixed);
+      problems.error({
+        path,
+        rule: 'node-pool-scaling',
+        message: 'replicasPerZone must be a whole number, 0 or more',
+        fix: 'set replicasPerZone to a whole number',
+        value: fixed,
+      });
     }
     if (bounds !== undefined) {
       const { minPerZone: min, maxPerZone: max } = bounds;
       if (!Number.isInteger(min) || !Number.isInteger(max) || min < 1 || max < min) {
-        problems.error(path, 'autoscaler-bounds', 'autoscaler bounds need whole numbers with 1 <= minPerZone <= maxPerZone', 'set minPerZone to at least 1 and maxPerZone to at least minPerZone', bounds);
+        problems.error({
+          path,
+          rule: 'autoscaler-bounds',
+          message: 'autoscaler bounds need whole numbers with 1 <= minPerZone <= maxPerZone',
+          fix: 'set minPerZone to at least 1 and maxPerZone to at least minPerZone',
+          value: bounds,
+        });
       }
     }
 
     const idcZones = this.cluster.idc.zoneNames;
-    if (this.zones.length === 0) problems.error(path, 'zone-reference', 'the node pool has no zone', 'list at least one zone, or leave zones unset', this.zones);
+    if (this.zones.length === 0) problems.error({
+      path,
+      rule: 'zone-reference',
+      message: 'the node pool has no zone',
+      fix: 'list at least one zone, or leave zones unset',
+      value: this.zones,
+    });
     for (const zone of this.zones) {
-      if (!idcZones.includes(zone)) problems.error(path, 'zone-reference', `zone "${zone}" is not a zone of IDC ${this.cluster.idc.name}`, `use one of: ${idcZones.join(', ')}`, zone);
+      if (!idcZones.includes(zone)) problems.error({
+        path,
+        rule: 'zone-reference',
+        message: `zone "${zone}" is not a zone of IDC ${this.cluster.idc.name}`,
+        fix: `use one of: ${idcZones.join(', ')}`,
+        value: zone,
+      });
     }
-    if (new Set(this.zones).size !== this.zones.length) problems.error(path, 'zone-reference', 'a zone is listed twice', 'list each zone once', this.zones);
+    if (new Set(this.zones).size !== this.zones.length) problems.error({
+      path,
+      rule: 'zone-reference',
+      message: 'a zone is listed twice',
+      fix: 'list each zone once',
+      value: this.zones,
+    });
 
     for (const [key, value] of Object.entries(this.labels)) {
       const keyProblem = checkLabelKey(key);
-      if (keyProblem) problems.error(path, 'label-syntax', `label key "${key}" ${keyProblem}`, 'use a qualified key such as "example.com/tier"', key);
+      if (keyProblem) problems.error({
+        path,
+        rule: 'label-syntax',
+        message: `label key "${key}" ${keyProblem}`,
+        fix: 'use a qualified key such as "example.com/tier"',
+        value: key,
+      });
       const valueProblem = typeof value === 'string' ? checkLabelValue(value) : 'must be a string';
-      if (valueProblem) problems.error(path, 'label-syntax', `label value of "${key}" ${valueProblem}`, 'use at most 63 alphanumeric, "-", "_" or "." characters', value);
+      if (valueProblem) problems.error({
+        path,
+        rule: 'label-syntax',
+        message: `label value of "${key}" ${valueProblem}`,
+        fix: 'use at most 63 alphanumeric, "-", "_" or "." characters',
+        value,
+      });
       if (!keyProblem && isEstateOwnedNodeLabel(key, this.role)) {
-        problems.error(path, 'reserved-label', `label "${key}" is set by the estate itself (pool, role, region, zone, IDC, machine model)`, 'state it through the pool\'s own props (role, instance, zones), or use a key of your own domain', key);
+        problems.error({
+          path,
+          rule: 'reserved-label',
+          message: `label "${key}" is set by the estate itself (pool, role, region, zone, IDC, machine model)`,
+          fix: 'state it through the pool\'s own props (role, instance, zones), or use a key of your own domain',
+          value: key,
+        });
       } else if (!keyProblem && nodeLabelRoute(key) === NodeLabelRoute.UNREACHABLE) {
-        problems.error(path, 'node-label-reach', `label "${key}" can reach the Node neither through Cluster API nor through the kubelet (NodeRestriction forbids it)`, 'use your own domain, or a node-role.kubernetes.io / node.cluster.x-k8s.io key', key);
+        problems.error({
+          path,
+          rule: 'node-label-reach',
+          message: `label "${key}" can reach the Node neither through Cluster API nor through the kubelet (NodeRestriction forbids it)`,
+          fix: 'use your own domain, or a node-role.kubernetes.io / node.cluster.x-k8s.io key',
+          value: key,
+        });
       }
     }
     for (const taint of this.taints) {
       const keyProblem = checkLabelKey(taint.key);
-      if (keyProblem) problems.error(path, 'label-syntax', `taint key "${taint.key}" ${keyProblem}`, 'use a qualified key such as "example.com/dedicated"', taint.key);
+      if (keyProblem) problems.error({
+        path,
+        rule: 'label-syntax',
+        message: `taint key "${taint.key}" ${keyProblem}`,
+        fix: 'use a qualified key such as "example.com/dedicated"',
+        value: taint.key,
+      });
       const valueProblem = checkLabelValue(taint.value ?? '');
-      if (valueProblem) problems.error(path, 'label-syntax', `taint value of "${taint.key}" ${valueProblem}`, 'use at most 63 alphanumeric, "-", "_" or "." characters', taint.value);
+      if (valueProblem) problems.error({
+        path,
+        rule: 'label-syntax',
+        message: `taint value of "${taint.key}" ${valueProblem}`,
+        fix: 'use at most 63 alphanumeric, "-", "_" or "." characters',
+        value: taint.value,
+      });
     }
 
     const { vcpu, memoryGiB } = this.instance;
     if (!(vcpu > 0) || !(memoryGiB > 0) || !this.instance.model) {
-      problems.error(path, 'instance-spec', 'an instance needs a model, vCPU > 0 and memory > 0', 'state model, vcpu and memoryGiB', this.instance);
+      problems.error({
+        path,
+        rule: 'instance-spec',
+        message: 'an instance needs a model, vCPU > 0 and memory > 0',
+        fix: 'state model, vcpu and memoryGiB',
+        value: this.instance,
+      });
     }
 
     const pool = parseKubernetesVersion(this.kubernetesVersion);
     const controlPlane = parseKubernetesVersion(this.cluster.kubernetesVersion);
     if (!pool) {
-      problems.error(path, 'kubernetes-version', 'the pool version is not a Kubernetes version', 'write it as v1.MINOR.PATCH, for example v1.30.4', this.kubernetesVersion);
+      problems.error({
+        path,
+        rule: 'kubernetes-version',
+        message: 'the pool version is not a Kubernetes version',
+        fix: 'write it as v1.MINOR.PATCH, for example v1.30.4',
+        value: this.kubernetesVersion,
+      });
     } else if (controlPlane) {
       const behind = minorsBehind(controlPlane, pool);
       if (behind < 0 || (behind === 0 && pool.patch > controlPlane.patch)) {
-        problems.error(path, 'version-skew', `the pool (${pool.text}) is newer than the control plane (${controlPlane.text})`, 'upgrade the control plane first, then the pools', pool.text);
+        problems.error({
+          path,
+          rule: 'version-skew',
+          message: `the pool (${pool.text}) is newer than the control plane (${controlPlane.text})`,
+          fix: 'upgrade the control plane first, then the pools',
+          value: pool.text,
+        });
       } else if (behind > MAX_KUBELET_MINORS_BEHIND) {
-        problems.error(path, 'version-skew', `the pool is ${behind} minors behind the control plane (${controlPlane.text}); kubelets may be at most ${MAX_KUBELET_MINORS_BEHIND} behind`, 'upgrade the pool', pool.text);
+        problems.error({
+          path,
+          rule: 'version-skew',
+          message: `the pool is ${behind} minors behind the control plane (${controlPlane.text}); kubelets may be at most ${MAX_KUBELET_MINORS_BEHIND} behind`,
+          fix: 'upgrade the pool',
+          value: pool.text,
+        });
       }
     }
 
     const hc = this.healthCheck;
-    if (!Number.isInteger(hc.nodeStartupTimeoutSeconds) || hc.nodeStartupTimeoutSeconds < 1 || !Number.isInteger(hc.unhealthyTimeoutSeconds) || hc.unhealthyTimeoutSeconds < 1) {
-      problems.error(path, 'health-check', 'health check timeouts must be positive whole seconds', 'use the defaults (600 s, 300 s) or positive whole numbers', hc);
+    const positive = (s: number) => Number.isInteger(s) && s >= 1;
+    if (!positive(hc.nodeStartupTimeoutSeconds) || !positive(hc.unhealthyTimeoutSeconds)) {
+      problems.error({
+        path,
+        rule: 'health-check',
+        message: 'health check timeouts must be positive whole seconds',
+        fix: 'use the defaults (600 s, 300 s) or positive whole numbers',
+        value: hc,
+      });
     }
     const mu = hc.maxUnhealthy;
     const validMax = typeof mu === 'number' ? Number.isInteger(mu) && mu >= 0 : /^(100|[1-9]?[0-9])%$/.test(mu);
-    if (!validMax) problems.error(path, 'health-check', 'maxUnhealthy must be a whole number or a percentage such as "40%"', 'set maxUnhealthy to "40%"', mu);
+    if (!validMax) problems.error({
+      path,
+      rule: 'health-check',
+      message: 'maxUnhealthy must be a whole number or a percentage such as "40%"',
+      fix: 'set maxUnhealthy to "40%"',
+      value: mu,
+    });
   }
 }
 
 /** Node labels the estate writes from the model: a pool may not set them, or its nodes would contradict the model. */
-const ESTATE_OWNED_NODE_LABELS = new Set([NODE_POOL, NODE_REGION, NODE_ZONE, NODE_INSTANCE_TYPE, LABEL_IDC, LABEL_MACHINE_MODEL, LABEL_POOL_ROLE, LABEL_ZONE, LABEL_CLUSTER, LABEL_ROLE]);
+const ESTATE_OWNED_NODE_LABELS = new Set([
+  NODE_POOL,
+  NODE_REGION,
+  NODE_ZONE,
+  NODE_INSTANCE_TYPE,
+  LABEL_IDC,
+  LABEL_MACHINE_MODEL,
+  LABEL_POOL_ROLE,
+  LABEL_ZONE,
+  LABEL_CLUSTER,
+  LABEL_ROLE,
+]);
 
 function isEstateOwnedNodeLabel(key: string, role: string): boolean {
   // Further node-role labels are fine (a pool may serve two roles); its own role label comes from `role`.

@@ -1,3 +1,5 @@
+import type { ErrorRuleId, ValidationRuleId } from './rules';
+
 /**
  * Problems found while validating an estate. Validation never stops at the first problem: every rule runs and
  * every problem is reported with the construct path, the rule it breaks, the value received and how to fix it.
@@ -15,8 +17,8 @@ export enum ProblemSeverity {
 export interface Problem {
   /** Construct path of the place the problem was found, for example `reference/daily/trade-hz1/Etcd`. */
   readonly path: string;
-  /** Stable rule id, kebab-case, for example `etcd-odd-member-count`. */
-  readonly rule: string;
+  /** Stable rule id from `VALIDATION_RULES`, for example `etcd-odd-member-count`. */
+  readonly rule: ValidationRuleId;
   readonly severity: ProblemSeverity;
   /** What is wrong, in one sentence, lowercase. */
   readonly message: string;
@@ -52,17 +54,29 @@ export class EstateValidationError extends Error {
 }
 
 /**
- * Collects problems while the rules run.
+ * One problem as a rule reports it: the value is still the raw value, rendered as text when it is collected.
+ * @internal
+ */
+export interface ProblemReport<R extends ValidationRuleId = ValidationRuleId> {
+  readonly path: string;
+  readonly rule: R;
+  readonly message: string;
+  readonly fix: string;
+  readonly value?: unknown;
+}
+
+/**
+ * Collects problems while the rules run. Only a rule catalogued with severity `error` may report an error.
  * @internal
  */
 export class ProblemCollector {
   private readonly found: Problem[] = [];
 
-  public error(path: string, rule: string, message: string, fix: string, value?: unknown): void {
+  public error({ path, rule, message, fix, value }: ProblemReport<ErrorRuleId>): void {
     this.add({ path, rule, severity: ProblemSeverity.ERROR, message, fix, value: render(value) });
   }
 
-  public warning(path: string, rule: string, message: string, fix: string, value?: unknown): void {
+  public warning({ path, rule, message, fix, value }: ProblemReport): void {
     this.add({ path, rule, severity: ProblemSeverity.WARNING, message, fix, value: render(value) });
   }
 

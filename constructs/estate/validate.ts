@@ -1,10 +1,10 @@
-import { calendarInstants, isKnownTimeZone, parseCalendarDate } from './calendar';
+import { calendarInstants, isKnownTimeZone, parseCalendarDate, Promotion } from './promotion';
 import { CidrBlock } from './cidr';
 import { Cluster } from './cluster';
-import { ClusterGroup, ClusterGroupKind, Promotion } from './cluster-group';
-import { Problem, ProblemCollector } from './problems';
+import { ClusterGroup, ClusterGroupKind } from './cluster-group';
+import { ProblemCollector } from './problems';
 import { checkDnsLabel } from './syntax';
-import { Estate } from './topology';
+import { Estate } from './estate';
 
 /** Every cluster of the estate, in construct order. */
 export function clustersOf(estate: Estate): Cluster[] {
@@ -22,30 +22,23 @@ export function promotionsOf(estate: Estate): Promotion[] {
 }
 
 /**
- * A rule over the whole estate, for parts of the model defined outside this folder (applications): registered by the
- * module that defines them, run by validateEstate after the estate's own rules, in registration order.
+ * The rules of the estate's own model (topology, groups, promotions, clusters and what they hold), in a fixed order.
+ * `validateEstate` (constructs/validate.ts) runs them first, then the tenancy and application rules.
+ * @internal
  */
-export type EstateRule = (estate: Estate, problems: ProblemCollector) => void;
-
-const extraRules: EstateRule[] = [];
-
-/** Adds a rule that validateEstate runs after its own. Registering the same function twice has no effect. */
-export function registerEstateRule(rule: EstateRule): void {
-  if (!extraRules.includes(rule)) extraRules.push(rule);
-}
-
-/**
- * Runs every rule over the estate and returns every problem found, errors and warnings, ordered by path. Never
- * throws for a rule violation: a rule that cannot evaluate because of another problem stays silent.
- */
-export function validateEstate(estate: Estate): Problem[] {
-  const problems = new ProblemCollector();
+export function validateEstateModel(estate: Estate, problems: ProblemCollector): void {
   checkTopology(estate, problems);
   for (const promotion of promotionsOf(estate)) checkPromotion(promotion, problems);
   for (const group of groupsOf(estate)) checkGroup(group, problems);
   const clusters = clustersOf(estate);
   if (clusters.length === 0) {
-    problems.warning(estate.node.path, 'topology', 'the estate has no cluster: synthesis writes no Cluster API object', 'add a ClusterGroup and create clusters in it', 0);
+    problems.warning({
+      path: estate.node.path,
+      rule: 'topology',
+      message: 'the estate has no cluster: synthesis writes no Cluster API object',
+      fix: 'add a ClusterGroup and create clusters in it',
+      value: 0,
+    });
   }
   checkUniqueClusterNames(clusters, problems);
   for (const cluster of clusters) {
@@ -55,44 +48,119 @@ export function validateEstate(estate: Estate): Problem[] {
     for (const pool of cluster.nodePools) pool.collectProblems(problems);
   }
   checkCidrOverlaps(clusters, problems);
-  for (const rule of extraRules) rule(estate, problems);
-  return [...problems.problems];
 }
 
 function checkTopology(estate: Estate, problems: ProblemCollector): void {
   const path = estate.node.path;
   const nameProblem = checkDnsLabel(estate.name);
-  if (nameProblem) problems.error(path, 'name-syntax', `estate name ${nameProblem}`, 'use a lowercase name such as "reference"', estate.name);
-  if (estate.regions.length === 0) problems.error(path, 'topology', 'the estate has no region', 'add a region with estate.addRegion()', 0);
+  if (nameProblem) problems.error({
+    path,
+    rule: 'name-syntax',
+    message: `estate name ${nameProblem}`,
+    fix: 'use a lowercase name such as "reference"',
+    value: estate.name,
+  });
+  if (estate.regions.length === 0) problems.error({
+    path,
+    rule: 'topology',
+    message: 'the estate has no region',
+    fix: 'add a region with estate.addRegion()',
+    value: 0,
+  });
   const zoneOwners = new Map<string, string>();
   const idcOwners = new Map<string, string>();
   for (const region of estate.regions) {
     const regionProblem = checkDnsLabel(region.name);
-    if (regionProblem) problems.error(region.node.path, 'name-syntax', `region name ${regionProblem}`, 'use a lowercase name such as "cn-east"', region.name);
-    if (region.idcs.length === 0) problems.error(region.node.path, 'topology', 'the region has no IDC', 'add an IDC with region.addIdc()', 0);
+    if (regionProblem) problems.error({
+      path: region.node.path,
+      rule: 'name-syntax',
+      message: `region name ${regionProblem}`,
+      fix: 'use a lowercase name such as "cn-east"',
+      value: region.name,
+    });
+    if (region.idcs.length === 0) problems.error({
+      path: region.node.path,
+      rule: 'topology',
+      message: 'the region has no IDC',
+      fix: 'add an IDC with region.addIdc()',
+      value: 0,
+    });
     for (const idc of region.idcs) {
       const idcProblem = checkDnsLabel(idc.name);
-      if (idcProblem) problems.error(idc.node.path, 'name-syntax', `IDC name ${idcProblem}`, 'use a lowercase name such as "hz1"', idc.name);
+      if (idcProblem) problems.error({
+        path: idc.node.path,
+        rule: 'name-syntax',
+        message: `IDC name ${idcProblem}`,
+        fix: 'use a lowercase name such as "hz1"',
+        value: idc.name,
+      });
       const previousIdc = idcOwners.get(idc.name);
-      if (previousIdc) problems.error(idc.node.path, 'unique-names', `IDC name "${idc.name}" is also used at ${previousIdc}`, 'give every IDC of the estate its own name', idc.name);
+      if (previousIdc) problems.error({
+        path: idc.node.path,
+        rule: 'unique-names',
+        message: `IDC name "${idc.name}" is also used at ${previousIdc}`,
+        fix: 'give every IDC of the estate its own name',
+        value: idc.name,
+      });
       idcOwners.set(idc.name, idc.node.path);
-      if (!idc.infrastructure) problems.error(idc.node.path, 'infrastructure', 'the IDC has no infrastructure provider', 'pass props.infrastructure, for example InfrastructureProvider.metal3(...)', undefined);
-      if (idc.zones.length === 0) problems.error(idc.node.path, 'topology', 'the IDC has no zone', 'list its zones in props.zones', 0);
+      if (!idc.infrastructure) problems.error({
+        path: idc.node.path,
+        rule: 'infrastructure',
+        message: 'the IDC has no infrastructure provider',
+        fix: 'pass props.infrastructure, for example InfrastructureProvider.metal3(...)',
+      });
+      if (idc.zones.length === 0) problems.error({
+        path: idc.node.path,
+        rule: 'topology',
+        message: 'the IDC has no zone',
+        fix: 'list its zones in props.zones',
+        value: 0,
+      });
       for (const zone of idc.zones) {
         const zoneProblem = checkDnsLabel(zone.name);
-        if (zoneProblem) problems.error(zone.node.path, 'name-syntax', `zone name ${zoneProblem}`, 'use a lowercase name such as "hz1-a"', zone.name);
+        if (zoneProblem) problems.error({
+          path: zone.node.path,
+          rule: 'name-syntax',
+          message: `zone name ${zoneProblem}`,
+          fix: 'use a lowercase name such as "hz1-a"',
+          value: zone.name,
+        });
         const previous = zoneOwners.get(zone.name);
-        if (previous) problems.error(zone.node.path, 'unique-names', `zone name "${zone.name}" is also used at ${previous}`, 'give every zone of the estate its own name', zone.name);
+        if (previous) problems.error({
+          path: zone.node.path,
+          rule: 'unique-names',
+          message: `zone name "${zone.name}" is also used at ${previous}`,
+          fix: 'give every zone of the estate its own name',
+          value: zone.name,
+        });
         zoneOwners.set(zone.name, zone.node.path);
       }
       if (!(Number.isFinite(idc.interZoneRttMs) && idc.interZoneRttMs >= 0)) {
-        problems.error(idc.node.path, 'zone-rtt', 'interZoneRttMs must be a number of milliseconds, 0 or more', 'state the measured round-trip time between zones', idc.interZoneRttMs);
+        problems.error({
+          path: idc.node.path,
+          rule: 'zone-rtt',
+          message: 'interZoneRttMs must be a number of milliseconds, 0 or more',
+          fix: 'state the measured round-trip time between zones',
+          value: idc.interZoneRttMs,
+        });
       }
       for (const rtt of idc.zoneRtts) {
         for (const zone of rtt.zones) {
-          if (!idc.zoneNames.includes(zone)) problems.error(idc.node.path, 'zone-reference', `zoneRtts names zone "${zone}", which is not in this IDC`, `use one of: ${idc.zoneNames.join(', ')}`, zone);
+          if (!idc.zoneNames.includes(zone)) problems.error({
+            path: idc.node.path,
+            rule: 'zone-reference',
+            message: `zoneRtts names zone "${zone}", which is not in this IDC`,
+            fix: `use one of: ${idc.zoneNames.join(', ')}`,
+            value: zone,
+          });
         }
-        if (!(Number.isFinite(rtt.rttMs) && rtt.rttMs >= 0)) problems.error(idc.node.path, 'zone-rtt', 'a round-trip time must be 0 ms or more', 'state the measured round-trip time', rtt.rttMs);
+        if (!(Number.isFinite(rtt.rttMs) && rtt.rttMs >= 0)) problems.error({
+          path: idc.node.path,
+          rule: 'zone-rtt',
+          message: 'a round-trip time must be 0 ms or more',
+          fix: 'state the measured round-trip time',
+          value: rtt.rttMs,
+        });
       }
     }
   }
@@ -102,19 +170,43 @@ function checkPromotion(promotion: Promotion, problems: ProblemCollector): void 
   const path = promotion.node.path;
   const cal = promotion.calendar;
   const nameProblem = checkDnsLabel(promotion.name);
-  if (nameProblem) problems.error(path, 'name-syntax', `promotion name ${nameProblem}`, 'use a lowercase name such as "double-11"', promotion.name);
+  if (nameProblem) problems.error({
+    path,
+    rule: 'name-syntax',
+    message: `promotion name ${nameProblem}`,
+    fix: 'use a lowercase name such as "double-11"',
+    value: promotion.name,
+  });
   for (const [name, value] of [['prepareBatches', cal.prepareBatches], ['drainBatches', cal.drainBatches]] as const) {
-    if (!Number.isInteger(value) || value < 1 || value > 100) problems.error(path, 'promotion-batches', `${name} must be a whole number from 1 to 100`, `set ${name} to 4 (the default)`, value);
+    if (!Number.isInteger(value) || value < 1 || value > 100) problems.error({
+      path,
+      rule: 'promotion-batches',
+      message: `${name} must be a whole number from 1 to 100`,
+      fix: `set ${name} to 4 (the default)`,
+      value,
+    });
   }
   if (!isKnownTimeZone(cal.timeZone)) {
-    problems.error(path, 'promotion-dates', 'the time zone is not an IANA time zone', 'use a name such as "Asia/Shanghai"', cal.timeZone);
+    problems.error({
+      path,
+      rule: 'promotion-dates',
+      message: 'the time zone is not an IANA time zone',
+      fix: 'use a name such as "Asia/Shanghai"',
+      value: cal.timeZone,
+    });
     return;
   }
   let parsed = true;
   for (const key of ['prepareFrom', 'peakFrom', 'peakTo', 'drainUntil'] as const) {
     if (parseCalendarDate(cal[key], cal.timeZone) === undefined) {
       parsed = false;
-      problems.error(path, 'promotion-dates', `${key} is not an ISO-8601 date-time`, `write ${key} like "2026-11-10T20:00"`, cal[key]);
+      problems.error({
+        path,
+        rule: 'promotion-dates',
+        message: `${key} is not an ISO-8601 date-time`,
+        fix: `write ${key} like "2026-11-10T20:00"`,
+        value: cal[key],
+      });
     }
   }
   if (!parsed) return;
@@ -122,7 +214,13 @@ function checkPromotion(promotion: Promotion, problems: ProblemCollector): void 
   const order: [string, number][] = [['prepareFrom', i.prepareFrom], ['peakFrom', i.peakFrom], ['peakTo', i.peakTo], ['drainUntil', i.drainUntil]];
   for (let k = 1; k < order.length; k++) {
     if (!(order[k - 1][1] < order[k][1])) {
-      problems.error(path, 'promotion-dates', `${order[k - 1][0]} must come before ${order[k][0]}`, 'order the dates prepareFrom < peakFrom < peakTo < drainUntil', { [order[k - 1][0]]: cal[order[k - 1][0] as 'peakFrom'], [order[k][0]]: cal[order[k][0] as 'peakFrom'] });
+      problems.error({
+        path,
+        rule: 'promotion-dates',
+        message: `${order[k - 1][0]} must come before ${order[k][0]}`,
+        fix: 'order the dates prepareFrom < peakFrom < peakTo < drainUntil',
+        value: { [order[k - 1][0]]: cal[order[k - 1][0] as 'peakFrom'], [order[k][0]]: cal[order[k][0] as 'peakFrom'] },
+      });
     }
   }
 }
@@ -130,18 +228,48 @@ function checkPromotion(promotion: Promotion, problems: ProblemCollector): void 
 function checkGroup(group: ClusterGroup, problems: ProblemCollector): void {
   const path = group.node.path;
   const nameProblem = checkDnsLabel(group.name);
-  if (nameProblem) problems.error(path, 'name-syntax', `group name ${nameProblem}`, 'use a lowercase name such as "daily"', group.name);
+  if (nameProblem) problems.error({
+    path,
+    rule: 'name-syntax',
+    message: `group name ${nameProblem}`,
+    fix: 'use a lowercase name such as "daily"',
+    value: group.name,
+  });
   if (group.kind === ClusterGroupKind.PEAK && !group.promotion) {
-    problems.error(path, 'group-promotion', 'a peak group needs the promotion it serves', 'pass props.promotion to the ClusterGroup', group.name);
+    problems.error({
+      path,
+      rule: 'group-promotion',
+      message: 'a peak group needs the promotion it serves',
+      fix: 'pass props.promotion to the ClusterGroup',
+      value: group.name,
+    });
   }
   if (group.kind === ClusterGroupKind.DAILY && group.promotion) {
-    problems.error(path, 'group-promotion', 'a daily group always runs and has no promotion', 'remove props.promotion, or make the group kind PEAK', group.promotion.name);
+    problems.error({
+      path,
+      rule: 'group-promotion',
+      message: 'a daily group always runs and has no promotion',
+      fix: 'remove props.promotion, or make the group kind PEAK',
+      value: group.promotion.name,
+    });
   }
   if (group.promotion && group.promotion.node.root !== group.node.root) {
-    problems.error(path, 'group-promotion', 'the promotion belongs to another estate', 'use a promotion of this estate', group.promotion.node.path);
+    problems.error({
+      path,
+      rule: 'group-promotion',
+      message: 'the promotion belongs to another estate',
+      fix: 'use a promotion of this estate',
+      value: group.promotion.node.path,
+    });
   }
   if (group.kind !== ClusterGroupKind.DAILY && group.kind !== ClusterGroupKind.PEAK) {
-    problems.error(path, 'group-kind', 'unknown group kind', 'use ClusterGroupKind.DAILY or ClusterGroupKind.PEAK', group.kind);
+    problems.error({
+      path,
+      rule: 'group-kind',
+      message: 'unknown group kind',
+      fix: 'use ClusterGroupKind.DAILY or ClusterGroupKind.PEAK',
+      value: group.kind,
+    });
   }
 }
 
@@ -149,7 +277,13 @@ function checkUniqueClusterNames(clusters: Cluster[], problems: ProblemCollector
   const seen = new Map<string, string>();
   for (const cluster of clusters) {
     const previous = seen.get(cluster.name);
-    if (previous) problems.error(cluster.node.path, 'unique-names', `cluster name "${cluster.name}" is also used at ${previous}`, 'give every cluster of the estate its own name', cluster.name);
+    if (previous) problems.error({
+      path: cluster.node.path,
+      rule: 'unique-names',
+      message: `cluster name "${cluster.name}" is also used at ${previous}`,
+      fix: 'give every cluster of the estate its own name',
+      value: cluster.name,
+    });
     else seen.set(cluster.name, cluster.node.path);
   }
 }
@@ -158,13 +292,20 @@ function checkUniqueClusterNames(clusters: Cluster[], problems: ProblemCollector
 function checkCidrOverlaps(clusters: Cluster[], problems: ProblemCollector): void {
   interface Entry { cluster: Cluster; what: string; block: CidrBlock }
   const entries: Entry[] = clusters.flatMap((cluster) => cluster.networkBlocks().map((b) => ({ cluster, ...b })));
-  entries.sort((a, b) => (a.block.family < b.block.family ? -1 : a.block.family > b.block.family ? 1 : a.block.first < b.block.first ? -1 : a.block.first > b.block.first ? 1 : 0));
+  const order = (x: string | bigint, y: string | bigint) => (x < y ? -1 : x > y ? 1 : 0);
+  entries.sort((a, b) => order(a.block.family, b.block.family) || order(a.block.first, b.block.first));
   let active: Entry[] = [];
   for (const entry of entries) {
     active = active.filter((a) => a.block.family === entry.block.family && a.block.last >= entry.block.first);
     for (const other of active) {
       if (other.cluster === entry.cluster) continue; // within one cluster: Cluster's own rule reports it
-      problems.error(entry.cluster.node.path, 'cidr-overlap', `${entry.what} ${entry.block.text} overlaps ${other.what} ${other.block.text} of cluster ${other.cluster.name}`, 'give every cluster its own pod, service and etcd blocks', [entry.block.text, other.block.text]);
+      problems.error({
+        path: entry.cluster.node.path,
+        rule: 'cidr-overlap',
+        message: `${entry.what} ${entry.block.text} overlaps ${other.what} ${other.block.text} of cluster ${other.cluster.name}`,
+        fix: 'give every cluster its own pod, service and etcd blocks',
+        value: [entry.block.text, other.block.text],
+      });
     }
     active.push(entry);
   }

@@ -54,10 +54,34 @@ const LABEL_VALUE = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
 
 /** @internal */
 export function checkMesh(path: string, mesh: MeshSpec, problems: ProblemCollector): void {
-  if (!Object.values(MeshProvider).includes(mesh.provider)) problems.error(path, 'mesh', 'unknown mesh provider', 'use MeshProvider.ISTIO or MeshProvider.ASM', mesh.provider);
-  if (!Object.values(MtlsMode).includes(mesh.mtls)) problems.error(path, 'mesh', 'unknown mTLS mode', 'use MtlsMode.STRICT (or PERMISSIVE during a migration)', mesh.mtls);
-  if (mesh.revision !== undefined && !LABEL_VALUE.test(mesh.revision)) problems.error(path, 'mesh', 'the mesh revision must be a lowercase label value', 'use the revision istiod was installed with, for example "1-30"', mesh.revision);
-  if (!LABEL_VALUE.test(mesh.rootNamespace)) problems.error(path, 'mesh', 'the root namespace must be a DNS label', 'keep the default, istio-system', mesh.rootNamespace);
+  if (!Object.values(MeshProvider).includes(mesh.provider)) problems.error({
+    path,
+    rule: 'mesh',
+    message: 'unknown mesh provider',
+    fix: 'use MeshProvider.ISTIO or MeshProvider.ASM',
+    value: mesh.provider,
+  });
+  if (!Object.values(MtlsMode).includes(mesh.mtls)) problems.error({
+    path,
+    rule: 'mesh',
+    message: 'unknown mTLS mode',
+    fix: 'use MtlsMode.STRICT (or PERMISSIVE during a migration)',
+    value: mesh.mtls,
+  });
+  if (mesh.revision !== undefined && !LABEL_VALUE.test(mesh.revision)) problems.error({
+    path,
+    rule: 'mesh',
+    message: 'the mesh revision must be a lowercase label value',
+    fix: 'use the revision istiod was installed with, for example "1-30"',
+    value: mesh.revision,
+  });
+  if (!LABEL_VALUE.test(mesh.rootNamespace)) problems.error({
+    path,
+    rule: 'mesh',
+    message: 'the root namespace must be a DNS label',
+    fix: 'keep the default, istio-system',
+    value: mesh.rootNamespace,
+  });
 }
 
 /** The pod label that makes the mesh inject its proxy. */

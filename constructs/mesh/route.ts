@@ -42,22 +42,58 @@ const VALUE = /^[A-Za-z0-9][-A-Za-z0-9_.]{0,62}$/;
 /** @internal */
 export function checkCanaryRoute(path: string, route: CanaryRouteSpec, problems: ProblemCollector): void {
   const header = (h: string) => {
-    if (typeof h !== 'string' || !HEADER.test(h)) problems.error(path, 'canary-route', `header "${h}" must be lowercase letters, digits and "-" (Istio matches header names in lowercase)`, 'use a name such as "x-lane"', h);
+    if (typeof h !== 'string' || !HEADER.test(h)) problems.error({
+      path,
+      rule: 'canary-route',
+      message: `header "${h}" must be lowercase letters, digits and "-" (Istio matches header names in lowercase)`,
+      fix: 'use a name such as "x-lane"',
+      value: h,
+    });
   };
   header(route.header);
   if (route.kind === 'header') {
-    if (typeof route.value !== 'string' || !VALUE.test(route.value)) problems.error(path, 'canary-route', 'the header value must be 1 to 63 letters, digits, "-", "_" or "."', 'use a value such as "gray"', route.value);
+    if (typeof route.value !== 'string' || !VALUE.test(route.value)) problems.error({
+      path,
+      rule: 'canary-route',
+      message: 'the header value must be 1 to 63 letters, digits, "-", "_" or "."',
+      fix: 'use a value such as "gray"',
+      value: route.value,
+    });
     return;
   }
   header(route.laneHeader);
-  if (!VALUE.test(route.lane)) problems.error(path, 'canary-route', 'the lane must be 1 to 63 letters, digits, "-", "_" or "."', 'keep the default, gray', route.lane);
+  if (!VALUE.test(route.lane)) problems.error({
+    path,
+    rule: 'canary-route',
+    message: 'the lane must be 1 to 63 letters, digits, "-", "_" or "."',
+    fix: 'keep the default, gray',
+    value: route.lane,
+  });
   if (route.communities.length === 0 || route.communities.length > MAX_CANARY_COMMUNITIES) {
-    problems.error(path, 'canary-route', `a community route lists 1 to ${MAX_CANARY_COMMUNITIES} community ids`, 'map larger sets of communities to the lane header at the gateway and route on the lane', route.communities.length);
+    problems.error({
+      path,
+      rule: 'canary-route',
+      message: `a community route lists 1 to ${MAX_CANARY_COMMUNITIES} community ids`,
+      fix: 'map larger sets of communities to the lane header at the gateway and route on the lane',
+      value: route.communities.length,
+    });
   }
   const seen = new Set<string>();
   for (const id of route.communities) {
-    if (typeof id !== 'string' || !VALUE.test(id)) problems.error(path, 'canary-route', `community id "${id}" must be 1 to 63 letters, digits, "-", "_" or "."`, 'use the id the edge puts in the header', id);
-    if (seen.has(id)) problems.error(path, 'canary-route', `community id "${id}" is listed twice`, 'list each community once', id);
+    if (typeof id !== 'string' || !VALUE.test(id)) problems.error({
+      path,
+      rule: 'canary-route',
+      message: `community id "${id}" must be 1 to 63 letters, digits, "-", "_" or "."`,
+      fix: 'use the id the edge puts in the header',
+      value: id,
+    });
+    if (seen.has(id)) problems.error({
+      path,
+      rule: 'canary-route',
+      message: `community id "${id}" is listed twice`,
+      fix: 'list each community once',
+      value: id,
+    });
     seen.add(id);
   }
 }

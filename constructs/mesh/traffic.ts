@@ -122,26 +122,86 @@ export function checkAppMesh(path: string, mesh: AppMeshSpec, appPorts: readonly
   const cb = mesh.circuitBreaker;
   if (cb) {
     for (const [key, value] of [['connectTimeoutMs', cb.connectTimeoutMs], ['intervalMs', cb.intervalMs], ['baseEjectionMs', cb.baseEjectionMs]] as const) {
-      if (!wholeAtLeast(value, 1)) problems.error(path, 'circuit-breaker', `${key} must be a whole number of milliseconds, 1 or more (Istio rejects shorter durations)`, `set ${key} to, for example, 1000`, value);
+      if (!wholeAtLeast(value, 1)) problems.error({
+        path,
+        rule: 'circuit-breaker',
+        message: `${key} must be a whole number of milliseconds, 1 or more (Istio rejects shorter durations)`,
+        fix: `set ${key} to, for example, 1000`,
+        value,
+      });
     }
     for (const [key, value] of [['maxConnections', cb.maxConnections], ['maxPendingRequests', cb.maxPendingRequests], ['consecutive5xxErrors', cb.consecutive5xxErrors]] as const) {
-      if (!wholeAtLeast(value, 1)) problems.error(path, 'circuit-breaker', `${key} must be a whole number, 1 or more`, `keep the default of ${key}`, value);
+      if (!wholeAtLeast(value, 1)) problems.error({
+        path,
+        rule: 'circuit-breaker',
+        message: `${key} must be a whole number, 1 or more`,
+        fix: `keep the default of ${key}`,
+        value,
+      });
     }
-    if (!wholeAtLeast(cb.maxRequestsPerConnection, 0)) problems.error(path, 'circuit-breaker', 'maxRequestsPerConnection must be a whole number, 0 (unlimited) or more', 'keep the default, 0', cb.maxRequestsPerConnection);
+    if (!wholeAtLeast(cb.maxRequestsPerConnection, 0)) problems.error({
+      path,
+      rule: 'circuit-breaker',
+      message: 'maxRequestsPerConnection must be a whole number, 0 (unlimited) or more',
+      fix: 'keep the default, 0',
+      value: cb.maxRequestsPerConnection,
+    });
     const max = cb.maxEjectionPercent;
-    if (!wholeAtLeast(max, 0) || max > 100) problems.error(path, 'circuit-breaker', 'maxEjectionPercent must be a whole number from 0 to 100', 'keep the default, 10', max);
-    else if (max === 100 && !cb.allowFullEjection) problems.error(path, 'circuit-breaker', 'maxEjectionPercent 100 can eject every host of the app, leaving nothing to serve', 'stay below 100 (the default is 10), or set allowFullEjection: true', max);
+    if (!wholeAtLeast(max, 0) || max > 100) problems.error({
+      path,
+      rule: 'circuit-breaker',
+      message: 'maxEjectionPercent must be a whole number from 0 to 100',
+      fix: 'keep the default, 10',
+      value: max,
+    });
+    else if (max === 100 && !cb.allowFullEjection) problems.error({
+      path,
+      rule: 'circuit-breaker',
+      message: 'maxEjectionPercent 100 can eject every host of the app, leaving nothing to serve',
+      fix: 'stay below 100 (the default is 10), or set allowFullEjection: true',
+      value: max,
+    });
   }
-  if (mesh.timeoutMs !== undefined && !wholeAtLeast(mesh.timeoutMs, 1)) problems.error(path, 'mesh-timeout', 'timeoutMs must be a whole number of milliseconds, 1 or more', 'set timeoutMs to, for example, 3000', mesh.timeoutMs);
+  if (mesh.timeoutMs !== undefined && !wholeAtLeast(mesh.timeoutMs, 1)) problems.error({
+    path,
+    rule: 'mesh-timeout',
+    message: 'timeoutMs must be a whole number of milliseconds, 1 or more',
+    fix: 'set timeoutMs to, for example, 3000',
+    value: mesh.timeoutMs,
+  });
   const r = mesh.retries;
   if (r) {
-    if (!wholeAtLeast(r.attempts, 0)) problems.error(path, 'mesh-retries', 'retry attempts must be a whole number, 0 or more', 'keep the default, 2', r.attempts);
-    if (r.perTryTimeoutMs !== undefined && !wholeAtLeast(r.perTryTimeoutMs, 1)) problems.error(path, 'mesh-retries', 'perTryTimeoutMs must be a whole number of milliseconds, 1 or more', 'set perTryTimeoutMs to, for example, 1000', r.perTryTimeoutMs);
-    if (typeof r.retryOn !== 'string' || r.retryOn.length === 0) problems.error(path, 'mesh-retries', 'retryOn must name at least one condition', "keep the default, '5xx,reset,connect-failure'", r.retryOn);
+    if (!wholeAtLeast(r.attempts, 0)) problems.error({
+      path,
+      rule: 'mesh-retries',
+      message: 'retry attempts must be a whole number, 0 or more',
+      fix: 'keep the default, 2',
+      value: r.attempts,
+    });
+    if (r.perTryTimeoutMs !== undefined && !wholeAtLeast(r.perTryTimeoutMs, 1)) problems.error({
+      path,
+      rule: 'mesh-retries',
+      message: 'perTryTimeoutMs must be a whole number of milliseconds, 1 or more',
+      fix: 'set perTryTimeoutMs to, for example, 1000',
+      value: r.perTryTimeoutMs,
+    });
+    if (typeof r.retryOn !== 'string' || r.retryOn.length === 0) problems.error({
+      path,
+      rule: 'mesh-retries',
+      message: 'retryOn must name at least one condition',
+      fix: "keep the default, '5xx,reset,connect-failure'",
+      value: r.retryOn,
+    });
   }
   checkResources(path, 'the injected mesh proxy', mesh.proxyResources, problems);
   for (const p of mesh.permissivePorts) {
-    if (!appPorts.includes(p)) problems.error(path, 'mesh-permissive-ports', `permissive port ${p} is not a port of the app`, `use one of ${appPorts.join(', ')}`, p);
+    if (!appPorts.includes(p)) problems.error({
+      path,
+      rule: 'mesh-permissive-ports',
+      message: `permissive port ${p} is not a port of the app`,
+      fix: `use one of ${appPorts.join(', ')}`,
+      value: p,
+    });
   }
 }
 

@@ -80,7 +80,12 @@ rules:
  * once the cluster's patches are applied (`nameTemplatesByContent`).
  * @internal
  */
-export function renderClusterManagementObjects(plan: ClusterPlan, estate: string, running?: RunningCluster, replaceEtcdMembers?: readonly string[]): ManagementObject[] {
+export function renderClusterManagementObjects(
+  plan: ClusterPlan,
+  estate: string,
+  running?: RunningCluster,
+  replaceEtcdMembers?: readonly string[],
+): ManagementObject[] {
   const ns = plan.name;
   const provider = plan.infrastructure;
   const common = { [CAPI_CLUSTER_NAME]: plan.name, [LABEL_ESTATE]: estate, [LABEL_CLUSTER]: plan.name, [LABEL_GROUP]: plan.group };
@@ -129,7 +134,11 @@ export function renderClusterManagementObjects(plan: ClusterPlan, estate: string
     apiVersion: provider.groupVersion,
     kind: provider.clusterKind,
     metadata: meta(plan.name),
-    spec: provider.renderClusterSpec({ ...machineContext, failureDomains: plan.controlPlane.failureDomains, controlPlaneEndpoint: plan.controlPlane.endpoint }),
+    spec: provider.renderClusterSpec({
+      ...machineContext,
+      failureDomains: plan.controlPlane.failureDomains,
+      controlPlaneEndpoint: plan.controlPlane.endpoint,
+    }),
   }));
 
   objects.push(...renderControlPlane(plan, meta, ref, machineContext));
@@ -160,7 +169,11 @@ function args(values: Record<string, string>): Arg[] {
   return Object.keys(values).sort().map((name) => ({ name, value: values[name] }));
 }
 
-function renderControlPlane(plan: ClusterPlan, meta: Meta, ref: Ref, base: MachineBase): [KubeadmControlPlane, InfrastructureMachineTemplate, MachineHealthCheck] {
+function renderControlPlane(plan: ClusterPlan, meta: Meta, ref: Ref, base: MachineBase): [
+  KubeadmControlPlane,
+  InfrastructureMachineTemplate,
+  MachineHealthCheck,
+] {
   const cp = plan.controlPlane;
   const provider = plan.infrastructure;
   const name = objectNames.controlPlane(plan.name);
@@ -264,12 +277,21 @@ function renderControlPlane(plan: ClusterPlan, meta: Meta, ref: Ref, base: Machi
  * runs keeps the bootstrap it booted with (cloud-init runs once: a new text would change nothing but the record), and
  * a joiner starts with `initial-cluster-state: existing` and the membership it is added to by the procedure.
  */
-function renderEtcdMembers(plan: ClusterPlan, meta: Meta, ref: Ref, base: MachineBase, running?: RunningCluster, replace?: readonly string[]): (EtcdBootstrapSecret | InfrastructureObject | Machine)[] {
+function renderEtcdMembers(
+  plan: ClusterPlan,
+  meta: Meta,
+  ref: Ref,
+  base: MachineBase,
+  running?: RunningCluster,
+  replace?: readonly string[],
+): (EtcdBootstrapSecret | InfrastructureObject | Machine)[] {
   const provider = plan.infrastructure;
   const objects: (EtcdBootstrapSecret | InfrastructureObject | Machine)[] = [];
   const placement = plan.etcd.members.map((m) => `${m.name}=${m.zone}`).join(',');
   const procedure = running ? planEtcdProcedure(plan.name, plan.path, running.etcd, plan.etcd.members, { replace: replace ?? [] }) : undefined;
-  const keeps = (member: EtcdMemberPlan) => running?.etcd.members.find((r) => r.name === member.name && r.peerUrl === member.peerUrl && !procedure?.replaced.includes(member.name));
+  const keeps = (member: EtcdMemberPlan) => running?.etcd.members.find(
+    (r) => r.name === member.name && r.peerUrl === member.peerUrl && !procedure?.replaced.includes(member.name),
+  );
   for (const member of plan.etcd.members) {
     const runs = keeps(member);
     const initialCluster = procedure && !runs ? joinerInitialCluster(procedure, member.name) : undefined;
@@ -305,7 +327,11 @@ function renderEtcdMembers(plan: ClusterPlan, meta: Meta, ref: Ref, base: Machin
 }
 
 /** Node labels of a pool in a zone, split by the route by which each reaches the Node. */
-export function poolNodeLabels(plan: ClusterPlan, pool: PoolPlan, zone: PoolZonePlan): { machine: Record<string, string>; kubelet: Record<string, string> } {
+export function poolNodeLabels(
+  plan: ClusterPlan,
+  pool: PoolPlan,
+  zone: PoolZonePlan,
+): { machine: Record<string, string>; kubelet: Record<string, string> } {
   const machine: Record<string, string> = { [`${NODE_ROLE_PREFIX}${pool.role}`]: '', [NODE_POOL]: pool.name };
   const kubelet: Record<string, string> = {
     [NODE_REGION]: plan.region,
@@ -322,7 +348,14 @@ export function poolNodeLabels(plan: ClusterPlan, pool: PoolPlan, zone: PoolZone
   return { machine, kubelet };
 }
 
-function renderPoolZone(plan: ClusterPlan, pool: PoolPlan, zone: PoolZonePlan, meta: Meta, ref: Ref, base: MachineBase): [InfrastructureMachineTemplate, KubeadmConfigTemplate, MachineDeployment] {
+function renderPoolZone(
+  plan: ClusterPlan,
+  pool: PoolPlan,
+  zone: PoolZonePlan,
+  meta: Meta,
+  ref: Ref,
+  base: MachineBase,
+): [InfrastructureMachineTemplate, KubeadmConfigTemplate, MachineDeployment] {
   const provider = plan.infrastructure;
   const name = objectNames.poolZone(plan.name, pool.name, zone.zone);
   const labels = { [LABEL_ROLE]: MachineRole.WORKER, [NODE_POOL]: pool.name, [LABEL_ZONE]: zone.zone };
@@ -344,7 +377,13 @@ function renderPoolZone(plan: ClusterPlan, pool: PoolPlan, zone: PoolZonePlan, m
       apiVersion: provider.groupVersion,
       kind: provider.machineTemplateKind,
       metadata: meta(name, templateLabels),
-      spec: { template: { spec: provider.renderMachineSpec({ ...base, role: MachineRole.WORKER, instance: pool.instance, pool: pool.name, zone: zone.zone }) } },
+      spec: { template: { spec: provider.renderMachineSpec({
+        ...base,
+        role: MachineRole.WORKER,
+        instance: pool.instance,
+        pool: pool.name,
+        zone: zone.zone,
+      }) } },
     },
     {
       apiVersion: KUBEADM_BOOTSTRAP_API_VERSION,

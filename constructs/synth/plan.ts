@@ -11,7 +11,7 @@ import {
 import { Cluster } from '../estate/cluster';
 import type { ClusterGroup } from '../estate/cluster-group';
 import { ObjectPatch } from '../estate/cluster';
-import { Estate } from '../estate/topology';
+import { Estate } from '../estate/estate';
 import { clustersOf, promotionsOf } from '../estate/validate';
 
 /**
@@ -129,7 +129,11 @@ export interface PoolPlan {
   readonly kubernetesVersion: string;
   readonly labels: Readonly<Record<string, string>>;
   readonly taints: readonly Taint[];
-  readonly healthCheck: { readonly nodeStartupTimeoutSeconds: number; readonly unhealthyTimeoutSeconds: number; readonly maxUnhealthy: number | string };
+  readonly healthCheck: {
+    readonly nodeStartupTimeoutSeconds: number;
+    readonly unhealthyTimeoutSeconds: number;
+    readonly maxUnhealthy: number | string;
+  };
   readonly zones: PoolZonePlan[];
 }
 
@@ -196,7 +200,10 @@ function planCluster(cluster: Cluster, phase: PhaseAt | undefined): ClusterPlan 
     purpose: cluster.purpose,
     nodeAutoRepair: cluster.nodeAutoRepair,
     ...(cluster.mesh ? { mesh: cluster.mesh } : {}),
-    upgrade: { wave: cluster.upgradeWave, ...(cluster.upgradeDuringPromotionReason ? { duringPromotionReason: cluster.upgradeDuringPromotionReason } : {}) },
+    upgrade: {
+      wave: cluster.upgradeWave,
+      ...(cluster.upgradeDuringPromotionReason ? { duringPromotionReason: cluster.upgradeDuringPromotionReason } : {})
+    },
     controlPlane: {
       replicas: cp.replicas,
       endpoint: cp.endpoint,

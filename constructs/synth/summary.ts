@@ -61,7 +61,14 @@ export interface SynthesisSummary {
 const ZERO: Capacity = { machines: 0, maxMachines: 0, vcpu: 0, maxVcpu: 0, memoryGiB: 0, maxMemoryGiB: 0 };
 
 function machines(instance: InstanceSpec, min: number, max: number = min): Capacity {
-  return { machines: min, maxMachines: max, vcpu: min * instance.vcpu, maxVcpu: max * instance.vcpu, memoryGiB: min * instance.memoryGiB, maxMemoryGiB: max * instance.memoryGiB };
+  return {
+    machines: min,
+    maxMachines: max,
+    vcpu: min * instance.vcpu,
+    maxVcpu: max * instance.vcpu,
+    memoryGiB: min * instance.memoryGiB,
+    maxMemoryGiB: max * instance.memoryGiB,
+  };
 }
 
 /** Adds capacities. */

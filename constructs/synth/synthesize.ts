@@ -1,14 +1,15 @@
 import { App, Chart } from 'cdk8s';
 import { AppInstancePlan } from '../apps/instance-plan';
 import { renderAppInstance, renderClusterObjects } from '../apps/render';
-import { Estate, EstateValidationError, ObjectPatch, Problem, ProblemCollector, ProblemSeverity, validateEstate } from '../estate';
+import { Estate, EstateValidationError, ObjectPatch, Problem, ProblemCollector, ProblemSeverity } from '../estate';
+import { validateEstate } from '../validate';
 import type { RunningEstate } from '../day2/running-state';
+import { renderClusterMesh } from '../mesh/render';
+import { renderClusterTenancy, teamsByNamespace } from '../tenancy/synth';
 import { KubeObject } from './kube-object';
 import { renderClusterManagementObjects } from './management';
 import { EstatePlan, planEstate } from './plan';
 import { RenderedObject } from './rendered-object';
-import { renderClusterMesh } from '../mesh/render';
-import { renderClusterTenancy, teamsByNamespace } from '../tenancy/synth';
 import { nameTemplatesByContent } from './templates';
 
 /** The target that holds every cluster's Cluster API objects. */
@@ -97,7 +98,10 @@ export function synthesize(estate: Estate, options: SynthesizeOptions = {}): Syn
     ];
     // The app renderers write each manifest in the form the chart would resolve it to (proved by test): a cluster
     // target whose objects no patch touches needs no chart at all.
-    targets.push(units.some((u) => u.patches.length > 0) ? resolveTarget(cluster.name, units, patchProblems) : { name: cluster.name, objects: units.flatMap((u) => u.objects()) });
+    targets.push(units.some((u) => u.patches.length > 0) ? resolveTarget(cluster.name, units, patchProblems) : {
+      name: cluster.name,
+      objects: units.flatMap((u) => u.objects()),
+    });
   }
   if (patchProblems.hasErrors) {
     for (const p of problems) patchProblems.add(p);
@@ -144,7 +148,13 @@ function resolveTarget(name: string, units: readonly TargetUnit[], problems: Pro
     for (const patch of unit.patches) {
       const matches = apiObjects.filter((o) => o.kind === patch.kind && (patch.name === undefined || o.name === patch.name));
       if (matches.length === 0) {
-        problems.error(unit.path, 'object-patch', `a patch for ${patch.kind}${patch.name ? ` "${patch.name}"` : ''} matches no object of ${unit.what}`, 'check the kind and name against the synthesized objects (estate synth --format json lists them)', patch.name ?? patch.kind);
+        problems.error({
+          path: unit.path,
+          rule: 'object-patch',
+          message: `a patch for ${patch.kind}${patch.name ? ` "${patch.name}"` : ''} matches no object of ${unit.what}`,
+          fix: 'check the kind and name against the synthesized objects (estate synth --format json lists them)',
+          value: patch.name ?? patch.kind,
+        });
       }
       for (const match of matches) {
         match.addJsonPatch(...patch.patches);
@@ -152,7 +162,13 @@ function resolveTarget(name: string, units: readonly TargetUnit[], problems: Pro
           match.toJson();
         } catch (e) {
           const reason = String((e as Error).message ?? e).replace(/^Failed serializing construct at path '[^']*' with name '[^']*': /, '');
-          problems.error(unit.path, 'object-patch', `a patch for ${match.kind} "${match.name}" cannot be applied: ${reason.split('\n')[0]}`, 'fix the patch path or value against the synthesized object (estate synth writes it to dist/)', patch.patches.map((p) => p.toString?.() ?? p));
+          problems.error({
+            path: unit.path,
+            rule: 'object-patch',
+            message: `a patch for ${match.kind} "${match.name}" cannot be applied: ${reason.split('\n')[0]}`,
+            fix: 'fix the patch path or value against the synthesized object (estate synth writes it to dist/)',
+            value: patch.patches.map((p) => p.toString?.() ?? p),
+          });
         }
       }
     }

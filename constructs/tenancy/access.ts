@@ -156,12 +156,24 @@ export interface DestinationSpec {
 export class Destination {
   /** Pods of a namespace that is not an app namespace of the estate (logging, monitoring, a database operator's). */
   public static namespace(name: string, options: NamespaceDestinationOptions): Destination {
-    return new Destination({ kind: DestinationKind.NAMESPACE, name, ports: [...(options?.ports ?? [])], protocol: options?.protocol ?? NetworkProtocol.TCP, ...(options?.podLabels ? { podLabels: { ...options.podLabels } } : {}) });
+    return new Destination({
+      kind: DestinationKind.NAMESPACE,
+      name,
+      ports: [...(options?.ports ?? [])],
+      protocol: options?.protocol ?? NetworkProtocol.TCP,
+      ...(options?.podLabels ? { podLabels: { ...options.podLabels } } : {})
+    });
   }
 
   /** A named service outside the cluster (a card network, a partner API), by its address ranges. */
   public static external(name: string, options: ExternalDestinationOptions): Destination {
-    return new Destination({ kind: DestinationKind.EXTERNAL, name, cidrs: [...(options?.cidrs ?? [])], ports: [...(options?.ports ?? [])], protocol: options?.protocol ?? NetworkProtocol.TCP });
+    return new Destination({
+      kind: DestinationKind.EXTERNAL,
+      name,
+      cidrs: [...(options?.cidrs ?? [])],
+      ports: [...(options?.ports ?? [])],
+      protocol: options?.protocol ?? NetworkProtocol.TCP,
+    });
   }
 
   /** @param spec - the destination as plain data */

@@ -46,7 +46,11 @@ export const DEFAULT_HEADROOM_PERCENT = 20;
  * The tenancy of one cluster's app namespaces at the as-of time (instances of that cluster only), sorted by
  * namespace. `budgetOf` finds the budget that holds for a team's namespace there.
  */
-export function planClusterTenancy(instances: readonly AppInstancePlan[], teams: ReadonlyMap<string, TenantTeam>, budgetOf: (team: TenantTeam, instances: readonly AppInstancePlan[]) => TeamBudget | undefined): NamespaceTenancy[] {
+export function planClusterTenancy(
+  instances: readonly AppInstancePlan[],
+  teams: ReadonlyMap<string, TenantTeam>,
+  budgetOf: (team: TenantTeam, instances: readonly AppInstancePlan[]) => TeamBudget | undefined,
+): NamespaceTenancy[] {
   const byNamespace = new Map<string, AppInstancePlan[]>();
   for (const i of instances) {
     const list = byNamespace.get(i.namespace);
@@ -58,7 +62,14 @@ export function planClusterTenancy(instances: readonly AppInstancePlan[], teams:
     const team = teams.get(namespace);
     const headroomPercent = team ? team.headroomPercent : DEFAULT_HEADROOM_PERCENT;
     const need = namespaceNeed(list.map((i) => ({ spec: i.spec, maxPods: instancePods(i).max })));
-    return { namespace, ...(team ? { team } : {}), headroomPercent, need, quota: quotaSize(need, headroomPercent, team ? budgetOf(team, list) : undefined), instances: list };
+    return {
+      namespace,
+      ...(team ? { team } : {}),
+      headroomPercent,
+      need,
+      quota: quotaSize(need, headroomPercent, team ? budgetOf(team, list) : undefined),
+      instances: list,
+    };
   });
 }
 
@@ -149,7 +160,10 @@ function ports(list: readonly PortRule[]): Peer[] {
 
 /** The callee's ports a caller may reach: the Service's ports, narrowed to the caller's named ports. */
 export function callerPorts(callee: AppInstancePlan['spec'], caller: CallerSpec): PortRule[] {
-  return callee.ports.filter((p) => caller.ports === undefined || caller.ports.includes(p.name)).map((p) => ({ port: p.port, protocol: NetworkProtocol.TCP }));
+  return callee.ports.filter((p) => caller.ports === undefined || caller.ports.includes(p.name)).map((p) => ({
+    port: p.port,
+    protocol: NetworkProtocol.TCP,
+  }));
 }
 
 /** True when `caller` names the app instance `from` (by app, or by its namespace). */
@@ -226,7 +240,10 @@ function renderNetworkPolicies(meta: (name: string) => Record<string, unknown>, 
     }
     for (const d of i.spec.access.egressTo) {
       const p = ports(d.ports.map((port) => ({ port, protocol: d.protocol })));
-      if (d.kind === DestinationKind.NAMESPACE) egress.push({ to: [{ namespaceSelector: nsSelector(d.name), ...(d.podLabels ? { podSelector: { matchLabels: { ...d.podLabels } } } : {}) }], ports: p });
+      if (d.kind === DestinationKind.NAMESPACE) egress.push({
+        to: [{ namespaceSelector: nsSelector(d.name), ...(d.podLabels ? { podSelector: { matchLabels: { ...d.podLabels } } } : {}) }],
+        ports: p,
+      });
       else egress.push({ to: (d.cidrs ?? []).map((cidr) => ({ ipBlock: { cidr } })), ports: p });
     }
     const sidecarRules = new Map<string, { to: Peer; ports: Set<number> }>();
@@ -235,7 +252,13 @@ function renderNetworkPolicies(meta: (name: string) => Record<string, unknown>, 
         const key = d.namespace !== undefined ? `ns:${d.namespace}` : d.cidr !== undefined ? `ip:${d.cidr}` : undefined;
         if (!key) continue;
         let rule = sidecarRules.get(key);
-        if (!rule) sidecarRules.set(key, (rule = { to: d.namespace !== undefined ? { namespaceSelector: nsSelector(d.namespace) } : { ipBlock: { cidr: d.cidr } }, ports: new Set() }));
+        if (!rule) sidecarRules.set(
+          key,
+          (rule = {
+            to: d.namespace !== undefined ? { namespaceSelector: nsSelector(d.namespace) } : { ipBlock: { cidr: d.cidr } },
+            ports: new Set(),
+          }),
+        );
         rule.ports.add(d.port);
       }
     }
@@ -259,6 +282,12 @@ function renderNetworkPolicies(meta: (name: string) => Record<string, unknown>, 
  * Every tenancy object of one cluster target from plain plans: what synthesis renders for the cluster's app
  * namespaces (sorted), given the teams by namespace and the budget that holds for a team there.
  */
-export function renderTenancyObjects(estate: string, cluster: string, instances: readonly AppInstancePlan[], teams: ReadonlyMap<string, TenantTeam> = new Map(), budgetOf: (team: TenantTeam, instances: readonly AppInstancePlan[]) => TeamBudget | undefined = () => undefined): KubeObject[] {
+export function renderTenancyObjects(
+  estate: string,
+  cluster: string,
+  instances: readonly AppInstancePlan[],
+  teams: ReadonlyMap<string, TenantTeam> = new Map(),
+  budgetOf: (team: TenantTeam, instances: readonly AppInstancePlan[]) => TeamBudget | undefined = () => undefined,
+): KubeObject[] {
   return planClusterTenancy(instances, teams, budgetOf).flatMap((ns) => renderNamespaceTenancy(estate, cluster, ns, instances));
 }

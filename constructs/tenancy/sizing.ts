@@ -1,4 +1,4 @@
-import { PromotionPhase } from '../estate/calendar';
+import { PromotionPhase } from '../estate/promotion';
 import type { AppSpec } from '../apps/spec';
 import { podResources } from '../apps/replicas';
 import { ResourceAmount } from '../apps/resources';

@@ -1,9 +1,10 @@
 import { Construct } from 'constructs';
-import { brandApp, hasAppBrand } from '../apps/brand';
-import type { PromotionPhase } from '../estate/calendar';
+import { brand, hasBrand } from '../estate/brand';
+import type { PromotionPhase } from '../estate/promotion';
 import type { ClusterGroup } from '../estate/cluster-group';
 import { uniqueChildId } from '../estate/definition-error';
-import { Estate, requireScope } from '../estate/topology';
+import { requireScope } from '../estate/scope';
+import type { Estate } from '../estate/estate';
 
 /**
  * The most a team's namespace may request on one cluster of a group, in one phase: the capacity the platform
@@ -59,7 +60,7 @@ export interface TeamProps {
 export class Team extends Construct {
   /** True when `x` is a Team (also across two copies of the library). */
   public static isTeam(x: unknown): x is Team {
-    return hasAppBrand(x, 'Team');
+    return hasBrand(x, 'Team');
   }
 
   /** Every team of the estate, in the order they were added. */
@@ -81,8 +82,8 @@ export class Team extends Construct {
   public readonly budgets: readonly TeamBudget[];
 
   constructor(scope: Estate, id: string, props: TeamProps) {
-    super(scope, uniqueChildId(requireScope(scope, Estate.isEstate, 'Team', 'an Estate', id), id, 'team'));
-    brandApp(this, 'Team');
+    super(scope, uniqueChildId(requireScope(scope, 'Estate', 'Team', id), id, 'team'));
+    brand(this, 'Team');
     this.name = id;
     this.namespaces = [...(props?.namespaces ?? [])];
     this.deployersGroup = props?.deployersGroup ?? `${id}-deployers`;

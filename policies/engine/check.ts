@@ -71,7 +71,16 @@ export function runChecks(targets: readonly CheckTarget[], options: CheckOptions
   for (const rule of options.rules) {
     const enforcement = enforcementOf(rule, options.config);
     if (enforcement === 'disabled') disabled.push(rule.id);
-    else active.push({ rule, enforcement, input: { object: undefined as unknown as KubeObject, target: undefined as unknown as TargetView, context: options.context, config: configOf(rule, options.config) } });
+    else active.push({
+      rule,
+      enforcement,
+      input: {
+        object: undefined as unknown as KubeObject,
+        target: undefined as unknown as TargetView,
+        context: options.context,
+        config: configOf(rule, options.config),
+      },
+    });
   }
   const byKind = new Map<string, ActiveRule[]>();
   for (const a of active) {

@@ -39,7 +39,11 @@ export function estateContext(synthesis: Synthesis, estate?: Estate, targets?: R
   const clusters = new Map<string, ClusterContext>();
   for (const plan of synthesis.plan.clusters) {
     const cluster = constructs.get(plan.name);
-    const planZones = [...new Set([...plan.controlPlane.zones, ...plan.etcd.members.map((m) => m.zone), ...plan.pools.flatMap((p) => p.zones.map((z) => z.zone))])];
+    const planZones = [...new Set([
+      ...plan.controlPlane.zones,
+      ...plan.etcd.members.map((m) => m.zone),
+      ...plan.pools.flatMap((p) => p.zones.map((z) => z.zone))
+    ])];
     clusters.set(plan.name, {
       plan,
       idcZones: cluster ? cluster.idc.zoneNames : planZones,

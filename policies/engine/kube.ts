@@ -366,7 +366,10 @@ function readReplicaFloor(target: TargetView, workload: KubeObject): ReplicaFloo
 }
 
 /** Pod templates of the target's workloads in one namespace, with their workloads (for Service and PDB lookups). */
-export function podTemplatesIn(target: TargetView, namespace: string | undefined): { workload: KubeObject; template: PodTemplate; labels: Record<string, string> }[] {
+export function podTemplatesIn(
+  target: TargetView,
+  namespace: string | undefined,
+): { workload: KubeObject; template: PodTemplate; labels: Record<string, string> }[] {
   // One map per target, keyed by namespace: no key string built per call.
   const byNamespace = target.memo('pods-by-namespace', () => new Map<string, { workload: KubeObject; template: PodTemplate; labels: Record<string, string> }[]>());
   const ns = namespace ?? '';

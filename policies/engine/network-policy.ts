@@ -16,8 +16,8 @@
  * Traffic from a node to its own pods (kubelet probes) is always allowed and is not modelled.
  */
 import type { KubeObject } from '../../constructs';
-import { asArray, field, isObject, Json, labelsOf, podLabels, podTemplateOf, selectorMatches, WORKLOAD_KINDS } from './kube';
 import { cidrContains, parseCidr } from '../../constructs/internal';
+import { asArray, field, isObject, Json, labelsOf, podLabels, podTemplateOf, selectorMatches, WORKLOAD_KINDS } from './kube';
 
 /** One side of a connection: a pod (namespace and labels) or an address outside the cluster. */
 export interface Endpoint {
@@ -156,7 +156,10 @@ export class NetworkPolicyEvaluator {
     const hasPods = peer.podSelector !== undefined;
     const hasNamespaces = peer.namespaceSelector !== undefined;
     if (!hasPods && !hasNamespaces) return false;
-    const namespaceOk = hasNamespaces ? selectorMatches(peer.namespaceSelector, this.labelsOfNamespace(endpoint.namespace)) : endpoint.namespace === policyNamespace;
+    const namespaceOk = hasNamespaces ? selectorMatches(
+      peer.namespaceSelector,
+      this.labelsOfNamespace(endpoint.namespace),
+    ) : endpoint.namespace === policyNamespace;
     return namespaceOk && (!hasPods || selectorMatches(peer.podSelector, { ...(endpoint.labels ?? {}) }));
   }
 }

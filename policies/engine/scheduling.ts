@@ -207,7 +207,8 @@ function findEligiblePools(memo: SchedulingMemo, spec: Json, plan: ClusterPlan):
   const pools: string[] = [];
   const selection = selectionOf(memo, spec);
   for (const nodes of nodesOf(memo, plan)) {
-    if (!pools.includes(nodes.pool) && selectionMatches(selection, nodes.labels) && untolerated(selection, nodes.taints).length === 0) pools.push(nodes.pool);
+    const fits = selectionMatches(selection, nodes.labels) && untolerated(selection, nodes.taints).length === 0;
+    if (fits && !pools.includes(nodes.pool)) pools.push(nodes.pool);
   }
   return pools.sort();
 }

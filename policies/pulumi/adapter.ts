@@ -192,7 +192,7 @@ function resourcePolicy(rule: AnyRule, options: PulumiPolicyOptions): ResourceVa
       if (!object) return args.notApplicable('not a Kubernetes object');
       if (!rule.kinds.includes(object.kind)) return args.notApplicable(`applies to ${rule.kinds.join(', ')}`);
       const context = contextFor(rule, options);
-      if (rule.estateContext === 'required' && !context) return args.notApplicable('needs the estate context (set ESTATE_POLICY_ESTATE, see policies/pulumi/context.ts)');
+      if (rule.estateContext === 'required' && !context) return args.notApplicable('needs the estate context (set ESTATE_POLICY_ESTATE, see policies/pulumi/pack-environment.ts)');
       const target = new TargetView(options.target ?? inferTargetName([object]), [object]);
       const config = configOf<object>(rule, options.config, args.getConfig<Record<string, unknown>>());
       const verdict = judge(rule, { object, target, context, config }, (m) => reportViolation(m));
@@ -248,7 +248,7 @@ function stackPolicy(rule: AnyRule, options: PulumiPolicyOptions): StackValidati
       if (judged.length === 0 && !objects.unknown.some((u) => rule.kinds.includes(u.kind))) return args.notApplicable(`the stack has no ${rule.kinds.join(', ')}`);
       throwIfUnknown(rule, objects);
       const context = contextFor(rule, options);
-      if (rule.estateContext === 'required' && !context) return args.notApplicable('needs the estate context (set ESTATE_POLICY_ESTATE, see policies/pulumi/context.ts)');
+      if (rule.estateContext === 'required' && !context) return args.notApplicable('needs the estate context (set ESTATE_POLICY_ESTATE, see policies/pulumi/pack-environment.ts)');
       const target = new TargetView(options.target ?? inferTargetName(all.map((o) => o.object)), all.map((o) => o.object));
       const config = configOf<object>(rule, options.config, args.getConfig<Record<string, unknown>>());
       for (const { urn, object } of judged) judge(rule, { object, target, context, config }, (m) => reportViolation(m, urn));

@@ -3,13 +3,13 @@ import * as path from 'path';
 import { Option } from 'commander';
 import { formatProblem, MANAGEMENT_TARGET, readRunningEstate, synthesize } from '../../constructs/internal';
 import { fileObjects, synthesizeRevisions, targetOf, TransitionReport } from '../diff';
-import { day2Plan } from './day2-plan';
-import { loadRunningBase, RunningBase } from './running-base';
 import {
   checkDocument, CheckInputDescription, CheckResult, CheckTarget, estateContext, formatCheckText, ManifestInputError,
   ManifestObject, PolicyConfig, PolicyConfigError, readManifestFile, RULES, runChecks, validatePolicyConfig,
 } from '../../policies/api';
 import { DEFAULT_ESTATE, EstateInputError, loadEstate } from '../estates';
+import { day2Plan } from './day2-plan';
+import { loadRunningBase, RunningBase } from './running-base';
 import { CliIo, CommandRegistration, ExitCode } from './io';
 import { reportError } from './report-error';
 import { parseAsOfOption } from './synth-command';
@@ -63,8 +63,15 @@ export function checkCommand(options: CheckCommandOptions, io: CliIo): number {
       throw new EstateInputError('--base and --base-dir judge an estate, not YAML files', 'drop them, or check an estate with --estate');
     }
     if (options.base !== undefined && options.baseDir !== undefined) throw new EstateInputError('--base and --base-dir cannot be used together', 'give either a git revision or a synthesis folder');
-    const config = options.policyConfig === undefined ? undefined : readPolicyConfig(path.resolve(io.cwd, options.policyConfig), options.policyConfig);
-    const { result, input, transitions } = options.files.length > 0 ? checkFiles(options.files, io.cwd, config) : checkEstate(options, io.cwd, config);
+    const config = options.policyConfig === undefined ? undefined : readPolicyConfig(
+      path.resolve(io.cwd, options.policyConfig),
+      options.policyConfig,
+    );
+    const { result, input, transitions } = options.files.length > 0 ? checkFiles(
+      options.files,
+      io.cwd,
+      config,
+    ) : checkEstate(options, io.cwd, config);
     if (json) io.out(JSON.stringify({ ...checkDocument(result, input), ...(transitions ? { transitions } : {}) }, null, 2));
     else io.out(formatCheckText(result, input, RULES) + (transitions ? formatTransitions(transitions) : ''));
     return result.summary.pass && (transitions?.refused.length ?? 0) === 0 ? ExitCode.OK : ExitCode.FAILURE;
@@ -100,7 +107,11 @@ function checkEstate(options: CheckCommandOptions, cwd: string, config: PolicyCo
   const context = estateContext(synthesis, estate);
   const result = runChecks(synthesis.targets, { rules: RULES, config, context });
   const plan = base ? day2Plan(base, synthesis) : undefined;
-  return { result, input: { estate: synthesis.plan.estate, asOf: synthesis.plan.asOf }, ...(plan ? { transitions: { refused: plan.refused, warnings: plan.warnings } } : {}) };
+  return {
+    result,
+    input: { estate: synthesis.plan.estate, asOf: synthesis.plan.asOf },
+    ...(plan ? { transitions: { refused: plan.refused, warnings: plan.warnings } } : {})
+  };
 }
 
 /** The base revision's own synthesis (in a temporary worktree, by its own code), read as what runs. */

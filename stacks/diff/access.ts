@@ -187,7 +187,9 @@ export function accessDelta(base: Snapshot, head: Snapshot, changes: readonly Ob
     phrase([...before].filter((p) => !after.has(p)), false);
   }
   const out: AccessChange[] = [...lines.entries()].map(([key, v]) => ({ kind: v.kind, widening: v.widening, text: key.split('\u0000')[2], targets: v.targets }))
-    .sort((a, b) => Number(b.widening) - Number(a.widening) || (a.kind < b.kind ? -1 : a.kind > b.kind ? 1 : 0) || (a.text < b.text ? -1 : a.text > b.text ? 1 : 0));
+    .sort((a, b) => Number(b.widening) - Number(a.widening)
+      || (a.kind < b.kind ? -1 : a.kind > b.kind ? 1 : 0)
+      || (a.text < b.text ? -1 : a.text > b.text ? 1 : 0));
   if (out.length === 0) return undefined;
   return { changes: out, widened: out.filter((c) => c.widening).length, narrowed: out.filter((c) => !c.widening).length };
 }

@@ -29,7 +29,10 @@ function row(name: string, before: Partial<CapacityFigures> | undefined, after: 
   return { name, before: b, after: a, delta: minus(a, b) };
 }
 
-function rows(before: Readonly<Record<string, CapacityFigures>> | undefined, after: Readonly<Record<string, CapacityFigures>> | undefined): CapacityRow[] {
+function rows(
+  before: Readonly<Record<string, CapacityFigures>> | undefined,
+  after: Readonly<Record<string, CapacityFigures>> | undefined,
+): CapacityRow[] {
   const names = [...new Set([...Object.keys(before ?? {}), ...Object.keys(after ?? {})])].sort();
   return names.map((n) => row(n, before?.[n], after?.[n]));
 }

@@ -147,7 +147,11 @@ export interface UpdateClass {
 
 interface CompiledRules {
   readonly immutable: readonly { readonly rule: ImmutableFields; readonly paths: readonly (readonly [string, readonly string[]])[] }[];
-  readonly mutableOnly: readonly { readonly rule: MutableOnly; readonly scope: readonly string[]; readonly mutable: readonly (readonly string[])[] }[];
+  readonly mutableOnly: readonly {
+    readonly rule: MutableOnly;
+    readonly scope: readonly string[];
+    readonly mutable: readonly (readonly string[])[];
+  }[];
 }
 
 /** The rules that apply to one group and kind, with their paths split once (the differ classifies thousands of objects). */
@@ -233,7 +237,13 @@ export function owningCluster(target: string, ref: ObjectRef, object: Plain | un
  * CRDs. A peak-group cluster removed as a whole (its Cluster object deleted in the same change: the promotion is
  * over) is a planned removal, not a destructive one.
  */
-export function destructiveReason(action: ChangeAction, ref: ObjectRef, object: Plain, cluster: string | undefined, context: ProtectionContext): string | undefined {
+export function destructiveReason(
+  action: ChangeAction,
+  ref: ObjectRef,
+  object: Plain,
+  cluster: string | undefined,
+  context: ProtectionContext,
+): string | undefined {
   if (action !== ChangeAction.DELETE && action !== ChangeAction.REPLACE) return undefined;
   const verb = action === ChangeAction.DELETE ? 'deleting' : 'replacing';
   const l = labels(object);

@@ -37,7 +37,13 @@ function groupOf(kind: string): 'always' | 'etcd' | 'pools' | undefined {
  * The running estates of both sides, read from the management files that differ (every file with `all`, for the
  * cluster and control plane only), each file reading only the groups of documents that differ in it.
  */
-export function runningSides(base: Snapshot, head: Snapshot, all = false, target = MANAGEMENT_TARGET, cache = new DocumentCache()): { base: RunningEstate; head: RunningEstate } {
+export function runningSides(
+  base: Snapshot,
+  head: Snapshot,
+  all = false,
+  target = MANAGEMENT_TARGET,
+  cache = new DocumentCache(),
+): { base: RunningEstate; head: RunningEstate } {
   const b = managementFiles(base, target);
   const h = managementFiles(head, target);
   const baseObjects: KubeObject[] = [];

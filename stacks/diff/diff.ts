@@ -13,7 +13,7 @@ import { policyDelta } from './policies';
 import { accessDelta } from './access';
 import { countDocuments, DocumentCache, fileObjects, Snapshot, targetOf } from './snapshot';
 import { diffObjects, toFieldChange } from './structural';
-import { affectedTopology, ClusterPlace, factsKey, ObjectFacts } from './topology';
+import { affectedTopology, ClusterPlace, factsKey, ObjectFacts } from './topology-changes';
 
 /** Options of a diff. */
 export interface DiffSnapshotsOptions {
@@ -194,11 +194,23 @@ export function diffSnapshots(base: Snapshot, head: Snapshot, options: DiffSnaps
     }
     for (const b of deleted) {
       if (moved.has(b)) continue;
-      pending.push({ target, action: ChangeAction.DELETE, ref: refOf(b), object: b as Plain, change: { target, ref: refOf(b), action: ChangeAction.DELETE, fields: [] } });
+      pending.push({
+        target,
+        action: ChangeAction.DELETE,
+        ref: refOf(b),
+        object: b as Plain,
+        change: { target, ref: refOf(b), action: ChangeAction.DELETE, fields: [] },
+      });
     }
     for (const h of created) {
       if (moved.has(h)) continue;
-      pending.push({ target, action: ChangeAction.CREATE, ref: refOf(h), object: h as Plain, change: { target, ref: refOf(h), action: ChangeAction.CREATE, fields: [] } });
+      pending.push({
+        target,
+        action: ChangeAction.CREATE,
+        ref: refOf(h),
+        object: h as Plain,
+        change: { target, ref: refOf(h), action: ChangeAction.CREATE, fields: [] },
+      });
     }
     stacks.push({ target, create: 0, update: 0, replace: 0, delete: 0, unchanged });
   }
@@ -218,7 +230,9 @@ export function diffSnapshots(base: Snapshot, head: Snapshot, options: DiffSnaps
 
   const stackByTarget = new Map(stacks.map((s) => [s.target, s as { -readonly [K in keyof StackSummary]: StackSummary[K] }]));
   for (const c of changes) stackByTarget.get(c.target)![c.action]++;
-  const orderedStacks = [...stackByTarget.values()].sort((a, b) => (a.target === managementTarget ? -1 : b.target === managementTarget ? 1 : a.target < b.target ? -1 : a.target > b.target ? 1 : 0));
+  // The management stack first, then the cluster stacks by name.
+  const rank = (s: { target: string }) => (s.target === managementTarget ? `0${s.target}` : `1${s.target}`);
+  const orderedStacks = [...stackByTarget.values()].sort((a, b) => (rank(a) < rank(b) ? -1 : rank(a) > rank(b) ? 1 : 0));
 
   const notes = [...(options.notes ?? [])];
   const running = options.day2 !== false && base.files.length > 0 ? day2Analysis(base, head, managementTarget, cache) : undefined;
@@ -243,7 +257,17 @@ export function diffSnapshots(base: Snapshot, head: Snapshot, options: DiffSnaps
 }
 
 /** Counts of a report: stacks that change, objects by action, destructive changes. */
-export function reportCounts(report: DiffReport): { stacksChanged: number; create: number; update: number; replace: number; delete: number; destructive: number; refused: number; machinesReplaced: number; etcdSteps: number } {
+export function reportCounts(report: DiffReport): {
+  stacksChanged: number;
+  create: number;
+  update: number;
+  replace: number;
+  delete: number;
+  destructive: number;
+  refused: number;
+  machinesReplaced: number;
+  etcdSteps: number;
+} {
   let create = 0;
   let update = 0;
   let replace = 0;

@@ -4,7 +4,7 @@ export * from './classify';
 export * from './snapshot';
 export * from './capacity';
 export * from './policies';
-export * from './topology';
+export * from './topology-changes';
 export * from './diff';
 export * from './day2';
 export * from './access';

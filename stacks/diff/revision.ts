@@ -103,7 +103,12 @@ export function synthesizeCheckout(checkout: string, label: string, estate: stri
     env: { ...process.env, NO_COLOR: '1', FORCE_COLOR: '0' },
   });
   if (r.error) throw new Error(`could not run the estate CLI of ${label}: ${r.error.message}`);
-  let doc: { ok?: boolean; outDir?: string; summary?: { estate?: string }; problems?: { rule?: string; message?: string; fix?: string; path?: string }[] } | undefined;
+  let doc: {
+    ok?: boolean;
+    outDir?: string;
+    summary?: { estate?: string };
+    problems?: { rule?: string; message?: string; fix?: string; path?: string }[];
+  } | undefined;
   try {
     doc = JSON.parse(r.stdout);
   } catch {
@@ -245,7 +250,12 @@ export function synthesizeRevisions(options: RevisionPairOptions): RevisionPair 
       checked = { headFindings: options.checker(head.dir), baseFindings: baseDir ? options.checker(baseDir) : { findings: [] } };
     } else if (options.policies !== false) {
       const headCheck = checkCheckout(root, 'the working tree', argument.head, options.asOf);
-      const baseCheck = argument.base !== undefined && baseDir ? checkCheckout(worktree, baseLabel, argument.base, options.asOf) : { findings: { findings: [] } };
+      const baseCheck = argument.base !== undefined && baseDir ? checkCheckout(
+        worktree,
+        baseLabel,
+        argument.base,
+        options.asOf,
+      ) : { findings: { findings: [] } };
       for (const n of [headCheck.note, baseCheck.note]) if (n) notes.push(n);
       if (headCheck.findings) {
         checked = baseCheck.findings

@@ -15,8 +15,21 @@ import { WriterYamlReader } from './yaml-reader';
 export interface EstateSummaryLike {
   readonly estate?: string;
   readonly asOf?: string;
-  readonly promotions?: readonly { readonly name: string; readonly displayName?: string; readonly phase: string; readonly batch?: number; readonly scale?: number }[];
-  readonly clusters?: readonly { readonly cluster: string; readonly group: string; readonly region: string; readonly idc: string; readonly phase?: string; readonly total?: CapacityFigures }[];
+  readonly promotions?: readonly {
+    readonly name: string;
+    readonly displayName?: string;
+    readonly phase: string;
+    readonly batch?: number;
+    readonly scale?: number;
+  }[];
+  readonly clusters?: readonly {
+    readonly cluster: string;
+    readonly group: string;
+    readonly region: string;
+    readonly idc: string;
+    readonly phase?: string;
+    readonly total?: CapacityFigures;
+  }[];
   readonly absentClusters?: readonly { readonly name: string; readonly group: string }[];
   readonly capacityByGroup?: Readonly<Record<string, CapacityFigures>>;
   readonly capacityByRegion?: Readonly<Record<string, CapacityFigures>>;

@@ -124,7 +124,8 @@ const CORE_WORDS = new Set(['null', 'Null', 'NULL', 'true', 'True', 'TRUE', 'fal
  * scalar in block context or starts a comment (a `:` only does before a space or at the end).
  */
 function isNameChar(c: number): boolean {
-  return (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || (c >= 48 && c <= 57) || c === 46 || c === 95 || c === 47 || c === DASH || c === 61 || c === 44 || c === COLON;
+  const alphanumeric = (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || (c >= 48 && c <= 57);
+  return alphanumeric || c === 46 || c === 95 || c === 47 || c === DASH || c === 61 || c === 44 || c === COLON;
 }
 
 /**

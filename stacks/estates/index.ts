@@ -1,6 +1,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { Estate } from '../../constructs';
+import { loadModuleFile, registerTypeScriptLoader } from './module-loading';
 import { referenceEstate } from './reference';
 
 /** Estates built into the product, by name. `reference` is the default. */
@@ -32,10 +33,10 @@ export function loadEstate(nameOrPath: string = DEFAULT_ESTATE, cwd: string = pr
   }
   const file = path.resolve(cwd, nameOrPath);
   if (!fs.existsSync(file)) throw new EstateInputError(`estate module ${file} does not exist`, 'check the path given to --estate');
-  if (/\.tsx?$/.test(file)) registerTypeScript();
+  if (/\.tsx?$/.test(file)) registerTypeScriptLoader();
   let exported: Record<string, unknown>;
   try {
-    exported = require(file);
+    exported = loadModuleFile(file);
   } catch (e) {
     throw new EstateInputError(`estate module ${file} failed to load: ${(e as Error).message.split('\n')[0]}`, 'run the module on its own to see the full error');
   }
@@ -58,15 +59,6 @@ function asEstate(candidate: unknown): Estate | undefined {
     }
   }
   return undefined;
-}
-
-let typeScriptRegistered = false;
-function registerTypeScript(): void {
-  if (typeScriptRegistered || require.extensions['.ts']) return;
-  // tsx compiles TypeScript modules on require, so estates written in TypeScript load without a build step.
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  require('tsx/cjs/api').register();
-  typeScriptRegistered = true;
 }
 
 export { referenceEstate };

@@ -1,5 +1,6 @@
 import {
-  AppImage, AppPriority, AppTemplate, Caller, CanaryRoute, MeshProvider, MtlsMode, Cluster, ClusterGroup, ClusterGroupKind, Destination, Estate, Idc, IdcKind,
+  AppImage, AppPriority, AppTemplate, Caller, CanaryRoute, MeshProvider, MtlsMode, Cluster, ClusterGroup, ClusterGroupKind,
+  Destination, Estate, Idc, IdcKind,
   InfrastructureProvider, NodePoolProps, Promotion, PromotionPhase, Release, ReleaseChannel, Sidecar, TaintEffect, Team,
 } from '../../constructs';
 import { INSTANCE_TYPES } from './instance-types';
@@ -137,7 +138,10 @@ entrypoint: [/opt/runtime/bin/java, -XX:MaxRAMPercentage=70, -jar, /app/order-ap
  * drain for its devices' connections; the payment worker in the self-built IDCs only; and the promotion engine, which
  * runs in the peak group alone and so exists only around the promotion.
  */
-function addApps(estate: Estate, c: { trade: Cluster[]; charging: Cluster; daily: ClusterGroup; peak: ClusterGroup; hz1: Idc; sz1: Idc; double11: Promotion }): void {
+function addApps(
+  estate: Estate,
+  c: { trade: Cluster[]; charging: Cluster; daily: ClusterGroup; peak: ClusterGroup; hz1: Idc; sz1: Idc; double11: Promotion },
+): void {
   new AppTemplate(estate, 'order-api', {
     namespace: 'trade',
     image: AppImage.fromAppYaml(ORDER_API_APP_YAML, { source: 'trade/order-api/app.yaml' }),
@@ -148,7 +152,14 @@ function addApps(estate: Estate, c: { trade: Cluster[]; charging: Cluster; daily
     // In the trade clusters' mesh: its proxy is injected, mTLS is STRICT, a failing pod is ejected.
     sidecars: [Sidecar.logShipper({ ...LOGS, topic: 'order-api-logs' }), Sidecar.opsAgent()],
     mesh: {
-      circuitBreaker: { maxConnections: 2048, maxPendingRequests: 1024, consecutive5xxErrors: 5, intervalMs: 10_000, baseEjectionMs: 30_000, maxEjectionPercent: 20 },
+      circuitBreaker: {
+        maxConnections: 2048,
+        maxPendingRequests: 1024,
+        consecutive5xxErrors: 5,
+        intervalMs: 10_000,
+        baseEjectionMs: 30_000,
+        maxEjectionPercent: 20,
+      },
       timeoutMs: 3000,
       retries: { attempts: 2, perTryTimeoutMs: 1000 },
     },
@@ -243,7 +254,13 @@ function middlewarePool(perZone: number): NodePoolProps {
 }
 
 /** A large trade cluster: 5 etcd members, 5 API servers, ingress / general / middleware pools. */
-function tradeCluster(group: ClusterGroup, name: string, idc: Idc, k: number, perZone: { general: number; ingress: number; middleware: number }): Cluster {
+function tradeCluster(
+  group: ClusterGroup,
+  name: string,
+  idc: Idc,
+  k: number,
+  perZone: { general: number; ingress: number; middleware: number },
+): Cluster {
   const cluster = new Cluster(group, name, {
     idc,
     kubernetesVersion: 'v1.31.4',

@@ -37,7 +37,8 @@ export function kubeconfigIdentity(text: string, source: string): KubeconfigIden
   const clusters = Array.isArray(doc.clusters) ? doc.clusters : [];
   const contextName = doc['current-context'] ?? (contexts.length === 1 ? contexts[0].name : undefined);
   const context = contexts.find((c) => c.name === contextName);
-  const cluster = clusters.find((c) => c.name === context?.context?.cluster) ?? (contexts.length === 0 && clusters.length === 1 ? clusters[0] : undefined);
+  const cluster = clusters.find((c) => c.name === context?.context?.cluster)
+    ?? (contexts.length === 0 && clusters.length === 1 ? clusters[0] : undefined);
   const server = cluster?.cluster?.server?.trim();
   if (!server) {
     throw new StackConfigError(

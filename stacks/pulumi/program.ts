@@ -128,10 +128,22 @@ export async function estateStack(settings: StackSettings, options: EstateStackO
   const management = settings.target === MANAGEMENT;
   const base = management ? await managementBase(settings, options, log) : undefined;
   const applied = base?.running;
-  const synthesized = (options.synthesize ?? ((e: Estate, t: Date, b?: RunningEstate) => synthesize(e, { asOf: t, ...(b ? { base: b } : {}) })))(estate, asOf, applied);
+  const synthesized = (options.synthesize ?? ((e: Estate, t: Date, b?: RunningEstate) => synthesize(e, { asOf: t, ...(b ? { base: b } : {}) })))(
+    estate,
+    asOf,
+    applied,
+  );
   const day2 = management ? stageManagement(synthesized, applied) : undefined;
   const synthesis = day2?.synthesis ?? synthesized;
-  const plan = planTarget(synthesis, { target: settings.target, releaseProtection: settings.releaseProtection, exportKubeconfigs: settings.exportKubeconfigs, releaseObjects: day2?.releasedKeys });
+  const plan = planTarget(
+    synthesis,
+    {
+      target: settings.target,
+      releaseProtection: settings.releaseProtection,
+      exportKubeconfigs: settings.exportKubeconfigs,
+      releaseObjects: day2?.releasedKeys,
+    },
+  );
 
   let identity: KubeconfigIdentity | undefined;
   let kubeconfig: pulumi.Output<string> | undefined;
@@ -194,7 +206,11 @@ function readBaseDirAsRunning(dir: string): RunningEstate {
  * before content-named templates, which wrote no `running` output), every template would get its content name and
  * every MachineDeployment and control plane repoint at one, rolling every machine: that is said loudly.
  */
-async function managementBase(settings: StackSettings, options: EstateStackOptions, log: StackLog): Promise<{ running?: RunningEstate; notices: string[] }> {
+async function managementBase(
+  settings: StackSettings,
+  options: EstateStackOptions,
+  log: StackLog,
+): Promise<{ running?: RunningEstate; notices: string[] }> {
   const outputs = ownStackOutputs();
   const readApplied = options.readApplied ?? (async () => {
     const value = (await outputs('running')) as RunningEstate | undefined;
@@ -239,7 +255,10 @@ async function managementBase(settings: StackSettings, options: EstateStackOptio
  * The management target staged for this update, judged against what it applied last: a refused transition stops the
  * update with every problem and its fix; an etcd membership change applies its next controller step only.
  */
-function stageManagement(synthesis: Synthesis, applied: RunningEstate | undefined): { synthesis: Synthesis; releasedKeys: readonly string[]; notices: string[]; warnings: Problem[]; running: RunningEstate } {
+function stageManagement(
+  synthesis: Synthesis,
+  applied: RunningEstate | undefined,
+): { synthesis: Synthesis; releasedKeys: readonly string[]; notices: string[]; warnings: Problem[]; running: RunningEstate } {
   const objects = synthesis.targets.find((t) => t.name === MANAGEMENT)?.objects ?? [];
   if (!applied) return { synthesis, releasedKeys: [], notices: [], warnings: [], running: readRunningEstate(synthesis.plan.estate, objects) };
   const head = readRunningEstate(synthesis.plan.estate, objects);

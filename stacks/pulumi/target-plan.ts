@@ -135,7 +135,11 @@ export function apiEndpoint(cluster: ClusterPlan): string {
 }
 
 /** The lifecycle of an existing cluster in this update. */
-export function clusterLifecycle(cluster: ClusterPlan, promotions: readonly PromotionStatus[], releaseProtection: readonly string[] = []): ClusterLifecycle {
+export function clusterLifecycle(
+  cluster: ClusterPlan,
+  promotions: readonly PromotionStatus[],
+  releaseProtection: readonly string[] = [],
+): ClusterLifecycle {
   const phase = cluster.promotion?.phase;
   const base = {
     cluster: cluster.name,
@@ -189,14 +193,24 @@ function reportOf(cluster: ClusterPlan, lifecycle: ClusterLifecycle): ClusterRep
     region: cluster.region,
     idc: cluster.idc,
     apiEndpoint: apiEndpoint(cluster),
-    ...(lifecycle.promotion ? { promotion: lifecycle.promotion, promotionPhase: lifecycle.phase, batch: lifecycle.batch, scale: lifecycle.scale } : {}),
+    ...(lifecycle.promotion ? {
+      promotion: lifecycle.promotion,
+      promotionPhase: lifecycle.phase,
+      batch: lifecycle.batch,
+      scale: lifecycle.scale,
+    } : {}),
     capacity: { total: capacity.total, byRole: capacity.byRole },
     protection: lifecycle.protection,
     ...(lifecycle.releaseReason ? { releaseReason: lifecycle.releaseReason } : {}),
   };
 }
 
-function plannedObjects(objects: readonly KubeObject[], owner: (o: KubeObject) => string | undefined, lifecycles: ReadonlyMap<string, ClusterLifecycle>, releaseObjects: ReadonlySet<string> = new Set()): PlannedObject[] {
+function plannedObjects(
+  objects: readonly KubeObject[],
+  owner: (o: KubeObject) => string | undefined,
+  lifecycles: ReadonlyMap<string, ClusterLifecycle>,
+  releaseObjects: ReadonlySet<string> = new Set(),
+): PlannedObject[] {
   const index = indexTarget(objects);
   const seen = new Set<string>();
   return objects.map((object) => {

@@ -36,7 +36,11 @@ const POD_PREFIX = 18;
 const SERVICE_PREFIX = 22;
 const ETCD_PREFIX = 27;
 /** The most clusters the address plan holds: the smallest pool decides (2^(18-8) = 2^(22-12) = 1,024). */
-export const MAX_GENERATED_CLUSTERS = Math.min(2 ** (POD_PREFIX - POD_POOL.prefix), 2 ** (SERVICE_PREFIX - SERVICE_POOL.prefix), 2 ** (ETCD_PREFIX - ETCD_POOL.prefix));
+export const MAX_GENERATED_CLUSTERS = Math.min(
+  2 ** (POD_PREFIX - POD_POOL.prefix),
+  2 ** (SERVICE_PREFIX - SERVICE_POOL.prefix),
+  2 ** (ETCD_PREFIX - ETCD_POOL.prefix),
+);
 
 /** Etcd settings the generator states (the same values the constructs default to, written out for the baseline). */
 const ETCD = {
@@ -227,7 +231,10 @@ export function buildEstate(spec: EstateSpec): Estate {
   for (const region of spec.regions) {
     const r = estate.addRegion(region.name);
     for (const idc of region.idcs) {
-      idcs.set(idc.name, r.addIdc(idc.name, { kind: idc.kind, zones: idc.zones, infrastructure: providerOf(idc), interZoneRttMs: idc.interZoneRttMs }));
+      idcs.set(
+        idc.name,
+        r.addIdc(idc.name, { kind: idc.kind, zones: idc.zones, infrastructure: providerOf(idc), interZoneRttMs: idc.interZoneRttMs }),
+      );
     }
   }
   const promotion = new Promotion(estate, spec.promotion.name, { displayName: spec.promotion.displayName, ...spec.promotion.calendar });

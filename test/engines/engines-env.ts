@@ -72,7 +72,11 @@ export function findBuiltEngines<K extends string>(keys: readonly K[]): BuiltEng
 }
 
 /** `describe` for a suite that needs built engines: fails in CI when one is missing, skips (saying why) elsewhere. */
-export function describeWithBuiltEngines<K extends string>(name: string, keys: readonly K[], body: (bins: Readonly<Record<K, string>>) => void): void {
+export function describeWithBuiltEngines<K extends string>(
+  name: string,
+  keys: readonly K[],
+  body: (bins: Readonly<Record<K, string>>) => void,
+): void {
   const found = findBuiltEngines(keys);
   if (!found.message) {
     describe(name, () => body(found.paths as Record<K, string>));

@@ -292,7 +292,11 @@ function rawCluster(maxPools: number): fc.Arbitrary<RawCluster> {
     memberZonesLength: knob(fc.constant(0), fc.constantFrom(-1, 1)),
     timeouts: knob<Timeouts>(
       fc.constantFrom<Timeouts>({}, {}, {}, { heartbeatIntervalMs: 150, electionTimeoutMs: 1500 }),
-      fc.constantFrom<Timeouts>({ heartbeatIntervalMs: 100, electionTimeoutMs: 400 }, { heartbeatIntervalMs: 0 }, { heartbeatIntervalMs: 100, electionTimeoutMs: 60000 }),
+      fc.constantFrom<Timeouts>(
+        { heartbeatIntervalMs: 100, electionTimeoutMs: 400 },
+        { heartbeatIntervalMs: 0 },
+        { heartbeatIntervalMs: 100, electionTimeoutMs: 60000 },
+      ),
     ),
     cpReplicas: knob(fc.constantFrom(3, 5), fc.constantFrom(1, 2, 4)),
     cpZones: knob(fc.constantFrom<'default' | 'all'>('default', 'default', 'all'), fc.constantFrom<'one' | 'unknown'>('one', 'unknown')),
@@ -309,7 +313,10 @@ const rawPromotion: fc.Arbitrary<RawPromotion> = fc.record({
   peakHours: fc.integer({ min: 1, max: 72 }),
   drainDays: fc.integer({ min: 1, max: 14 }),
   order: knob(fc.constant<'ordered'>('ordered'), fc.constantFrom<'swapped' | 'equal' | 'reversed' | 'garbled'>('swapped', 'equal', 'reversed', 'garbled')),
-  batches: knob(fc.tuple(fc.integer({ min: 1, max: 8 }), fc.integer({ min: 1, max: 8 })), fc.constantFrom<[number, number]>([0, 4], [4, 101], [2.5, 4])),
+  batches: knob(
+    fc.tuple(fc.integer({ min: 1, max: 8 }), fc.integer({ min: 1, max: 8 })),
+    fc.constantFrom<[number, number]>([0, 4], [4, 101], [2.5, 4]),
+  ),
 });
 
 function rawIdc(): fc.Arbitrary<RawIdc> {

@@ -114,6 +114,8 @@ export function describeWithSharedCrds(name: string, fn: () => void, dir: string
     });
     return;
   }
+  // The skip and its reason must show in the run's output, not only in the test tree.
+  // eslint-disable-next-line no-console
   console.warn(`SKIPPED "${name}": ${message} (set CI=true to make this a failure)`);
   describe.skip(name, () => {
     it(`skipped: needs ${short} (missing at ${missing.join(', ')})`, () => undefined);

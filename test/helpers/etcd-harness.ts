@@ -193,7 +193,12 @@ export class EtcdHarness {
     public readonly loopbackNet: number,
     public readonly runId: string,
     public readonly members: HarnessMember[],
-    public readonly pki: { ca: CertificateAuthority; foreignCa: CertificateAuthority; controlPlaneClient: CertificateFiles; foreignClient: CertificateFiles },
+    public readonly pki: {
+      ca: CertificateAuthority;
+      foreignCa: CertificateAuthority;
+      controlPlaneClient: CertificateFiles;
+      foreignClient: CertificateFiles;
+    },
     /** Every member whose machine address is mapped to a loopback address. */
     private readonly known: EtcdMember[],
   ) {}
@@ -345,7 +350,10 @@ export class EtcdHarness {
   }
 
   /** Runs etcdctl against `endpoints` (default: every running member), presenting `identity`. Never throws on exit code. */
-  public etcdctl(args: readonly string[], options: { endpoints?: HarnessMember[]; identity?: ClientIdentity; commandTimeoutMs?: number; dialTimeoutMs?: number } = {}): Promise<EtcdctlResult> {
+  public etcdctl(
+    args: readonly string[],
+    options: { endpoints?: HarnessMember[]; identity?: ClientIdentity; commandTimeoutMs?: number; dialTimeoutMs?: number } = {},
+  ): Promise<EtcdctlResult> {
     const endpoints = (options.endpoints ?? this.running).map((m) => m.clientUrl);
     if (endpoints.length === 0) throw new Error('etcdctl: no endpoint (no member running)');
     const identity = options.identity ?? 'control-plane';
@@ -358,7 +366,11 @@ export class EtcdHarness {
       `--dial-timeout=${options.dialTimeoutMs ?? 2000}ms`, `--command-timeout=${commandTimeoutMs}ms`, ...args,
     ];
     return new Promise((resolve) => {
-      execFile(this.props.bins.etcdctl, fullArgs, { env: cleanEnv(), timeout: commandTimeoutMs + 10_000, maxBuffer: 64 * 1024 * 1024 }, (error, stdout, stderr) => {
+      execFile(this.props.bins.etcdctl, fullArgs, {
+        env: cleanEnv(),
+        timeout: commandTimeoutMs + 10_000,
+        maxBuffer: 64 * 1024 * 1024,
+      }, (error, stdout, stderr) => {
         // On a non-zero exit, execFile's error carries the exit code; null when killed (timeout) or not started.
         const exitCode = (error as { code?: unknown } | null)?.code;
         const code = !error ? 0 : typeof exitCode === 'number' ? exitCode : null;
@@ -397,7 +409,11 @@ export class EtcdHarness {
   }
 
   /** Puts `count` keys `<prefix><i>`, a few at a time; returns the acknowledged keys with their values and the failures. */
-  public async putMany(prefix: string, count: number, options: { endpoints?: HarnessMember[]; parallel?: number; commandTimeoutMs?: number } = {}): Promise<{ acked: Map<string, string>; failed: { key: string; stderr: string }[] }> {
+  public async putMany(
+    prefix: string,
+    count: number,
+    options: { endpoints?: HarnessMember[]; parallel?: number; commandTimeoutMs?: number } = {},
+  ): Promise<{ acked: Map<string, string>; failed: { key: string; stderr: string }[] }> {
     const acked = new Map<string, string>();
     const failed: { key: string; stderr: string }[] = [];
     const keys = Array.from({ length: count }, (_, i) => `${prefix}${String(i).padStart(4, '0')}`);

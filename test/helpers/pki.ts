@@ -99,7 +99,13 @@ export async function issueCertificate(ca: CertificateAuthority, props: LeafProp
 }
 
 /** A self-signed server certificate (no CA), for a TLS server that clients do not verify. */
-export async function selfSignedServerCertificate(opensslBinary: string, dir: string, name: string, commonName: string, ips: readonly string[] = []): Promise<CertificateFiles> {
+export async function selfSignedServerCertificate(
+  opensslBinary: string,
+  dir: string,
+  name: string,
+  commonName: string,
+  ips: readonly string[] = [],
+): Promise<CertificateFiles> {
   await fs.mkdir(dir, { recursive: true });
   const cert = path.join(dir, `${name}.crt`);
   const key = path.join(dir, `${name}.key`);

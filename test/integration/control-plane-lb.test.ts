@@ -165,10 +165,18 @@ class FakeApiServer {
   private server?: https.Server;
   public port = 0;
 
-  constructor(public readonly name: string, public readonly host: string, private readonly cert: { cert: Buffer; key: Buffer }, private readonly ca?: Buffer) {}
+  constructor(
+    public readonly name: string,
+    public readonly host: string,
+    private readonly cert: { cert: Buffer; key: Buffer },
+    private readonly ca?: Buffer,
+  ) {}
 
   public async start(port = 0): Promise<void> {
-    const server = https.createServer({ ...this.cert, ...(this.ca ? { ca: this.ca, requestCert: true, rejectUnauthorized: false } : {}) }, (req, res) => {
+    const server = https.createServer({
+      ...this.cert,
+      ...(this.ca ? { ca: this.ca, requestCert: true, rejectUnauthorized: false } : {})
+    }, (req, res) => {
       if (req.url === '/healthz') {
         this.healthChecks++;
         const socket = req.socket as tls.TLSSocket;

@@ -182,7 +182,11 @@ describeWithEngines('trade-hz1 (reference estate): 5 etcd members over 3 zones o
     const anonymous = await peerRequest(m, port, { ca });
     expect(anonymous.status).toBeUndefined();
     expect(anonymous.error).toBeDefined();
-    const foreign = await peerRequest(m, port, { ca, cert: await fs.readFile(h.pki.foreignClient.cert), key: await fs.readFile(h.pki.foreignClient.key) });
+    const foreign = await peerRequest(
+      m,
+      port,
+      { ca, cert: await fs.readFile(h.pki.foreignClient.cert), key: await fs.readFile(h.pki.foreignClient.key) },
+    );
     expect(foreign.status).toBeUndefined();
     expect(foreign.error).toBeDefined();
     const peerCert = `${h.dir}/${h.members[1].member.name}/pki`;

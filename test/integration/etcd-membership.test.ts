@@ -21,9 +21,9 @@
  *
  * Needs etcd (3.4+, for learners), etcdctl and openssl (Debian: etcd-server, etcd-client, openssl).
  */
-import * as grpc from '@grpc/grpc-js';
 import { promises as fs } from 'fs';
 import * as tls from 'tls';
+import * as grpc from '@grpc/grpc-js';
 import {
   EtcdMember, EtcdProcedure, EtcdStep, EtcdStepAction, EtcdStepRunner, Estate, etcdConfigOfBootstrap, joinerInitialCluster,
   MANAGEMENT_TARGET, planEtcdProcedure, ProblemSeverity, readRunningEstate, RunningCluster, RunningEstate, Synthesis,
@@ -153,7 +153,11 @@ class Writer {
   private stopped = false;
   private loop?: Promise<void>;
 
-  constructor(private readonly tlsFiles: { ca: Buffer; key: Buffer; cert: Buffer }, private readonly prefix: string, private readonly runId: string) {}
+  constructor(
+    private readonly tlsFiles: { ca: Buffer; key: Buffer; cert: Buffer },
+    private readonly prefix: string,
+    private readonly runId: string,
+  ) {}
 
   /** The client URLs to write through from now on (`https://127.0.n.x:2379`). */
   public setEndpoints(urls: readonly string[]): void {
@@ -362,7 +366,12 @@ class ProcedureRunner {
     return `leadership moved from ${current} to ${member}`;
   }
 
-  public async execute(phase: string, procedure: EtcdProcedure, head: Stage, before?: (step: EtcdStep) => Promise<string | undefined>): Promise<void> {
+  public async execute(
+    phase: string,
+    procedure: EtcdProcedure,
+    head: Stage,
+    before?: (step: EtcdStep) => Promise<string | undefined>,
+  ): Promise<void> {
     const learners = new Set<string>();
     for (const step of procedure.steps) {
       this.writer.step = `${phase} step ${step.number} ${step.action} ${step.member}`;
@@ -391,8 +400,11 @@ class ProcedureRunner {
 
   private async executeStep(procedure: EtcdProcedure, step: EtcdStep, head: Stage, learners: Set<string>): Promise<string | undefined> {
     const h = this.h;
-    const operator = step.action === EtcdStepAction.ADD_LEARNER || step.action === EtcdStepAction.PROMOTE || step.action === EtcdStepAction.REMOVE_MEMBER;
-    expect({ step: step.number, runner: step.runner }).toEqual({ step: step.number, runner: operator ? EtcdStepRunner.OPERATOR : EtcdStepRunner.CONTROLLERS });
+    const operator = [EtcdStepAction.ADD_LEARNER, EtcdStepAction.PROMOTE, EtcdStepAction.REMOVE_MEMBER].includes(step.action);
+    expect({ step: step.number, runner: step.runner }).toEqual({
+      step: step.number,
+      runner: operator ? EtcdStepRunner.OPERATOR : EtcdStepRunner.CONTROLLERS,
+    });
     if (operator) {
       expect(step.etcdctl).toBeDefined();
       expect(step.etcdctl!.member).toBe(step.member);
@@ -478,13 +490,22 @@ class ProcedureRunner {
     expect({ label, peers: sorted(listed.map((m) => m.peerUrls.join(','))) })
       .toEqual({ label, peers: sorted(step.membership.map((m) => h.toLoopback(m.slice(m.indexOf('=') + 1)))) });
     const learnerPeers = step.membership.filter((m) => learners.has(m.slice(0, m.indexOf('=')))).map((m) => h.toLoopback(m.slice(m.indexOf('=') + 1)));
-    expect({ label, learners: sorted(listed.filter((m) => m.isLearner).flatMap((m) => m.peerUrls)) }).toEqual({ label, learners: sorted(learnerPeers) });
+    expect({
+      label,
+      learners: sorted(listed.filter((m) => m.isLearner).flatMap((m) => m.peerUrls)),
+    }).toEqual({ label, learners: sorted(learnerPeers) });
     expect({ label, machines: sorted(h.members.map((m) => m.member.name)) }).toEqual({ label, machines: sorted(step.machines) });
     // Every machine of a member runs (a removed member stops by itself before its machine goes).
     const inMembership = new Set(step.membership.map((m) => m.slice(0, m.indexOf('='))));
     const mustRun = step.machines.filter((m) => inMembership.has(m));
-    expect({ label, running: sorted(h.running.map((m) => m.member.name).filter((m) => inMembership.has(m))) }).toEqual({ label, running: sorted(mustRun) });
-    expect({ label, writer: sorted(this.writer.currentEndpoints) }).toEqual({ label, writer: sorted(this.endpointsOf(step.endpoints).map((m) => new URL(m.clientUrl).host)) });
+    expect({
+      label,
+      running: sorted(h.running.map((m) => m.member.name).filter((m) => inMembership.has(m))),
+    }).toEqual({ label, running: sorted(mustRun) });
+    expect({ label, writer: sorted(this.writer.currentEndpoints) }).toEqual({
+      label,
+      writer: sorted(this.endpointsOf(step.endpoints).map((m) => new URL(m.clientUrl).host)),
+    });
   }
 }
 
@@ -543,7 +564,11 @@ describeWithEngines(`${CLUSTER} (reference estate): etcd 3 → 5, a member repla
     });
     await h.startAll();
     await h.waitHealthy(h.members, 30_000);
-    const [ca, key, cert] = await Promise.all([fs.readFile(h.pki.ca.cert), fs.readFile(h.pki.controlPlaneClient.key), fs.readFile(h.pki.controlPlaneClient.cert)]);
+    const [ca, key, cert] = await Promise.all([
+      fs.readFile(h.pki.ca.cert),
+      fs.readFile(h.pki.controlPlaneClient.key),
+      fs.readFile(h.pki.controlPlaneClient.cert),
+    ]);
     writer = new Writer({ ca, key, cert }, '/membership/w/', h.runId);
     runner = new ProcedureRunner(h, writer);
   }, 60_000);
@@ -644,7 +669,10 @@ describeWithEngines(`${CLUSTER} (reference estate): etcd 3 → 5, a member repla
       expect(r.code).toBe(0);
       const kvs = (JSON.parse(r.stdout) as { kvs?: { key: string; value: string }[] }).kvs ?? [];
       const local = new Map(kvs.map((kv) => [Buffer.from(kv.key, 'base64').toString('utf8'), Buffer.from(kv.value ?? '', 'base64').toString('utf8')]));
-      expect({ member: m.member.name, missing: writer.acked.filter((a) => local.get(a.key) !== a.value).length }).toEqual({ member: m.member.name, missing: 0 });
+      expect({
+        member: m.member.name,
+        missing: writer.acked.filter((a) => local.get(a.key) !== a.value).length,
+      }).toEqual({ member: m.member.name, missing: 0 });
     }
 
     const gap = writer.longestGap();
@@ -733,7 +761,10 @@ describeWithEngines(`${CLUSTER}: today's one-shot re-render (no base) of 3 → 5
     while (Date.now() < deadline) {
       probes++;
       for (const m of newcomers) {
-        if (m.process!.running) expect({ member: m.member.name, healthy: await h.healthy(m, 1000) }).toEqual({ member: m.member.name, healthy: false });
+        if (m.process!.running) expect({
+          member: m.member.name,
+          healthy: await h.healthy(m, 1000),
+        }).toEqual({ member: m.member.name, healthy: false });
       }
       await sleep(500);
     }

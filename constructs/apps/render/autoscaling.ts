@@ -1,7 +1,7 @@
 import { k8s } from 'cdk8s-plus-28';
 import type { KubeObject } from '../../synth/kube-object';
-import { toManifest } from './wire';
 import { AppInstancePlan, WorkloadPlan } from '../instance-plan';
+import { toManifest } from './wire';
 import { workloadLabels } from './deployment';
 
 /**

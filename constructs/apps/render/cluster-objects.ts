@@ -2,10 +2,10 @@ import { k8s } from 'cdk8s-plus-28';
 import { parseKubernetesVersion } from '../../estate/kubernetes-version';
 import { ESTATE_DOMAIN, LABEL_CLUSTER, LABEL_ESTATE } from '../../estate/well-known-labels';
 import type { KubeObject } from '../../synth/kube-object';
-import { toManifest } from './wire';
 import { AppInstancePlan } from '../instance-plan';
 import { APP_MANAGED_BY, MANAGED_BY } from '../labels';
 import { PRIORITY_CLASSES } from '../priority';
+import { toManifest } from './wire';
 
 /** The estate's priority classes, in every cluster target. */
 export function renderPriorityClasses(estate: string, cluster: string): KubeObject[] {

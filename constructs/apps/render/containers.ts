@@ -25,7 +25,10 @@ export function restrictedContainerSecurity(runAsUser?: number): k8s.SecurityCon
 export function resourceRequirements(r: ContainerResources): k8s.ResourceRequirements {
   return {
     limits: { cpu: k8s.Quantity.fromString(cpuQuantity(r.cpuMillis.limit)), memory: k8s.Quantity.fromString(memoryQuantity(r.memoryMiB.limit)) },
-    requests: { cpu: k8s.Quantity.fromString(cpuQuantity(r.cpuMillis.request)), memory: k8s.Quantity.fromString(memoryQuantity(r.memoryMiB.request)) },
+    requests: {
+      cpu: k8s.Quantity.fromString(cpuQuantity(r.cpuMillis.request)),
+      memory: k8s.Quantity.fromString(memoryQuantity(r.memoryMiB.request)),
+    },
   };
 }
 

@@ -1,7 +1,6 @@
 import { k8s } from 'cdk8s-plus-28';
 import { NODE_POOL } from '../../estate/well-known-labels';
 import type { KubeObject } from '../../synth/kube-object';
-import { toManifest } from './wire';
 import { AppInstancePlan, WorkloadPlan } from '../instance-plan';
 import {
   ANNOTATION_DEBUG, ANNOTATION_DEFAULT_CONTAINER, APP_INSTANCE, APP_VERSION, DEBUG_POLICY_RULE, LABEL_CHANNEL, LABEL_SERVING, SERVING,
@@ -11,8 +10,9 @@ import { MIN_DEBUG_REASON_LENGTH } from '../debug';
 import { terminationGracePeriodSeconds } from '../lifecycle';
 import { proxyResourceAnnotations } from '../../mesh/traffic';
 import { APP_LOG_VOLUME, APP_LOG_DIR, SidecarKind, VolumeMountSpec } from '../sidecars';
-import { mainContainer, sidecarContainer } from './containers';
 import { memoryQuantity } from '../resources';
+import { mainContainer, sidecarContainer } from './containers';
+import { toManifest } from './wire';
 
 /**
  * Keys of node and pod topology.
@@ -27,7 +27,12 @@ export const TOPOLOGY_HOST = 'kubernetes.io/hostname';
  */
 export function workloadLabels(plan: AppInstancePlan, workload: WorkloadPlan): Record<string, string> {
   const version = plan.spec.version ?? workload.image.version;
-  return { ...plan.labels, [LABEL_CHANNEL]: workload.channel, [APP_INSTANCE]: workload.name, ...(version !== undefined ? { [APP_VERSION]: version } : {}) };
+  return {
+    ...plan.labels,
+    [LABEL_CHANNEL]: workload.channel,
+    [APP_INSTANCE]: workload.name,
+    ...(version !== undefined ? { [APP_VERSION]: version } : {})
+  };
 }
 
 /**
@@ -91,7 +96,10 @@ export function podSpec(plan: AppInstancePlan, workload: WorkloadPlan): k8s.PodS
         },
       },
       podAntiAffinity: {
-        preferredDuringSchedulingIgnoredDuringExecution: [{ weight: 100, podAffinityTerm: { labelSelector: { matchLabels: selector }, topologyKey: TOPOLOGY_HOST } }],
+        preferredDuringSchedulingIgnoredDuringExecution: [{
+          weight: 100,
+          podAffinityTerm: { labelSelector: { matchLabels: selector }, topologyKey: TOPOLOGY_HOST },
+        }],
       },
     },
     ...(plan.pool.taints.length > 0 ? {

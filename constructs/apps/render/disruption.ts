@@ -1,8 +1,8 @@
 import { k8s } from 'cdk8s-plus-28';
 import type { KubeObject } from '../../synth/kube-object';
-import { toManifest } from './wire';
 import { AppInstancePlan } from '../instance-plan';
 import { serviceSelector } from '../labels';
+import { toManifest } from './wire';
 
 /**
  * The PodDisruptionBudget over every serving pod of the app (all channels): `maxUnavailable` as a percentage, which

@@ -30,7 +30,15 @@ export function renderAppInstance(plan: AppInstancePlan): KubeObject[] {
  * A cluster target's shared objects: the priority classes, then one Namespace per namespace its apps use (sorted).
  * @internal
  */
-export function renderClusterObjects(estate: string, cluster: { name: string; kubernetesVersion: string }, instances: readonly AppInstancePlan[], teams?: ReadonlyMap<string, { readonly name: string }>): KubeObject[] {
+export function renderClusterObjects(
+  estate: string,
+  cluster: { name: string; kubernetesVersion: string },
+  instances: readonly AppInstancePlan[],
+  teams?: ReadonlyMap<string, { readonly name: string }>,
+): KubeObject[] {
   const namespaces = [...new Set(instances.map((i) => i.namespace))].sort();
-  return [...renderPriorityClasses(estate, cluster.name), ...namespaces.map((ns) => renderNamespace(estate, cluster.name, cluster.kubernetesVersion, ns, teams?.get(ns)?.name))];
+  return [
+    ...renderPriorityClasses(estate, cluster.name),
+    ...namespaces.map((ns) => renderNamespace(estate, cluster.name, cluster.kubernetesVersion, ns, teams?.get(ns)?.name))
+  ];
 }

@@ -1,8 +1,8 @@
 import { k8s } from 'cdk8s-plus-28';
 import type { KubeObject } from '../../synth/kube-object';
-import { toManifest } from './wire';
 import { AppInstancePlan, ZoneRouting } from '../instance-plan';
 import { ANNOTATION_TOPOLOGY_HINTS, ANNOTATION_TOPOLOGY_MODE, serviceSelector } from '../labels';
+import { toManifest } from './wire';
 
 /**
  * `trafficDistribution` (Kubernetes 1.30 alpha, 1.31 beta) is newer than cdk8s-plus-28's structs: its own converter

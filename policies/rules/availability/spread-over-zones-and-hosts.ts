@@ -15,8 +15,8 @@ export interface SpreadOverZonesAndHostsConfig {
 export const spreadOverZonesAndHosts = defineRule<SpreadOverZonesAndHostsConfig>({
   id: 'spread-over-zones-and-hosts',
   area: 'availability',
-  description: 'Every Deployment and StatefulSet spreads its pods over zones with a topology spread constraint (max skew 1) and over hosts with pod anti-affinity or a hostname spread constraint, each selecting the pod\'s own labels.',
-  rationale: 'The scheduler packs pods wherever they fit: without a spread, every replica can land in one zone or on one host, and one zone outage or one node drain takes the whole service down however many replicas it has. A constraint whose selector does not match the pod\'s own labels counts no pods and spreads nothing.',
+  description: 'Every Deployment and StatefulSet spreads its pods over zones and over hosts, with constraints that select its own pods.',
+  rationale: 'Every Deployment and StatefulSet spreads its pods over zones with a topology spread constraint (max skew 1) and over hosts with pod anti-affinity or a hostname spread constraint, each selecting the pod\'s own labels. The scheduler packs pods wherever they fit: without a spread, every replica can land in one zone or on one host, and one zone outage or one node drain takes the whole service down however many replicas it has. A constraint whose selector does not match the pod\'s own labels counts no pods and spreads nothing.',
   remediation: 'Use the app templates\' placement; in hand-written YAML add topologySpreadConstraints on topology.kubernetes.io/zone with maxSkew 1 and podAntiAffinity (preferred is enough) on kubernetes.io/hostname, both with a labelSelector matching spec.template.metadata.labels.',
   severity: 'medium',
   enforcement: 'mandatory',

@@ -16,8 +16,8 @@ function listArg(value: string | undefined): string[] {
 export const hardenApiServer = defineRule<HardenApiServerConfig>({
   id: 'harden-api-server',
   area: 'control-plane',
-  description: 'The kube-apiserver runs with anonymous-auth=false, an audit log and audit policy, Secrets encrypted at rest (encryption-provider-config), profiling off, a minimum TLS version of 1.2, no AlwaysAllow authorization, no AlwaysAdmit admission, NodeRestriction kept and no insecure port.',
-  rationale: 'The API server is the front door of the cluster: anonymous requests reach every endpoint a misconfigured RBAC binding opens; without an audit log an incident cannot be reconstructed; without encryption at rest every etcd backup holds every Secret in clear text.',
+  description: 'The kube-apiserver runs hardened: no anonymous auth, an audit log, Secrets encrypted at rest, TLS 1.2 or newer, no allow-all modes.',
+  rationale: 'The kube-apiserver runs with anonymous-auth=false, an audit log and audit policy, Secrets encrypted at rest (encryption-provider-config), profiling off, a minimum TLS version of 1.2, no AlwaysAllow authorization, no AlwaysAdmit admission, NodeRestriction kept and no insecure port. The API server is the front door of the cluster: anonymous requests reach every endpoint a misconfigured RBAC binding opens; without an audit log an incident cannot be reconstructed; without encryption at rest every etcd backup holds every Secret in clear text.',
   remediation: 'Keep the control plane\'s defaults (anonymousAuth false, auditLog, secretsEncryption) and do not override these flags with extraApiServerArgs; in hand-written YAML set the flags in clusterConfiguration.apiServer.extraArgs.',
   severity: 'high',
   enforcement: 'mandatory',

@@ -11,8 +11,8 @@ const COMPONENTS = [
 export const requireLeaderElection = defineRule({
   id: 'require-leader-election',
   area: 'control-plane',
-  description: 'With more than one control-plane replica, kube-controller-manager and kube-scheduler keep leader election on, with 0 < retry period < renew deadline < lease duration.',
-  rationale: 'Without leader election every replica runs its controllers at once: two schedulers bind the same pods, two controller managers fight over the same ReplicaSets. Timings out of order make leaders lose their lease while healthy, or never give it up.',
+  description: 'With several control-plane replicas, the controller manager and the scheduler elect a leader, with lease timings in order.',
+  rationale: 'With more than one control-plane replica, kube-controller-manager and kube-scheduler keep leader election on, with 0 < retry period < renew deadline < lease duration. Without leader election every replica runs its controllers at once: two schedulers bind the same pods, two controller managers fight over the same ReplicaSets. Timings out of order make leaders lose their lease while healthy, or never give it up.',
   remediation: 'Keep controlPlane.leaderElection at its defaults (15 s lease, 10 s renew deadline, 2 s retry) or keep that order; in hand-written YAML never set leader-elect=false on a multi-replica control plane.',
   severity: 'high',
   enforcement: 'mandatory',

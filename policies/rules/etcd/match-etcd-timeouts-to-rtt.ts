@@ -47,8 +47,8 @@ function clusterTimeouts(target: TargetView): Map<string, { name: string; timeou
 export const matchEtcdTimeoutsToRtt = defineRule<MatchEtcdTimeoutsConfig>({
   id: 'match-etcd-timeouts-to-rtt',
   area: 'etcd',
-  description: 'Every etcd member of a cluster uses the same heartbeat interval and election timeout, the election timeout is at least five heartbeats and at most 50 s, and (with the estate) the heartbeat is at least half and the election timeout at least ten round trips between the member zones.',
-  rationale: 'A heartbeat shorter than the round trip between zones makes followers miss heartbeats and call elections on a healthy leader; members with different timeouts disagree on when the leader is lost. etcd refuses an election timeout under five heartbeats or over 50 s and does not start.',
+  description: 'etcd members share heartbeat and election timeouts that etcd accepts and that fit the round trip between their zones.',
+  rationale: 'Every etcd member of a cluster uses the same heartbeat interval and election timeout, the election timeout is at least five heartbeats and at most 50 s, and (with the estate) the heartbeat is at least half and the election timeout at least ten round trips between the member zones. A heartbeat shorter than the round trip between zones makes followers miss heartbeats and call elections on a healthy leader; members with different timeouts disagree on when the leader is lost. etcd refuses an election timeout under five heartbeats or over 50 s and does not start.',
   remediation: 'Leave etcd.heartbeatIntervalMs and electionTimeoutMs unset so both are derived from the zones\' round-trip time (interZoneRttMs, zoneRtts); when overriding, keep heartbeat >= 0.5 x RTT and election timeout >= 10 x RTT and >= 5 x heartbeat, the same on every member.',
   severity: 'high',
   enforcement: 'mandatory',

@@ -25,8 +25,8 @@ function readMemberHosts(target: TargetView, machine: KubeObject): string[] {
 export const requireDedicatedEtcdMachines = defineRule({
   id: 'require-dedicated-etcd-machines',
   area: 'etcd',
-  description: 'etcd runs on dedicated machines: the control plane uses an external etcd whose endpoints are this cluster\'s etcd member Machines, and each member Machine is neither a control-plane nor a worker machine and has a bootstrap of its own.',
-  rationale: 'A stacked etcd shares disks and CPU with the API server, so a busy API server stalls etcd\'s fsyncs and leader heartbeats; a member that is also a node can be drained or replaced by Cluster API like any node, taking a quorum member with it.',
+  description: 'etcd runs on dedicated member Machines of its own cluster, apart from the control plane and the worker pools.',
+  rationale: 'etcd runs on dedicated machines: the control plane uses an external etcd whose endpoints are this cluster\'s etcd member Machines, and each member Machine is neither a control-plane nor a worker machine and has a bootstrap of its own. A stacked etcd shares disks and CPU with the API server, so a busy API server stalls etcd\'s fsyncs and leader heartbeats; a member that is also a node can be drained or replaced by Cluster API like any node, taking a quorum member with it.',
   remediation: 'Keep the estate\'s dedicated etcd (cluster etcd props); in hand-written YAML use clusterConfiguration.etcd.external with the members\' client URLs, and give each member its own Machine without control-plane or MachineDeployment labels and with its own bootstrap Secret.',
   severity: 'critical',
   enforcement: 'mandatory',

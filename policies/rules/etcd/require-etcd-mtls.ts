@@ -13,8 +13,8 @@ const HTTPS_KEYS = ['listen-client-urls', 'advertise-client-urls', 'listen-peer-
 export const requireEtcdMtls = defineRule({
   id: 'require-etcd-mtls',
   area: 'etcd',
-  description: 'Every etcd member serves clients and peers over HTTPS with a certificate, a trusted CA and client-certificate authentication (no auto-TLS), and the control plane reaches etcd over HTTPS with its CA, client certificate and key.',
-  rationale: 'etcd holds every Secret of the cluster. Without client-cert-auth anyone who can reach port 2379 reads and writes the whole cluster state; without peer mTLS a machine on the network can join the raft group. Auto-TLS certificates are self-signed and authenticate nobody.',
+  description: 'etcd serves clients and peers over mutual TLS, and the control plane reaches it with a CA, a client certificate and a key.',
+  rationale: 'Every etcd member serves clients and peers over HTTPS with a certificate, a trusted CA and client-certificate authentication (no auto-TLS), and the control plane reaches etcd over HTTPS with its CA, client certificate and key. etcd holds every Secret of the cluster. Without client-cert-auth anyone who can reach port 2379 reads and writes the whole cluster state; without peer mTLS a machine on the network can join the raft group. Auto-TLS certificates are self-signed and authenticate nobody.',
   remediation: 'Keep the estate\'s etcd configuration (mTLS on both ports is always on); in hand-written YAML set cert-file, key-file, trusted-ca-file and client-cert-auth: true in client- and peer-transport-security, use https:// URLs, and give etcd.external caFile, certFile and keyFile.',
   severity: 'critical',
   enforcement: 'mandatory',

@@ -11,8 +11,8 @@ export interface RequireOddEtcdMembersConfig {
 export const requireOddEtcdMembers = defineRule<RequireOddEtcdMembersConfig>({
   id: 'require-odd-etcd-members',
   area: 'etcd',
-  description: 'A cluster\'s dedicated etcd runs an odd number of members (3, 5 or 7), and the control plane\'s endpoints, the member Machines and every member\'s initial-cluster list agree on it.',
-  rationale: 'Quorum is n/2+1: 4 members tolerate one failure like 3 do, with one more machine to lose; 2 members tolerate none. A control plane that lists a different set of members than exist points API servers at machines that are not there.',
+  description: 'A dedicated etcd runs an odd number of members (3, 5 or 7), and its endpoints, member Machines and initial-cluster lists agree.',
+  rationale: 'A cluster\'s dedicated etcd runs an odd number of members (3, 5 or 7), and the control plane\'s endpoints, the member Machines and every member\'s initial-cluster list agree on it. Quorum is n/2+1: 4 members tolerate one failure like 3 do, with one more machine to lose; 2 members tolerate none. A control plane that lists a different set of members than exist points API servers at machines that are not there.',
   remediation: 'Set etcd.members to 3, 5 or 7 (5 for large clusters) and synthesize again; in hand-written YAML list every member once in etcd.external.endpoints and in each member\'s initial-cluster.',
   severity: 'critical',
   enforcement: 'mandatory',

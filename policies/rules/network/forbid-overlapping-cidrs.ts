@@ -90,7 +90,8 @@ function overlapsByCluster(target: TargetView): Map<string, string[]> {
       for (const entry of entriesOf(target, cluster, problems)) entries.push({ ...entry, key: clusterKey(cluster) });
       for (const p of problems) add(clusterKey(cluster), p);
     }
-    entries.sort((a, b) => (a.block.family < b.block.family ? -1 : a.block.family > b.block.family ? 1 : a.block.first < b.block.first ? -1 : a.block.first > b.block.first ? 1 : 0));
+    const order = (x: string | bigint, y: string | bigint) => (x < y ? -1 : x > y ? 1 : 0);
+    entries.sort((a, b) => order(a.block.family, b.block.family) || order(a.block.first, b.block.first));
     const active: (Entry & { key: string })[] = [];
     for (const entry of entries) {
       // Drop blocks that end before this one starts (in place: this sweep sees every address block of the estate).

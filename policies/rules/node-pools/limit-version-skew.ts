@@ -11,8 +11,8 @@ export interface LimitVersionSkewConfig {
 export const limitVersionSkew = defineRule<LimitVersionSkewConfig>({
   id: 'limit-version-skew',
   area: 'node-pools',
-  description: 'The Kubernetes version of every pool (MachineDeployment) and machine is not newer than its control plane\'s and at most three minor releases older (the Kubernetes version skew policy).',
-  rationale: 'A kubelet newer than the API server, or more than three minors older, is outside the skew Kubernetes supports: APIs it relies on may be missing or already removed, and an upgrade that skips the order (control plane first, then pools) can leave nodes unable to register.',
+  description: 'Pools and machines are never newer than their control plane and at most three minor releases older.',
+  rationale: 'The Kubernetes version of every pool (MachineDeployment) and machine is not newer than its control plane\'s and at most three minor releases older (the Kubernetes version skew policy). A kubelet newer than the API server, or more than three minors older, is outside the skew Kubernetes supports: APIs it relies on may be missing or already removed, and an upgrade that skips the order (control plane first, then pools) can leave nodes unable to register.',
   remediation: 'Upgrade the control plane (cluster kubernetesVersion) first, then each pool; keep pool kubernetesVersion at most three minors behind.',
   severity: 'high',
   enforcement: 'mandatory',

@@ -10,8 +10,8 @@ export interface RequireMachineHealthCheckConfig {
 export const requireMachineHealthCheck = defineRule<RequireMachineHealthCheckConfig>({
   id: 'require-machine-health-check',
   area: 'node-pools',
-  description: 'Every MachineDeployment (node pool in a zone) and every KubeadmControlPlane is selected by a MachineHealthCheck of the same cluster that names unhealthy node conditions and limits how many machines it remediates at once.',
-  rationale: 'A node that dies or never joins keeps its capacity out of the pool until someone notices; a health check replaces it in minutes. Without a remediation limit, a network partition that makes every node look unhealthy would have every machine of the pool replaced at once.',
+  description: 'Every node pool and control plane is covered by a MachineHealthCheck that names unhealthy conditions and limits remediation.',
+  rationale: 'Every MachineDeployment (node pool in a zone) and every KubeadmControlPlane is selected by a MachineHealthCheck of the same cluster that names unhealthy node conditions and limits how many machines it remediates at once. A node that dies or never joins keeps its capacity out of the pool until someone notices; a health check replaces it in minutes. Without a remediation limit, a network partition that makes every node look unhealthy would have every machine of the pool replaced at once.',
   remediation: 'Keep nodeAutoRepair on (the default) and a healthCheck with maxUnhealthy on each pool; in hand-written YAML add a MachineHealthCheck whose selector matches the pool\'s Machine labels, with checks.unhealthyNodeConditions and remediation.triggerIf.unhealthyLessThanOrEqualTo.',
   severity: 'medium',
   enforcement: 'mandatory',

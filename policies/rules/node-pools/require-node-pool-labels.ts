@@ -41,8 +41,8 @@ function prefixEndsWith(key: string, suffix: string): boolean {
 export const requireNodePoolLabels = defineRule<RequireNodePoolLabelsConfig>({
   id: 'require-node-pool-labels',
   area: 'node-pools',
-  description: 'Every MachineDeployment gives its nodes a node-role label and the pool label through Machine labels that Cluster API propagates, and region, zone (equal to the failure domain), instance type, IDC, machine model and pool role through the kubelet\'s --node-labels, which must not carry labels the kubelet may not set.',
-  rationale: 'Workloads pin themselves to pools and spread over zones by these labels; a label missing on the nodes leaves pods Pending or piled into one zone. Cluster API copies only node-role.kubernetes.io, node-restriction.kubernetes.io and node.cluster.x-k8s.io labels to Nodes, and a kubelet given a node-role or other kubernetes.io label it may not set refuses to start.',
+  description: 'Every node pool gives its nodes the role, pool, topology, instance and IDC labels, each through a path allowed to set it.',
+  rationale: 'Every MachineDeployment gives its nodes a node-role label and the pool label through Machine labels that Cluster API propagates, and region, zone (equal to the failure domain), instance type, IDC, machine model and pool role through the kubelet\'s --node-labels, which must not carry labels the kubelet may not set. Workloads pin themselves to pools and spread over zones by these labels; a label missing on the nodes leaves pods Pending or piled into one zone. Cluster API copies only node-role.kubernetes.io, node-restriction.kubernetes.io and node.cluster.x-k8s.io labels to Nodes, and a kubelet given a node-role or other kubernetes.io label it may not set refuses to start.',
   remediation: 'Describe pools through their props (role, instance, zones) and let synthesis write the labels; in hand-written YAML put node-role.kubernetes.io/<role> and node.cluster.x-k8s.io/pool on the Machine template and the rest in the KubeadmConfigTemplate\'s kubeletExtraArgs node-labels.',
   severity: 'high',
   enforcement: 'mandatory',

@@ -6,8 +6,8 @@ import { COMPLIANT, defineRule, notApplicable, violations } from '../../engine/t
 export const matchNodeAffinityToPool = defineRule({
   id: 'match-node-affinity-to-pool',
   area: 'placement',
-  description: 'A pod template\'s nodeSelector and required node affinity match the nodes of at least one node pool of the cluster it is placed in (the labels synthesis gives that pool\'s nodes), and the pod tolerates that pool\'s NoSchedule and NoExecute taints.',
-  rationale: 'A selector that no node satisfies (a pool that exists in another cluster, a renamed role, a typo) leaves every replica Pending with no error at deploy time; selecting a dedicated pool without tolerating its taint does the same. The estate knows exactly which nodes each cluster will have, so this is caught before the deploy.',
+  description: 'A pod\'s node selection matches the nodes of at least one node pool of its cluster, and the pod tolerates that pool\'s taints.',
+  rationale: 'A pod template\'s nodeSelector and required node affinity match the nodes of at least one node pool of the cluster it is placed in (the labels synthesis gives that pool\'s nodes), and the pod tolerates that pool\'s NoSchedule and NoExecute taints. A selector that no node satisfies (a pool that exists in another cluster, a renamed role, a typo) leaves every replica Pending with no error at deploy time; selecting a dedicated pool without tolerating its taint does the same. The estate knows exactly which nodes each cluster will have, so this is caught before the deploy.',
   remediation: 'Select a pool of the target cluster by node.cluster.x-k8s.io/pool or node-role.kubernetes.io/<role> (estate synth --format json lists the pools), add the pool to the cluster, or add a toleration for the pool\'s taint.',
   severity: 'high',
   enforcement: 'mandatory',

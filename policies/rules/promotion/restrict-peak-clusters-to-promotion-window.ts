@@ -8,8 +8,8 @@ import { defineRule, notApplicable, violations } from '../../engine/types';
 export const restrictPeakClustersToPromotionWindow = defineRule({
   id: 'restrict-peak-clusters-to-promotion-window',
   area: 'promotion',
-  description: 'A Cluster of a promotion-peak group names its promotion and a phase in which the group exists (preparing, peak, draining), and with the estate, that promotion really is in that phase at the as-of time.',
-  rationale: 'Peak capacity costs a great deal and exists only for the festival: a peak cluster applied outside its window (a stale as-of, a calendar typo, a manual apply) burns machines for weeks, and one without its promotion is never drained and removed.',
+  description: 'A peak group\'s Cluster names its promotion and a phase in which it exists, and the promotion is in that phase at the as-of time.',
+  rationale: 'A Cluster of a promotion-peak group names its promotion and a phase in which the group exists (preparing, peak, draining), and with the estate, that promotion really is in that phase at the as-of time. Peak capacity costs a great deal and exists only for the festival: a peak cluster applied outside its window (a stale as-of, a calendar typo, a manual apply) burns machines for weeks, and one without its promotion is never drained and removed.',
   remediation: 'Synthesize and apply with the right --as-of; check the promotion calendar (prepareFrom … drainUntil); put peak clusters only in a ClusterGroup of kind PEAK with its promotion.',
   severity: 'high',
   enforcement: 'mandatory',

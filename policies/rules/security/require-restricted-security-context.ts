@@ -10,8 +10,8 @@ export interface RequireRestrictedSecurityContextConfig {
 export const requireRestrictedSecurityContext = defineRule<RequireRestrictedSecurityContextConfig>({
   id: 'require-restricted-security-context',
   area: 'security',
-  description: 'Every container, init containers and sidecars included, runs as non-root (runAsNonRoot, never UID 0), with allowPrivilegeEscalation false, all capabilities dropped (NET_BIND_SERVICE may be added back), a RuntimeDefault or Localhost seccomp profile and a read-only root filesystem.',
-  rationale: 'These are the Pod Security Standard "restricted" controls that the estate\'s namespaces enforce: a pod without them is refused at admission, after the deploy has started. They also bound what an exploited process can do: root plus capabilities plus a writable root filesystem is most of a container escape.',
+  description: 'Every container meets the restricted Pod Security Standard: non-root, no escalation, no capabilities, seccomp, read-only root.',
+  rationale: 'Every container, init containers and sidecars included, runs as non-root (runAsNonRoot, never UID 0), with allowPrivilegeEscalation false, all capabilities dropped (NET_BIND_SERVICE may be added back), a RuntimeDefault or Localhost seccomp profile and a read-only root filesystem. These are the Pod Security Standard "restricted" controls that the estate\'s namespaces enforce: a pod without them is refused at admission, after the deploy has started. They also bound what an exploited process can do: root plus capabilities plus a writable root filesystem is most of a container escape.',
   remediation: 'Use the app templates (restricted by default); in hand-written YAML set securityContext.runAsNonRoot: true and seccompProfile.type: RuntimeDefault on the pod, and allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, capabilities.drop: [ALL] on every container.',
   severity: 'high',
   enforcement: 'mandatory',

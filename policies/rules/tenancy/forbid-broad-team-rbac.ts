@@ -39,8 +39,8 @@ function broadRules(role: KubeObject): string[] {
 export const forbidBroadTeamRbac = defineRule<ForbidBroadTeamRbacConfig>({
   id: 'forbid-broad-team-rbac',
   area: 'tenancy',
-  description: 'No RoleBinding or ClusterRoleBinding grants a team group (a Group subject that is not system: nor a configured platform group) cluster-admin, admin or edit, a role with "*" verbs or resources, Secret reads, or any cluster-scoped right.',
-  rationale: 'A team\'s groups act in its own namespaces only: "*" verbs include escalate and impersonate, Secret reads hand over every credential the namespace holds (service-account tokens included), and a ClusterRoleBinding reaches every other team\'s namespace.',
+  description: 'No binding grants a team group admin or edit, wildcard rights, Secret reads or any cluster-scoped right.',
+  rationale: 'No RoleBinding or ClusterRoleBinding grants a team group (a Group subject that is not system: nor a configured platform group) cluster-admin, admin or edit, a role with "*" verbs or resources, Secret reads, or any cluster-scoped right. A team\'s groups act in its own namespaces only: "*" verbs include escalate and impersonate, Secret reads hand over every credential the namespace holds (service-account tokens included), and a ClusterRoleBinding reaches every other team\'s namespace.',
   remediation: 'Bind the team\'s groups to namespaced Roles that list their verbs and resources (the estate renders `<team>-deployer` and `<team>-reader`); Secrets come from the platform\'s secret store, never from a team\'s kubectl.',
   severity: 'critical',
   enforcement: 'mandatory',

@@ -9,7 +9,8 @@ function everyone(peer: unknown): string | undefined {
     const cidr = peer.ipBlock.cidr;
     return cidr === '0.0.0.0/0' || cidr === '::/0' ? `ipBlock ${cidr}` : undefined;
   }
-  if (peer.namespaceSelector !== undefined && selectsEverything(peer.namespaceSelector) && (peer.podSelector === undefined || selectsEverything(peer.podSelector))) {
+  const everyNamespace = peer.namespaceSelector !== undefined && selectsEverything(peer.namespaceSelector);
+  if (everyNamespace && (peer.podSelector === undefined || selectsEverything(peer.podSelector))) {
     return 'namespaceSelector {} (every pod of every namespace)';
   }
   return undefined;
@@ -19,8 +20,8 @@ function everyone(peer: unknown): string | undefined {
 export const forbidOpenNetworkPolicy = defineRule({
   id: 'forbid-open-network-policy',
   area: 'tenancy',
-  description: 'A NetworkPolicy selects at least one workload\'s pods of its namespace, no ingress rule allows from everywhere (no from, a {} peer, namespaceSelector {}, 0.0.0.0/0), and no egress rule allows to everywhere on every port.',
-  rationale: 'A policy whose selector matches no pod protects nothing and hides that the real pods are covered only by the default (a renamed label does this silently). A rule open to everywhere undoes the default deny for the pods it selects: every pod of every team, and the internet where it is routable, reaches them.',
+  description: 'A NetworkPolicy selects pods of its namespace and opens no ingress from everywhere and no egress to everywhere.',
+  rationale: 'A NetworkPolicy selects at least one workload\'s pods of its namespace, no ingress rule allows from everywhere (no from, a {} peer, namespaceSelector {}, 0.0.0.0/0), and no egress rule allows to everywhere on every port. A policy whose selector matches no pod protects nothing and hides that the real pods are covered only by the default (a renamed label does this silently). A rule open to everywhere undoes the default deny for the pods it selects: every pod of every team, and the internet where it is routable, reaches them.',
   remediation: 'Select the pods by the labels the workload\'s template carries (cluster-estate.io/app), and allow named callers: apps, namespaces, the ingress gateway or the load balancer\'s source ranges (`access.allowFrom`).',
   severity: 'high',
   enforcement: 'mandatory',

@@ -25,8 +25,8 @@ function deniedDirections(target: TargetView, namespace: string | undefined): Se
 export const requireDefaultDenyNetworkPolicy = defineRule({
   id: 'require-default-deny-network-policy',
   area: 'tenancy',
-  description: 'Every namespace with workloads has a default-deny NetworkPolicy for ingress and for egress: a policy whose podSelector is {} and that lists the direction in policyTypes with no rules for it.',
-  rationale: 'Kubernetes allows every connection to and from a pod that no NetworkPolicy selects: without a default deny, any pod of any team reaches this namespace\'s pods (and they reach everything), and a new app is open until someone remembers to write its policy.',
+  description: 'Every namespace with workloads has a default-deny NetworkPolicy for both ingress and egress.',
+  rationale: 'Every namespace with workloads has a default-deny NetworkPolicy for ingress and for egress: a policy whose podSelector is {} and that lists the direction in policyTypes with no rules for it. Kubernetes allows every connection to and from a pod that no NetworkPolicy selects: without a default deny, any pod of any team reaches this namespace\'s pods (and they reach everything), and a new app is open until someone remembers to write its policy.',
   remediation: 'Add `{ podSelector: {}, policyTypes: [Ingress, Egress] }` to the namespace (the estate renders it as `default-deny` in every app namespace), then allow what the apps declare (`access.allowFrom`).',
   severity: 'high',
   enforcement: 'mandatory',

@@ -14,8 +14,8 @@ export interface ForbidDebugModeInProductionConfig {
 export const forbidDebugModeInProduction = defineRule<ForbidDebugModeInProductionConfig>({
   id: 'forbid-debug-mode-in-production',
   area: 'workloads',
-  description: 'No pod template in a production environment is in debug mode (the debug-mode label or annotation, or a truthy DEBUG environment variable); the environment comes from the pod\'s env label, else from the estate, and is taken as production when neither says.',
-  rationale: 'Debug mode drops probes and lifecycle hooks so a crash-looping pod can be inspected: in production such a pod takes traffic before it is ready, is never restarted when it hangs and drops requests on every rollout, and debug logging may write request payloads and secrets.',
+  description: 'No pod template in a production environment runs in debug mode (by label, annotation or a truthy DEBUG variable).',
+  rationale: 'No pod template in a production environment is in debug mode (the debug-mode label or annotation, or a truthy DEBUG environment variable); the environment comes from the pod\'s env label, else from the estate, and is taken as production when neither says. Debug mode drops probes and lifecycle hooks so a crash-looping pod can be inspected: in production such a pod takes traffic before it is ready, is never restarted when it hangs and drops requests on every rollout, and debug logging may write request payloads and secrets.',
   remediation: 'Turn debug mode off before the app reaches production; to inspect one bad pod there, quarantine it (relabel it out of the selectors) instead. A debug deployment acknowledged with a written reason is suppressed on the object.',
   severity: 'high',
   enforcement: 'mandatory',

@@ -29,8 +29,8 @@ function valueProblem(target: TargetView, value: string): string | undefined {
 export const requirePodLabels = defineRule<RequirePodLabelsConfig>({
   id: 'require-pod-labels',
   area: 'workloads',
-  description: 'Every pod template carries the app, cluster, env, IDC and release-channel labels with valid values, the channel one of stable, gray, blue or green; with the estate, cluster, IDC and env match the cluster and estate the pod is placed in.',
-  rationale: 'Operations select, count, route and page by these labels: logs and metrics are split by app and IDC, gray releases by channel, incident tooling by cluster. A pod without them is invisible to that tooling; a pod whose cluster label names another cluster misleads it.',
+  description: 'Every pod template carries valid app, cluster, env, IDC and release-channel labels that match where it is placed.',
+  rationale: 'Every pod template carries the app, cluster, env, IDC and release-channel labels with valid values, the channel one of stable, gray, blue or green; with the estate, cluster, IDC and env match the cluster and estate the pod is placed in. Operations select, count, route and page by these labels: logs and metrics are split by app and IDC, gray releases by channel, incident tooling by cluster. A pod without them is invisible to that tooling; a pod whose cluster label names another cluster misleads it.',
   remediation: 'Build workloads with the app templates (they write the labels); in hand-written YAML add the labels to spec.template.metadata.labels.',
   severity: 'medium',
   enforcement: 'advisory',
@@ -62,7 +62,11 @@ export const requirePodLabels = defineRule<RequirePodLabelsConfig>({
     if (channel && !config.channels.includes(channel)) messages.push(`release channel "${channel}" is not one of ${config.channels.join(', ')}`);
     const facts = context?.clusters.get(target.name);
     if (context && facts) {
-      const expected: [string, string][] = [[config.clusterLabel, facts.plan.name], [config.idcLabel, facts.plan.idc], [config.envLabel, context.environment]];
+      const expected: [string, string][] = [
+        [config.clusterLabel, facts.plan.name],
+        [config.idcLabel, facts.plan.idc],
+        [config.envLabel, context.environment],
+      ];
       for (const [key, value] of expected) {
         if (labels[key] && labels[key] !== value) messages.push(`label ${key}=${labels[key]} but the pod runs in ${key === config.envLabel ? 'environment' : key === config.idcLabel ? 'IDC' : 'cluster'} ${value}`);
       }

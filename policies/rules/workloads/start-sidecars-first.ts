@@ -23,7 +23,10 @@ function oldestWithoutNativeSidecars(target: TargetView, plan: ClusterPlan, pool
   const oldestCache = target.memo('start-sidecars-first/oldest-versions', newOldestCache);
   const cached = oldestCache.get(pools);
   if (cached && cached.plan === plan && cached.minMinor === minMinor) return cached.oldest;
-  const versions = [plan.kubernetesVersion, ...plan.pools.filter((p) => pools.length === 0 || pools.includes(p.name)).map((p) => p.kubernetesVersion)];
+  const versions = [
+    plan.kubernetesVersion,
+    ...plan.pools.filter((p) => pools.length === 0 || pools.includes(p.name)).map((p) => p.kubernetesVersion)
+  ];
   const oldest = versions.find((v) => {
     const parsed = parseKubernetesVersion(v);
     return parsed !== undefined && parsed.major === 1 && parsed.minor < minMinor;
@@ -42,8 +45,8 @@ const DEFAULT_CONTAINER = 'kubectl.kubernetes.io/default-container';
 export const startSidecarsFirst = defineRule<StartSidecarsFirstConfig>({
   id: 'start-sidecars-first',
   area: 'workloads',
-  description: 'Sidecar containers (log shipper, ops agent, mesh proxy) start before the main container: as native sidecars (init containers with restartPolicy: Always) where the control plane and the pod\'s node pools run Kubernetes 1.29 or newer, or, in the fallback, as ordinary containers listed before the main container. A sidecar is never a run-to-completion init container, and never a native sidecar on an older cluster.',
-  rationale: 'A sidecar that starts after the application loses the app\'s first requests (no mesh proxy yet) and first log lines (no shipper yet). The kubelet starts ordinary containers in list order, and native sidecars before every main container; a sidecar as a plain init container never exits and the pod never starts, and before 1.29 restartPolicy: Always is dropped with the same result.',
+  description: 'Sidecars start before the main container: as native sidecars from Kubernetes 1.29, else listed first, never as plain init containers.',
+  rationale: 'Sidecar containers (log shipper, ops agent, mesh proxy) start before the main container: as native sidecars (init containers with restartPolicy: Always) where the control plane and the pod\'s node pools run Kubernetes 1.29 or newer, or, in the fallback, as ordinary containers listed before the main container. A sidecar is never a run-to-completion init container, and never a native sidecar on an older cluster. A sidecar that starts after the application loses the app\'s first requests (no mesh proxy yet) and first log lines (no shipper yet). The kubelet starts ordinary containers in list order, and native sidecars before every main container; a sidecar as a plain init container never exits and the pod never starts, and before 1.29 restartPolicy: Always is dropped with the same result.',
   remediation: 'Use the app templates\' sidecar factories (they choose native sidecars or the fallback per cluster and pool version); in hand-written YAML move sidecars to spec.initContainers with restartPolicy: Always, or list them before the main container.',
   severity: 'medium',
   enforcement: 'mandatory',
@@ -67,7 +70,12 @@ export const startSidecarsFirst = defineRule<StartSidecarsFirstConfig>({
 
     // Native sidecars need 1.29+ on the control plane and on every pool the pod may run on.
     const facts = context?.clusters.get(target.name);
-    const oldest = facts ? oldestWithoutNativeSidecars(target, facts.plan, eligiblePools(target, template.spec, facts.plan), config.nativeSidecarMinMinor) : undefined;
+    const oldest = facts ? oldestWithoutNativeSidecars(
+      target,
+      facts.plan,
+      eligiblePools(target, template.spec, facts.plan),
+      config.nativeSidecarMinMinor,
+    ) : undefined;
     const messages: string[] = [];
     const natives = refs.filter((r) => r.role === 'sidecar');
     if (oldest && natives.length > 0) {

@@ -2,7 +2,14 @@ import { StageResult, Targets } from './types';
 
 /** The whole bench run, as reported with `--json`. */
 export interface BenchReport {
-  readonly environment: { readonly node: string; readonly platform: string; readonly arch: string; readonly cpus: number; readonly cpuModel: string; readonly exposeGc: boolean };
+  readonly environment: {
+    readonly node: string;
+    readonly platform: string;
+    readonly arch: string;
+    readonly cpus: number;
+    readonly cpuModel: string;
+    readonly exposeGc: boolean;
+  };
   readonly sizes: readonly number[];
   readonly stages: readonly StageResult[];
   readonly targets: Targets;

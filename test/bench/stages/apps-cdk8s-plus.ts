@@ -22,7 +22,12 @@ import {
 const { k8s } = kplus;
 
 function probe(p: ProbeSpec): kplus.Probe {
-  const options = { failureThreshold: p.failureThreshold, periodSeconds: Duration.seconds(p.periodSeconds), successThreshold: p.successThreshold, timeoutSeconds: Duration.seconds(p.timeoutSeconds) };
+  const options = {
+    failureThreshold: p.failureThreshold,
+    periodSeconds: Duration.seconds(p.periodSeconds),
+    successThreshold: p.successThreshold,
+    timeoutSeconds: Duration.seconds(p.timeoutSeconds),
+  };
   if (p.check.http) return kplus.Probe.fromHttpGet(p.check.http.path, { ...options, port: p.check.http.port });
   if (p.check.tcp) return kplus.Probe.fromTcpSocket({ ...options, port: p.check.tcp.port });
   return kplus.Probe.fromCommand([...p.check.exec!.command], options);
@@ -54,7 +59,12 @@ function envOf(vars: Readonly<Record<string, string>>): Record<string, kplus.Env
  * (cdk8s's `App._synthChart`), which grows with the square of the estate: at 100 clusters it is already most of
  * the time, at 1,000 it would take many minutes. The bench uses the single Chart, the fastest a user can get.
  */
-export function buildCdk8sPlusApp(estate: string, clusters: readonly ClusterPlan[], instances: readonly AppInstancePlan[], chartPerCluster = false): { app: App; charts: Chart[] } {
+export function buildCdk8sPlusApp(
+  estate: string,
+  clusters: readonly ClusterPlan[],
+  instances: readonly AppInstancePlan[],
+  chartPerCluster = false,
+): { app: App; charts: Chart[] } {
   const app = new App({ outdir: '.', recordConstructMetadata: false });
   const charts: Chart[] = [];
   const byCluster = new Map<string, AppInstancePlan[]>();
@@ -102,11 +112,28 @@ function policyPorts(ports: Json[] | undefined): kplus.k8s.NetworkPolicyPort[] |
 function addTenancy(scope: Construct, estate: string, cluster: string, list: readonly AppInstancePlan[]): void {
   for (const o of renderTenancyObjects(estate, cluster, list)) {
     const id = `${o.kind}-${o.metadata.namespace}-${o.metadata.name}`;
-    const metadata = { name: o.metadata.name, namespace: o.metadata.namespace, labels: { ...o.metadata.labels }, ...(o.metadata.annotations ? { annotations: { ...o.metadata.annotations } } : {}) };
+    const metadata = {
+      name: o.metadata.name,
+      namespace: o.metadata.namespace,
+      labels: { ...o.metadata.labels },
+      ...(o.metadata.annotations ? { annotations: { ...o.metadata.annotations } } : {})
+    };
     const spec = (o as Json).spec;
     if (o.kind === 'ResourceQuota') new k8s.KubeResourceQuota(scope, id, { metadata, spec: { hard: quantities(spec.hard) } });
     else if (o.kind === 'LimitRange') {
-      new k8s.KubeLimitRange(scope, id, { metadata, spec: { limits: spec.limits.map((l: Json) => ({ type: l.type, default: quantities(l.default), defaultRequest: quantities(l.defaultRequest), max: quantities(l.max) })) } });
+      new k8s.KubeLimitRange(
+        scope,
+        id,
+        {
+          metadata,
+          spec: { limits: spec.limits.map((l: Json) => ({
+            type: l.type,
+            default: quantities(l.default),
+            defaultRequest: quantities(l.defaultRequest),
+            max: quantities(l.max),
+          })) },
+        },
+      );
     } else if (o.kind === 'NetworkPolicy') {
       new k8s.KubeNetworkPolicy(scope, id, {
         metadata,
@@ -132,7 +159,11 @@ function addInstance(chart: Construct, plan: AppInstancePlan): void {
     if (!v) volumes.set(m.volume, (v = kplus.Volume.fromEmptyDir(chart, `${id}-vol-${m.volume}`, m.volume, { sizeLimit: Size.mebibytes(m.sizeLimitMiB ?? 64) })));
     return v;
   };
-  const mounts = (list: readonly VolumeMountSpec[]): kplus.VolumeMount[] => list.map((m) => ({ volume: volume(m), path: m.mountPath, ...(m.readOnly ? { readOnly: true } : {}) }));
+  const mounts = (list: readonly VolumeMountSpec[]): kplus.VolumeMount[] => list.map((m) => ({
+    volume: volume(m),
+    path: m.mountPath,
+    ...(m.readOnly ? { readOnly: true } : {})
+  }));
   const sidecar = (s: SidecarSpec, native: boolean, l: LifecycleSpec): kplus.ContainerProps => ({
     name: s.name,
     image: s.image,
@@ -176,7 +207,10 @@ function addInstance(chart: Construct, plan: AppInstancePlan): void {
         readiness: probe(spec.readiness),
         liveness: probe(spec.liveness),
         ...(spec.startup ? { startup: probe(spec.startup) } : {}),
-        lifecycle: { postStart: kplus.Handler.fromCommand(postStartCommand(spec.lifecycle)), preStop: kplus.Handler.fromCommand(preStopCommand(spec.lifecycle)) },
+        lifecycle: {
+          postStart: kplus.Handler.fromCommand(postStartCommand(spec.lifecycle)),
+          preStop: kplus.Handler.fromCommand(preStopCommand(spec.lifecycle)),
+        },
       }),
     };
     const sidecars = spec.sidecars.map((s) => sidecar(s, plan.nativeSidecars, spec.lifecycle));
@@ -187,10 +221,19 @@ function addInstance(chart: Construct, plan: AppInstancePlan): void {
       ...(w.replicas !== undefined ? { replicas: w.replicas } : {}),
       minReady: Duration.seconds(0),
       progressDeadline: Duration.seconds(600),
-      strategy: kplus.DeploymentStrategy.rollingUpdate({ maxSurge: kplus.PercentOrAbsolute.percent(25), maxUnavailable: kplus.PercentOrAbsolute.absolute(0) }),
+      strategy: kplus.DeploymentStrategy.rollingUpdate({
+        maxSurge: kplus.PercentOrAbsolute.percent(25),
+        maxUnavailable: kplus.PercentOrAbsolute.absolute(0),
+      }),
       serviceAccount: sa,
       automountServiceAccountToken: spec.serviceAccountToken,
-      securityContext: { ensureNonRoot: true, user: spec.runAsUser, group: spec.runAsUser, fsGroup: spec.runAsUser, fsGroupChangePolicy: kplus.FsGroupChangePolicy.ON_ROOT_MISMATCH },
+      securityContext: {
+        ensureNonRoot: true,
+        user: spec.runAsUser,
+        group: spec.runAsUser,
+        fsGroup: spec.runAsUser,
+        fsGroupChangePolicy: kplus.FsGroupChangePolicy.ON_ROOT_MISMATCH,
+      },
       terminationGracePeriod: Duration.seconds(terminationGracePeriodSeconds(spec.lifecycle)),
       containers: plan.nativeSidecars ? [main] : [...sidecars, main],
       initContainers: plan.nativeSidecars ? sidecars : [],
@@ -219,10 +262,23 @@ function addInstance(chart: Construct, plan: AppInstancePlan): void {
         maxReplicas: w.autoscaling.maxReplicas,
         metrics: [
           kplus.Metric.resourceCpu(kplus.MetricTarget.averageUtilization(a.cpuUtilizationPercent)),
-          ...(a.memoryUtilizationPercent !== undefined ? [kplus.Metric.resourceMemory(kplus.MetricTarget.averageUtilization(a.memoryUtilizationPercent))] : []),
+          ...(a.memoryUtilizationPercent !== undefined
+            ? [kplus.Metric.resourceMemory(kplus.MetricTarget.averageUtilization(a.memoryUtilizationPercent))]
+            : []),
         ],
-        scaleUp: { strategy: kplus.ScalingStrategy.MAX_CHANGE, stabilizationWindow: Duration.seconds(0), policies: [{ replicas: kplus.Replicas.absolute(4), duration: Duration.minutes(1) }, { replicas: kplus.Replicas.percent(100), duration: Duration.minutes(1) }] },
-        scaleDown: { strategy: kplus.ScalingStrategy.MAX_CHANGE, stabilizationWindow: Duration.minutes(5), policies: [{ replicas: kplus.Replicas.percent(10), duration: Duration.minutes(1) }] },
+        scaleUp: {
+          strategy: kplus.ScalingStrategy.MAX_CHANGE,
+          stabilizationWindow: Duration.seconds(0),
+          policies: [
+            { replicas: kplus.Replicas.absolute(4), duration: Duration.minutes(1) },
+            { replicas: kplus.Replicas.percent(100), duration: Duration.minutes(1) },
+          ],
+        },
+        scaleDown: {
+          strategy: kplus.ScalingStrategy.MAX_CHANGE,
+          stabilizationWindow: Duration.minutes(5),
+          policies: [{ replicas: kplus.Replicas.percent(10), duration: Duration.minutes(1) }],
+        },
       });
     }
   }

@@ -66,7 +66,10 @@ export function generateApps(spec: EstateSpec): GeneratedApp[] {
     const props: AppSpecProps = {
       namespace: team,
       image,
-      resources: { cpuMillis: { request: 250 + (j % 4) * 250, limit: 1000 + (j % 4) * 500 }, memoryMiB: { request: 512 + (j % 3) * 512, limit: 1024 + (j % 3) * 1024 } },
+      resources: {
+        cpuMillis: { request: 250 + (j % 4) * 250, limit: 1000 + (j % 4) * 500 },
+        memoryMiB: { request: 512 + (j % 3) * 512, limit: 1024 + (j % 3) * 1024 },
+      },
       ports: j % 5 === 2 ? [{ name: 'http', port: 8080 }, { name: 'grpc', port: 9090 }] : [{ name: 'http', port: 8080 }],
       env: { APP_NAME: name, TEAM: team, ...(j % 2 === 0 ? { JAVA_TOOL_OPTIONS: '-XX:MaxRAMPercentage=70' } : {}) },
       probes: j % 5 === 0 ? { maxStartupSeconds: 60 + (j % 3) * 60 } : undefined,
@@ -117,7 +120,11 @@ export function appPlans(spec: EstateSpec, apps: readonly GeneratedApp[], cluste
   const byName = new Map(clusters.map((c) => [c.name, c]));
   const out: AppInstancePlan[] = [];
   for (const app of apps) {
-    const appSpec = resolveAppSpec(app.name, app.props, app.peakFactor !== undefined ? { promotion: spec.promotion.name, factor: app.peakFactor } : undefined);
+    const appSpec = resolveAppSpec(
+      app.name,
+      app.props,
+      app.peakFactor !== undefined ? { promotion: spec.promotion.name, factor: app.peakFactor } : undefined,
+    );
     const placed = app.clusters.map((i) => spec.clusters[i]);
     const replicas = app.totalReplicas !== undefined
       ? splitReplicas(app.totalReplicas, placed.map((c) => ({ name: c.name, idc: c.idc.name })))

@@ -58,7 +58,11 @@ export const plainPipeline: Pipeline<AppsInput> = (input, r, outDir) => {
     return clusters.filter((c) => byCluster.has(c.name)).map((c) => {
       const list = byCluster.get(c.name)!;
       // The renderers write canonical manifests already: nothing to sort or copy.
-      const objects: KubeObject[] = [...renderClusterObjects(input.spec.name, c, list), ...renderTenancyObjects(input.spec.name, c.name, list), ...list.flatMap((i) => renderAppInstance(i))];
+      const objects: KubeObject[] = [
+        ...renderClusterObjects(input.spec.name, c, list),
+        ...renderTenancyObjects(input.spec.name, c.name, list),
+        ...list.flatMap((i) => renderAppInstance(i))
+      ];
       return { target: c.name, objects };
     });
   });

@@ -163,13 +163,27 @@ export const diffStage: Stage = {
       log(`${NAME}: ${size} clusters: ${p.expected.size} changed objects of ${p.objects}; comment ${chars} characters`);
       const o = stats(ours, p.objects, 2);
       const b = stats(baseline, p.objects, 0);
-      sizes.push({ size, runs: ours.length, ours: o, baseline: b, ratio: round(o.medianMs / b.medianMs, 2), cpuRatio: round(o.medianCpuMs / b.medianCpuMs, 2), identical: true });
+      sizes.push({
+        size,
+        runs: ours.length,
+        ours: o,
+        baseline: b,
+        ratio: round(o.medianMs / b.medianMs, 2),
+        cpuRatio: round(o.medianCpuMs / b.medianCpuMs, 2),
+        identical: true,
+      });
     }
     const growth: Growth[] = [];
     for (let i = 1; i < sizes.length; i++) {
       const a = sizes[i - 1];
       const b = sizes[i];
-      growth.push({ from: a.size, to: b.size, ours: round(b.ours.medianMs / a.ours.medianMs, 2), baseline: round(b.baseline.medianMs / a.baseline.medianMs, 2), checked: b.size === a.size * 10 && a.size >= 100 });
+      growth.push({
+        from: a.size,
+        to: b.size,
+        ours: round(b.ours.medianMs / a.ours.medianMs, 2),
+        baseline: round(b.baseline.medianMs / a.baseline.medianMs, 2),
+        checked: b.size === a.size * 10 && a.size >= 100,
+      });
     }
     const judged = sizes.filter((s) => s.size >= JUDGED_FROM_CLUSTERS);
     if (judged.length === 0) log(`${NAME}: no size of ${JUDGED_FROM_CLUSTERS} clusters or more: the ratio is measured, not judged`);

@@ -135,7 +135,10 @@ async function main(): Promise<void> {
     if (mode === 'configgroup') {
       const group = new k8s.yaml.ConfigGroup(BENCH_CLUSTER, { objs: objects }, { provider });
       tProgram = process.hrtime.bigint();
-      return { resources: group.resources.apply((rs) => pulumi.all([provider.urn, ...Object.values(rs).map((r) => (r as pulumi.CustomResource).urn)])).apply((u) => u.length) };
+      return { resources: group.resources.apply((rs) => pulumi.all([
+        provider.urn,
+        ...Object.values(rs).map((r) => (r as pulumi.CustomResource).urn)
+      ])).apply((u) => u.length) };
     }
     const urns = objects.map((o) => {
       const Bare = BARE[`${o.apiVersion}/${o.kind}`];

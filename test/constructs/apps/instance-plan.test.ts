@@ -82,14 +82,23 @@ describe('version gates', () => {
 describe('pod totals', () => {
   test('are the sums over planWorkloads, for every release kind and scaling', () => {
     const resources = spec.resources;
-    const releases = [Release.stable(), Release.canary({ grayPercent: 10 }), Release.canary({ grayPercent: 50 }), Release.blueGreen({ active: ReleaseChannel.BLUE }), Release.blueGreen({ active: ReleaseChannel.GREEN, idleReplicas: 2 })];
+    const releases = [
+      Release.stable(),
+      Release.canary({ grayPercent: 10 }),
+      Release.canary({ grayPercent: 50 }),
+      Release.blueGreen({ active: ReleaseChannel.BLUE }),
+      Release.blueGreen({ active: ReleaseChannel.GREEN, idleReplicas: 2 }),
+    ];
     for (const release of releases) {
       for (const autoscaling of [{}, { enabled: false }, { maxFactor: 1.5 }]) {
         const s = resolveAppSpec('w', { image: AppImage.pinned('r/w:1'), resources, release, autoscaling });
         for (let min = 1; min < 40; min++) {
           for (const max of [min, min + 1, min * 2, min * 3 + 1]) {
             const workloads = planWorkloads(s, { min, max });
-            const sum = { min: workloads.reduce((n, w) => n + (w.replicas ?? w.autoscaling!.minReplicas), 0), max: workloads.reduce((n, w) => n + (w.replicas ?? w.autoscaling!.maxReplicas), 0) };
+            const sum = {
+              min: workloads.reduce((n, w) => n + (w.replicas ?? w.autoscaling!.minReplicas), 0),
+              max: workloads.reduce((n, w) => n + (w.replicas ?? w.autoscaling!.maxReplicas), 0),
+            };
             expect(podTotals(s, { min, max })).toEqual(sum);
           }
         }

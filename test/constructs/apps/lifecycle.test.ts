@@ -6,7 +6,11 @@ import { Json, podSpecOf, shopObjects } from './app-fixtures';
 
 describe('lifecycle', () => {
   test('the grace period covers the preStop budget and leaves time to exit', () => {
-    for (const props of [{}, { drainSeconds: 300, stepsSeconds: 30, shutdownSeconds: 30 }, { drainSeconds: 0, stepsSeconds: 0, shutdownSeconds: 1 }]) {
+    for (const props of [
+      {},
+      { drainSeconds: 300, stepsSeconds: 30, shutdownSeconds: 30 },
+      { drainSeconds: 0, stepsSeconds: 0, shutdownSeconds: 1 },
+    ]) {
       const l = lifecycleSpec(props);
       expect(terminationGracePeriodSeconds(l)).toBeGreaterThan(preStopBudgetSeconds(l));
       expect(terminationGracePeriodSeconds(l)).toBe(l.drainSeconds + l.stepsSeconds + l.shutdownSeconds);

@@ -24,7 +24,11 @@ describe('synthesized workload objects pass the Kubernetes OpenAPI schema (kuber
       'RoleBinding', 'Service', 'ServiceAccount',
     ]);
     const schemaErrors = validateWithKubernetesModels(objects);
-    const failures = objects.map((o, i) => ({ id: objectId(o), errors: schemaErrors[i], unknown: strict.unknownFields(o) })).filter((r) => r.errors.length > 0 || r.unknown.length > 0);
+    const failures = objects.map((o, i) => ({
+      id: objectId(o),
+      errors: schemaErrors[i],
+      unknown: strict.unknownFields(o),
+    })).filter((r) => r.errors.length > 0 || r.unknown.length > 0);
     expect(failures).toEqual([]);
   });
 

@@ -130,7 +130,11 @@ describe('app validation', () => {
   });
 
   test('a stale cluster in the placement and an unused IDC weight are warnings', () => {
-    const problems = problemsWith((f) => ({ placement: { clusters: [f.newK8s, f.oldK8s], totalReplicas: 4, idcWeights: { dc1: 1, dc9: 2 } } }), (f) => {
+    const problems = problemsWith((f) => ({ placement: {
+      clusters: [f.newK8s, f.oldK8s],
+      totalReplicas: 4,
+      idcWeights: { dc1: 1, dc9: 2 },
+    } }), (f) => {
       f.daily.node.tryRemoveChild('old-k8s');
     });
     expect(problems.map((p) => [p.rule, p.severity])).toEqual([['placement-replicas', 'warning'], ['placement-stale', 'warning']]);

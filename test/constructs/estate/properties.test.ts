@@ -178,8 +178,14 @@ describe('random estates (property-based)', () => {
           for (const url of endpoints) expect(url).toMatch(/^https:\/\/\d+\.\d+\.\d+\.\d+:\d+$/);
 
           const [clusterObject] = inNamespace(synthesis, 'Cluster', plan.name);
-          const network = (clusterObject.spec as { clusterNetwork: { pods: { cidrBlocks: string[] }; services: { cidrBlocks: string[] } } }).clusterNetwork;
-          for (const text of [...network.pods.cidrBlocks, ...network.services.cidrBlocks]) blocks.push({ cluster: plan.name, range: ipv4Range(text), text });
+          const network = (clusterObject.spec as { clusterNetwork: {
+            pods: { cidrBlocks: string[] };
+            services: { cidrBlocks: string[] };
+          } }).clusterNetwork;
+          for (const text of [
+            ...network.pods.cidrBlocks,
+            ...network.services.cidrBlocks
+          ]) blocks.push({ cluster: plan.name, range: ipv4Range(text), text });
         }
         for (let i = 0; i < blocks.length; i++) {
           for (let j = i + 1; j < blocks.length; j++) {

@@ -60,7 +60,10 @@ describe('mesh per cluster', () => {
     ]);
     expect(errorsOf(() => ({ mesh: {} }), {})).toEqual([expect.objectContaining({ rule: 'mesh', value: '"new-k8s"' })]);
     expect(errorsOf(() => ({ sidecars: [Sidecar.meshProxy()] }))).toEqual([]);
-    expect(() => synthesize(withShop(() => ({ mesh: {}, sidecars: [Sidecar.meshProxy()] }), MESH).estate, { asOf: TIMES.normal })).toThrow(EstateValidationError);
+    expect(() => synthesize(
+      withShop(() => ({ mesh: {}, sidecars: [Sidecar.meshProxy()] }), MESH).estate,
+      { asOf: TIMES.normal },
+    )).toThrow(EstateValidationError);
   });
 
   test('a bad revision is reported with the value', () => {
@@ -71,7 +74,14 @@ describe('mesh per cluster', () => {
 describe('traffic policy per app', () => {
   const objects = shopObjects(() => ({
     mesh: {
-      circuitBreaker: { maxConnections: 100, maxPendingRequests: 50, consecutive5xxErrors: 3, intervalMs: 500, baseEjectionMs: 30_000, maxEjectionPercent: 20 },
+      circuitBreaker: {
+        maxConnections: 100,
+        maxPendingRequests: 50,
+        consecutive5xxErrors: 3,
+        intervalMs: 500,
+        baseEjectionMs: 30_000,
+        maxEjectionPercent: 20,
+      },
       timeoutMs: 2500,
       retries: { attempts: 3, perTryTimeoutMs: 800 },
     },
@@ -125,7 +135,13 @@ describe('releases on the mesh', () => {
   const communities = ['hz-0012', 'hz-0407'];
   const canary = (extra: object = {}) => shopObjects(() => ({
     mesh: {},
-    release: Release.canary({ grayPercent: 10, route: CanaryRoute.communities(communities), weightSteps: [5, 20, 50, 100], currentStep: 1, ...extra }),
+    release: Release.canary({
+      grayPercent: 10,
+      route: CanaryRoute.communities(communities),
+      weightSteps: [5, 20, 50, 100],
+      currentStep: 1,
+      ...extra
+    }),
   }), 'new-k8s', TIMES.normal, MESH);
 
   test('a canary by community: the lane and community match first, then stable/gray by the current step', () => {

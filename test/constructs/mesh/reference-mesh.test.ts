@@ -3,8 +3,8 @@
  * fields), the mesh rules find nothing on it, and order-api's canary routes by community as Istio would.
  * `estate check` on hand-written Istio YAML fires every mesh rule.
  */
-import { Command, CommanderError } from 'commander';
 import * as path from 'path';
+import { Command, CommanderError } from 'commander';
 import { KubeObject } from '../../../constructs';
 import { MESH_RULES, RULES, runChecks, estateContext } from '../../../policies/api';
 import { registerCheckCommand } from '../../../stacks/cli/check-command';

@@ -117,7 +117,10 @@ describe('fieldsNotInSchema (the walk behind the tests below)', () => {
 
 describeWithSharedCrds('the Cluster API object types agree with the v1beta2 CRDs', () => {
   const schemas = CrdSchemaSet.load(MANAGEMENT_CRDS_DIRS);
-  const specSchema = (apiVersion: string, kind: string) => (schemas.openApiSchema(apiVersion, kind)?.properties as Record<string, unknown> | undefined)?.spec;
+  const specSchema = (
+    apiVersion: string,
+    kind: string,
+  ) => (schemas.openApiSchema(apiVersion, kind)?.properties as Record<string, unknown> | undefined)?.spec;
 
   test.each(Object.entries(SAMPLES))('every field of %s is in its CRD, with a compatible type', (_, sample) => {
     expect(schemas.has(sample.apiVersion, sample.kind)).toBe(true);
@@ -150,7 +153,10 @@ describeWithSharedCrds('the Cluster API object types agree with the v1beta2 CRDs
     expect(fieldsNotInSchema(v1beta1Image, specSchema(SAMPLES.Metal3Machine.apiVersion, 'Metal3Machine'), 'spec')).toEqual(['spec.image.format: not in the schema']);
   });
 
-  const management = (objects: readonly { apiVersion: string; kind: string; spec?: unknown }[]) => objects.filter((o) => schemas.has(o.apiVersion, o.kind));
+  const management = (objects: readonly { apiVersion: string; kind: string; spec?: unknown }[]) => objects.filter((o) => schemas.has(
+    o.apiVersion,
+    o.kind,
+  ));
 
   test.each(Object.entries(REFERENCE_TIMES))('every field the renderer writes for the reference estate is in its CRD (%s)', (_, asOf) => {
     const objects = management(referenceSynthesis(asOf).targets.find((t) => t.name === MANAGEMENT_TARGET)!.objects);

@@ -212,7 +212,9 @@ describe('adopting content names without rolling machines whose templates did no
     const base = legacy(referenceEstate());
     const named = nameTemplatesByContent(rendered(referenceEstate()), { keepNamesFrom: base });
     expect(templatesOf(named).map((t) => t.metadata.name)).toEqual(templatesOf(named).map((t) => templateOwner(t)!.name));
-    for (const o of owners(named)) expect(templateRefsOf(o)).toEqual(templateRefsOf(base.find((b) => b.kind === o.kind && b.metadata.name === o.metadata.name && b.metadata.namespace === o.metadata.namespace)!));
+    const sameObject = (o: KubeObject) => (b: KubeObject) =>
+      b.kind === o.kind && b.metadata.name === o.metadata.name && b.metadata.namespace === o.metadata.namespace;
+    for (const o of owners(named)) expect(templateRefsOf(o)).toEqual(templateRefsOf(base.find(sameObject(o))!));
   });
 
   test('a template that changed gets its content name; the others keep theirs', () => {

@@ -65,7 +65,11 @@ describe('a team namespace on a cluster where the team\'s apps run', () => {
       [[{ apiGroup: 'rbac.authorization.k8s.io', kind: 'Group', name: 'trade-readers' }], 'Role'],
     ]);
     const [deployer, reader] = inNamespace(hz1, 'trade', 'Role').map((r) => any(r).rules as { apiGroups: string[]; resources: string[]; verbs: string[] }[]);
-    const can = (rules: typeof deployer, verb: string, resource: string) => rules.some((r) => r.resources.includes(resource) && r.verbs.includes(verb));
+    const can = (
+      rules: typeof deployer,
+      verb: string,
+      resource: string,
+    ) => rules.some((r) => r.resources.includes(resource) && r.verbs.includes(verb));
     expect(can(deployer, 'delete', 'deployments')).toBe(true);
     expect(can(deployer, 'patch', 'pods')).toBe(true); // quarantine one pod
     expect(can(reader, 'get', 'pods/log')).toBe(true);

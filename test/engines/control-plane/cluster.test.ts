@@ -122,7 +122,10 @@ describeWithBuiltEngines('cluster targets on a real control plane with simulated
           for (const object of target.objects) {
             objects++;
             try {
-              const res = REAL_KINDS.has(object.kind) ? { body: await client.get(object), warnings: [] } : await client.apply(object, { dryRun: true });
+              const res = REAL_KINDS.has(object.kind) ? {
+                body: await client.get(object),
+                warnings: [],
+              } : await client.apply(object, { dryRun: true });
               pairs.push({ object, got: res.body });
               warnings.push(...res.warnings.map((w: string) => `${label} ${target.name} ${describeObject(object)}: ${w}`));
             } catch (e) {
@@ -151,7 +154,13 @@ describeWithBuiltEngines('cluster targets on a real control plane with simulated
     it('rejects a privileged pod under restricted, and only because of the namespace\'s Pod Security labels', async () => {
       const d = clusterTargets(AS_OF.peak).find((t) => t.name === SCHEDULED_CLUSTER)!.objects.find((o) => o.kind === 'Deployment');
       const pod = podFromTemplate(d, 'privileged-check');
-      pod.spec = { ...pod.spec, containers: pod.spec.containers.map((c: any, i: number) => (i === 0 ? { ...c, securityContext: { ...c.securityContext, privileged: true, allowPrivilegeEscalation: true } } : c)) };
+      pod.spec = {
+        ...pod.spec,
+        containers: pod.spec.containers.map((c: any, i: number) => (i === 0 ? {
+          ...c,
+          securityContext: { ...c.securityContext, privileged: true, allowPrivilegeEscalation: true },
+        } : c)),
+      };
       const refused = await client.request('POST', `/api/v1/namespaces/${d.metadata.namespace}/pods?dryRun=All`, pod);
       expect(refused.status).toBe(403);
       expect(refused.body.message).toMatch(/violates PodSecurity "restricted:v1\.\d+": privileged/);
@@ -254,7 +263,11 @@ describeWithBuiltEngines('cluster targets on a real control plane with simulated
           if (fits.get(pool)) expect(placed.length).toBe(pods.length);
           else expect(placed.length).toBeLessThan(pods.length);
         }
-        report.peakPlacement = { ...(report.peakPlacement as object), seconds: (Date.now() - t0) / 1000, estateSynth: workloads.pools.map((p) => ({ pool: p.pool, pods: p.pods, maxCommittedPercent: p.maxCommittedPercent })) };
+        report.peakPlacement = {
+          ...(report.peakPlacement as object),
+          seconds: (Date.now() - t0) / 1000,
+          estateSynth: workloads.pools.map((p) => ({ pool: p.pool, pods: p.pods, maxCommittedPercent: p.maxCommittedPercent })),
+        };
         // The disruption controller has judged every budget.
         for (const p of pdbs) {
           const status = await waitFor(`PDB ${p.metadata.name} status`, async () => {
@@ -267,7 +280,13 @@ describeWithBuiltEngines('cluster targets on a real control plane with simulated
       }, 420_000);
 
       /** Evicts every pod on `drained` through the eviction API until none is left; counts refusals (429). */
-      async function drain(drained: string[]): Promise<{ evicted: number; refused: number; rounds: number; seconds: number; minServing: Record<string, number> }> {
+      async function drain(drained: string[]): Promise<{
+        evicted: number;
+        refused: number;
+        rounds: number;
+        seconds: number;
+        minServing: Record<string, number>;
+      }> {
         const t0 = Date.now();
         for (const name of drained) await client.mergePatch({ apiVersion: 'v1', kind: 'Node', metadata: { name } }, { spec: { unschedulable: true } });
         const drainedSet = new Set(drained);
@@ -304,9 +323,21 @@ describeWithBuiltEngines('cluster targets on a real control plane with simulated
         const oneNode = await drain([busiest]);
         const rest = nodes.filter((n) => n.zone === zone && n.name !== busiest).map((n) => n.name);
         const zoneDrain = await drain(rest);
-        report.drain = { node: busiest, zone, oneNode, restOfZone: { nodes: rest.length, ...zoneDrain }, desiredHealthy: Object.fromEntries(desiredHealthy) };
-        for (const [pdb, min] of Object.entries({ ...oneNode.minServing })) expect({ pdb, min: min >= desiredHealthy.get(pdb)! }).toEqual({ pdb, min: true });
-        for (const [pdb, min] of Object.entries(zoneDrain.minServing)) expect({ pdb, min: min >= desiredHealthy.get(pdb)! }).toEqual({ pdb, min: true });
+        report.drain = {
+          node: busiest,
+          zone,
+          oneNode,
+          restOfZone: { nodes: rest.length, ...zoneDrain },
+          desiredHealthy: Object.fromEntries(desiredHealthy),
+        };
+        for (const [pdb, min] of Object.entries({ ...oneNode.minServing })) expect({
+          pdb,
+          min: min >= desiredHealthy.get(pdb)!,
+        }).toEqual({ pdb, min: true });
+        for (const [pdb, min] of Object.entries(zoneDrain.minServing)) expect({
+          pdb,
+          min: min >= desiredHealthy.get(pdb)!,
+        }).toEqual({ pdb, min: true });
         // Every replica is back, outside the drained zone, still spread evenly over the zones left.
         await waitFor('every Deployment ready again after the drain', async () => {
           for (const d of deployments) if ((await podsOf(d)).filter(isReady).length < peakReplicas.get(d.metadata.name)!) return false;
@@ -357,7 +388,15 @@ describeWithBuiltEngines('cluster targets on a real control plane with simulated
           const ps = serving(await podsOf(d), await nodeNames(client));
           expect(ps.filter((p: any) => nodeOf.get(p.spec.nodeName)!.zone === lost)).toEqual([]);
         }
-        report.zoneLoss = { zone: lost, nodesRemoved: nodes.filter((x) => x.zone === lost).length, servingBefore: before, servingRightAfter: right, servingRecovered: recovered, desiredHealthy: Object.fromEntries(desiredHealthy), recoverySeconds };
+        report.zoneLoss = {
+          zone: lost,
+          nodesRemoved: nodes.filter((x) => x.zone === lost).length,
+          servingBefore: before,
+          servingRightAfter: right,
+          servingRecovered: recovered,
+          desiredHealthy: Object.fromEntries(desiredHealthy),
+          recoverySeconds,
+        };
       }, 420_000);
     });
   });

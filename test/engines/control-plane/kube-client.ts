@@ -51,7 +51,12 @@ export class KubeClient {
   private readonly resources = new Map<string, ResourceInfo>();
   private readonly url: URL;
 
-  constructor(public readonly server: string, private readonly token: string, private readonly ca: string | Buffer, private readonly extraHeaders: Readonly<Record<string, string | string[]>> = {}) {
+  constructor(
+    public readonly server: string,
+    private readonly token: string,
+    private readonly ca: string | Buffer,
+    private readonly extraHeaders: Readonly<Record<string, string | string[]>> = {},
+  ) {
     this.url = new URL(server);
     this.agent = new https.Agent({ ca, keepAlive: true, maxSockets: 8 });
   }
@@ -164,7 +169,11 @@ export class KubeClient {
   }
 
   /** Lists a kind (in a namespace, or everywhere), with an optional label or field selector. */
-  public async list<T = any>(apiVersion: string, kind: string, opts: { namespace?: string; labelSelector?: string; fieldSelector?: string } = {}): Promise<T[]> {
+  public async list<T = any>(
+    apiVersion: string,
+    kind: string,
+    opts: { namespace?: string; labelSelector?: string; fieldSelector?: string } = {},
+  ): Promise<T[]> {
     const r = await this.resource(apiVersion, kind);
     const base = apiVersion.includes('/') ? `/apis/${apiVersion}` : `/api/${apiVersion}`;
     const path = r.namespaced && opts.namespace ? `${base}/namespaces/${opts.namespace}/${r.plural}` : `${base}/${r.plural}`;

@@ -43,7 +43,8 @@ export function simulatedNodes(synthesis: Synthesis, cluster: string, size: Pool
     .sort((a, b) => (a.metadata.name < b.metadata.name ? -1 : 1));
   for (const md of deployments) {
     const configRef = md.spec.template.spec.bootstrap.configRef;
-    const kct = management.find((o) => o.kind === configRef.kind && o.metadata.name === configRef.name && o.metadata.namespace === md.metadata.namespace);
+    const kct = management.find((o) =>
+      o.kind === configRef.kind && o.metadata.name === configRef.name && o.metadata.namespace === md.metadata.namespace);
     if (!kct) throw new Error(`${md.metadata.name}: no ${configRef.kind} ${configRef.name}`);
     const registration = kct.spec.template.spec.joinConfiguration?.nodeRegistration ?? {};
     const kubeletArgs: { name: string; value: string }[] = registration.kubeletExtraArgs ?? [];

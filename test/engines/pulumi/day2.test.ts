@@ -28,7 +28,7 @@ function rendered(dir: string): Rendered {
   const manifests = path.join(dir, '1-manifest');
   for (const f of fs.existsSync(manifests) ? fs.readdirSync(manifests) : []) {
     if (!f.includes('-charging-sh1-')) continue;
-    const o = yaml.load(fs.readFileSync(path.join(manifests, f), 'utf8')) as { kind: string; metadata: { name: string }; spec: Record<string, any> }; // eslint-disable-line @typescript-eslint/no-explicit-any
+    const o = yaml.load(fs.readFileSync(path.join(manifests, f), 'utf8')) as { kind: string; metadata: { name: string }; spec: Record<string, any> };
     const member = /^charging-sh1-etcd-(\d+)$/.exec(o.metadata.name);
     if (o.kind === 'Machine' && member) machines.push(Number(member[1]));
     if (o.kind === 'KubeadmControlPlane') endpoints = o.spec.kubeadmConfigSpec.clusterConfiguration.etcd.external.endpoints.length;

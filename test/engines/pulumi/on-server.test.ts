@@ -56,7 +56,12 @@ const LIFECYCLE: readonly Moment[] = [
   { label: 'after drain-until', asOf: '2026-11-19T12:00:00+08:00' },
 ];
 
-type Obj = { apiVersion: string; kind: string; metadata: { name: string; namespace?: string; labels?: Record<string, string>; annotations?: Record<string, string> }; spec?: any }; // eslint-disable-line @typescript-eslint/no-explicit-any
+type Obj = {
+  apiVersion: string;
+  kind: string;
+  metadata: { name: string; namespace?: string; labels?: Record<string, string>; annotations?: Record<string, string> };
+  spec?: any;
+};  
 
 const objectsOf = (s: Synthesis, target: string): Obj[] => (s.targets.find((t) => t.name === target)?.objects ?? []) as unknown as Obj[];
 const isOf = (cluster: string) => (o: Obj): boolean => o.metadata.namespace === cluster || (o.kind === 'Namespace' && o.metadata.name === cluster);
@@ -171,7 +176,11 @@ describeWithBuiltEngines('the real Pulumi engine on a real control plane: previe
           }
           const r = spawnSync(process.execPath, [CLI, 'diff', '--base-dir', path.join(out, 'base', 'reference'), '--head-dir', path.join(out, 'head', 'reference'), '--format', 'json'], { cwd: ROOT, encoding: 'utf8' });
           if (r.status !== 0) throw new Error(`estate diff: ${r.stdout}${r.stderr}`);
-          const report = JSON.parse(r.stdout) as { changes: { target: string; action: string; ref: { kind: string; namespace?: string; name: string } }[] };
+          const report = JSON.parse(r.stdout) as { changes: {
+            target: string;
+            action: string;
+            ref: { kind: string; namespace?: string; name: string };
+          }[] };
           const byStack = new Map<string, string[]>();
           for (const c of report.changes) {
             byStack.set(c.target, [...(byStack.get(c.target) ?? []), `${c.action} ${refName({ apiVersion: '', kind: c.ref.kind, metadata: c.ref })}`].sort());
@@ -204,7 +213,11 @@ describeWithBuiltEngines('the real Pulumi engine on a real control plane: previe
         /** Team namespaces of trade-hz1, by team: trade → trade, payments → payment. */
         const teamNamespaces = () => objects().filter((o) => o.kind === 'Namespace' && o.metadata.labels?.['cluster-estate.io/team']).map((o) => ({ team: o.metadata.labels!['cluster-estate.io/team'], namespace: o.metadata.name }));
 
-        async function allowed(user: string, groups: readonly string[], attrs: { namespace?: string; verb: string; group?: string; resource: string; subresource?: string; name?: string }): Promise<boolean> {
+        async function allowed(
+          user: string,
+          groups: readonly string[],
+          attrs: { namespace?: string; verb: string; group?: string; resource: string; subresource?: string; name?: string },
+        ): Promise<boolean> {
           const review = await cp.client.call<{ status: { allowed: boolean } }>('POST', '/apis/authorization.k8s.io/v1/subjectaccessreviews', {
             apiVersion: 'authorization.k8s.io/v1',
             kind: 'SubjectAccessReview',
@@ -289,7 +302,7 @@ describeWithBuiltEngines('the real Pulumi engine on a real control plane: previe
           try {
             const deployment = (namespace: string) => ({
               apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'rbac-probe', namespace },
-              spec: { replicas: 0, selector: { matchLabels: { 'app.kubernetes.io/name': 'rbac-probe' } }, template: { metadata: { labels: { 'app.kubernetes.io/name': 'rbac-probe' } }, spec: (restrictedPod(namespace, 'rbac-probe', [undefined]) as any).spec } }, // eslint-disable-line @typescript-eslint/no-explicit-any
+              spec: { replicas: 0, selector: { matchLabels: { 'app.kubernetes.io/name': 'rbac-probe' } }, template: { metadata: { labels: { 'app.kubernetes.io/name': 'rbac-probe' } }, spec: (restrictedPod(namespace, 'rbac-probe', [undefined]) as any).spec } },  
             });
             await expect(asDeployer.create(deployment('trade'))).resolves.toMatchObject({ metadata: { name: 'rbac-probe' } });
             await expect(asDeployer.delete(deployment('trade'))).resolves.toBe(200);
@@ -330,7 +343,11 @@ describeWithBuiltEngines('the real Pulumi engine on a real control plane: previe
           const pod = restrictedPod(namespace, 'over-quota', Array.from({ length: count }, () => big));
           const deployment = {
             apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'over-quota', namespace },
-            spec: { replicas: 1, selector: { matchLabels: pod.metadata.labels }, template: { metadata: { labels: pod.metadata.labels }, spec: pod.spec } },
+            spec: {
+              replicas: 1,
+              selector: { matchLabels: pod.metadata.labels },
+              template: { metadata: { labels: pod.metadata.labels }, spec: pod.spec },
+            },
           };
           try {
             await asDeployer.create(deployment);
@@ -360,7 +377,10 @@ describeWithBuiltEngines('the real Pulumi engine on a real control plane: previe
       });
 
       describe('the promotion lifecycle, one pulumi up per moment, read back from the server', () => {
-        const peakClusters = referenceSynthesis(REFERENCE_TIMES.peak).plan.clusters.filter((c) => c.groupKind === ClusterGroupKind.PEAK).map((c) => c.name).sort();
+        const peakClusters = referenceSynthesis(REFERENCE_TIMES.peak).plan.clusters
+          .filter((c) => c.groupKind === ClusterGroupKind.PEAK)
+          .map((c) => c.name)
+          .sort();
 
         /** What the server holds of the peak clusters' objects the synthesis at `asOf` names: object count and pool sizes. */
         async function onServer(asOf: string): Promise<{ expected: Record<string, string[]>; got: Record<string, string[]>; missing: string[] }> {
@@ -425,9 +445,16 @@ describeWithBuiltEngines('the real Pulumi engine on a real control plane: previe
             if (moment.label === 'preparing, batch 1 of 4') {
               created = state.length;
               expect(counts.created).toBe(created);
-              expect(created).toBe(peakClusters.reduce((n, c) => n + objectsOf(referenceSynthesis(new Date(moment.asOf)), MANAGEMENT_TARGET).filter(isOf(c)).length, 0));
+              expect(created).toBe(peakClusters.reduce(
+                (n, c) => n + objectsOf(referenceSynthesis(new Date(moment.asOf)), MANAGEMENT_TARGET).filter(isOf(c)).length,
+                0,
+              ));
             } else {
-              expect({ moment: moment.label, created: counts.created ?? 0, deleted: counts.deleted ?? 0 }).toEqual({ moment: moment.label, created: 0, deleted: 0 });
+              expect({
+                moment: moment.label,
+                created: counts.created ?? 0,
+                deleted: counts.deleted ?? 0,
+              }).toEqual({ moment: moment.label, created: 0, deleted: 0 });
             }
             const guarded = state.filter((r) => r.protect);
             if (moment.label === 'draining, batch 4 of 4') {

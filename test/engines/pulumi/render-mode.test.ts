@@ -113,7 +113,8 @@ describeWithBuiltEngines('the real Pulumi engine in render-to-directory mode', P
       expect(destroy.code).not.toBe(0);
       expect(destroy.output).toMatch(/protected/i);
       const after = await ws.exportState('management');
-      expect(kubernetesResources(after.deployment.resources).map((r) => r.urn).sort()).toEqual(kubernetesResources(before.deployment.resources).map((r) => r.urn).sort());
+      const urns = (resources: typeof before.deployment.resources) => kubernetesResources(resources).map((r) => r.urn).sort();
+      expect(urns(after.deployment.resources)).toEqual(urns(before.deployment.resources));
       expect(renderedKeys(rendered)).toEqual(files);
     });
   });
@@ -152,7 +153,11 @@ describeWithBuiltEngines('the real Pulumi engine in render-to-directory mode', P
       }
       const r = spawnSync(process.execPath, [path.join(ROOT, 'lib/stacks/cli/main.js'), 'diff', '--base-dir', path.join(out, 'base', 'reference'), '--head-dir', path.join(out, 'head', 'reference'), '--format', 'json'], { cwd: ROOT, encoding: 'utf8' });
       if (r.status !== 0) throw new Error(`estate diff: ${r.stdout}${r.stderr}`);
-      const report = JSON.parse(r.stdout) as { changes: { target: string; action: string; ref: { kind: string; namespace?: string; name: string } }[] };
+      const report = JSON.parse(r.stdout) as { changes: {
+        target: string;
+        action: string;
+        ref: { kind: string; namespace?: string; name: string };
+      }[] };
       const byStack = new Map<string, string[]>();
       for (const c of report.changes) {
         const name = c.ref.namespace ? `${c.ref.kind}/${c.ref.namespace}/${c.ref.name}` : `${c.ref.kind}/${c.ref.name}`;

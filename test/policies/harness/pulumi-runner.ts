@@ -29,7 +29,13 @@ interface PolicyServer {
   makeAnalyzeStackRpcFun(name: string, version: string, enforcement: EnforcementLevel, policies: Policies): Rpc;
 }
 interface PolicyProtoUtil {
-  makeAnalyzerInfo(name: string, version: string, enforcement: EnforcementLevel, args: { policies: Policies }, initialConfig?: unknown): analyzerproto.AnalyzerInfo;
+  makeAnalyzerInfo(
+    name: string,
+    version: string,
+    enforcement: EnforcementLevel,
+    args: { policies: Policies },
+    initialConfig?: unknown,
+  ): analyzerproto.AnalyzerInfo;
 }
 // The handlers the pack's gRPC server registers (internal to @pulumi/policy 1.21.0, pinned in package.json).
 // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -217,7 +223,11 @@ export async function analyzeStack(policies: Policies, resources: readonly Recor
         phase,
       });
     }
-    for (const n of response.getNotApplicableList()) notApplicable.push({ policy: n.getPolicyName(), reason: n.getReason(), ...(urn ? { urn } : {}) });
+    for (const n of response.getNotApplicableList()) notApplicable.push({
+      policy: n.getPolicyName(),
+      reason: n.getReason(),
+      ...(urn ? { urn } : {})
+    });
   };
   for (const r of resources) {
     const request = new analyzerproto.AnalyzeRequest();

@@ -34,7 +34,10 @@ type Client = InstanceType<typeof analyzerrpc.AnalyzerClient>;
 
 function unary<Req, Res>(client: Client, method: string, request: Req): Promise<Res> {
   return new Promise((resolve, reject) => {
-    (client as unknown as Record<string, (r: Req, cb: (e: Error | null, res: Res) => void) => void>)[method](request, (e, res) => (e ? reject(e) : resolve(res)));
+    (client as unknown as Record<string, (r: Req, cb: (e: Error | null, res: Res) => void) => void>)[method](
+      request,
+      (e, res) => (e ? reject(e) : resolve(res)),
+    );
   });
 }
 

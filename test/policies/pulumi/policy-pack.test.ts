@@ -5,6 +5,7 @@
 import * as path from 'path';
 import type { KubeObject } from '../../../constructs';
 import { estateContextProvider, pulumiPolicies, readManifestFile, RULES, SUPPRESSIONS_POLICY } from '../../../policies/api';
+import { loadEstate } from '../../../stacks/estates';
 import { managementObjects, pick, REFERENCE_TIMES } from '../fixtures/estate';
 import { broken, compliantApp, compliantAutoscaler, compliantBarePod, compliantDeployment, compliantDisruptionBudget, podContainerOf, podSpecOf } from '../fixtures/workloads';
 import { analyzeStack, recordStack, RecordedResource } from '../harness/pulumi-runner';
@@ -107,7 +108,10 @@ describe('the policy pack under the engine\'s calls', () => {
   });
 
   test('fields the API server fills in, unknown during a preview, never stop a policy; an unknown spec value is reported as the SDK does', async () => {
-    const unknownStatus = await record(compliantApp(), { outputs: (args) => ({ ...args.inputs, status: UNKNOWN_STRING, metadata: { ...args.inputs.metadata, uid: UNKNOWN_STRING } }) });
+    const unknownStatus = await record(
+      compliantApp(),
+      { outputs: (args) => ({ ...args.inputs, status: UNKNOWN_STRING, metadata: { ...args.inputs.metadata, uid: UNKNOWN_STRING } }) },
+    );
     expect((await analyzeStack(pulumiPolicies(), unknownStatus)).diagnostics).toEqual([]);
     const unknownReplicas = await record([broken(compliantDeployment(), (d) => (d.spec.replicas = 2))], { outputs: (args) => (args.type === 'kubernetes:apps/v1:Deployment' ? { ...args.inputs, spec: { ...args.inputs.spec, replicas: UNKNOWN_STRING } } : args.inputs) });
     const cannotRun = (await analyzeStack(pulumiPolicies(), unknownReplicas)).diagnostics.filter((d) => /can't run policy/.test(d.message));
@@ -132,7 +136,7 @@ describe('the policy pack under the engine\'s calls', () => {
     const without = await analyzeStack(pulumiPolicies(), resources);
     expect(without.diagnostics.filter((d) => d.policy === 'match-node-affinity-to-pool')).toEqual([]);
     expect(without.notApplicable).toContainEqual(expect.objectContaining({ policy: 'match-node-affinity-to-pool', reason: expect.stringMatching(/ESTATE_POLICY_ESTATE/) }));
-    const context = estateContextProvider({ estate: 'reference', asOf: REFERENCE_TIMES.peak });
+    const context = estateContextProvider({ estate: 'reference', asOf: REFERENCE_TIMES.peak }, loadEstate);
     const withEstate = await analyzeStack(pulumiPolicies({ context }), resources);
     expect(withEstate.diagnostics.filter((d) => d.policy === 'match-node-affinity-to-pool').map((d) => d.message.split('\n')[1])).toEqual([
       'Deployment shop/checkout: no node pool of cluster trade-hz1 (general, ingress, middleware) has nodes its nodeSelector / node affinity matches: every replica stays Pending',

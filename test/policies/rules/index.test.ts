@@ -35,6 +35,13 @@ describe('the rule set', () => {
     }
   });
 
+  test.each(RULES.map((r) => [r.id, r] as const))('%s describes itself in one sentence of at most 160 characters, the detail in its rationale', (_id, rule) => {
+    expect(rule.description.length).toBeLessThanOrEqual(160);
+    expect(rule.description).toMatch(/^\S.*\.$/);
+    expect(rule.description).not.toMatch(/[.!?]\s+[A-Z]/);
+    expect(rule.rationale.length).toBeGreaterThan(rule.description.length);
+  });
+
   test('a relational rule says which other kinds it reads (so a value unknown during a preview is attributed right)', () => {
     for (const rule of RULES.filter((r) => r.relational && r.estateContext !== 'required')) expect(rule.reads?.length).toBeGreaterThan(0);
     for (const rule of RULES.filter((r) => !r.relational)) expect(rule.reads).toBeUndefined();

@@ -66,7 +66,10 @@ describe('estate diff of day-2 changes', () => {
       Object.assign(pool, { instance: { ...pool.instance, model: 'gw-xlarge', vcpu: pool.instance.vcpu * 2 } });
     });
     const report = diffSnapshots(base, head);
-    const by = (action: string, kind: RegExp) => report.changes.filter((c) => c.action === action && kind.test(c.ref.kind)).map((c) => c.ref.name).sort();
+    const by = (
+      action: string,
+      kind: RegExp,
+    ) => report.changes.filter((c) => c.action === action && kind.test(c.ref.kind)).map((c) => c.ref.name).sort();
     expect(by('create', /Template$/)).toHaveLength(6);
     expect(by('delete', /Template$/)).toHaveLength(6);
     expect(by('update', /^MachineDeployment$/)).toEqual(['charging-sh1-gateway-sh1-a', 'charging-sh1-gateway-sh1-b', 'charging-sh1-gateway-sh1-c']);

@@ -16,6 +16,7 @@ const AS_OF = '2026-09-01T00:00:00+08:00';
 const hasGit = spawnSync('git', ['--version']).status === 0;
 if (!hasGit && process.env.CI === 'true') throw new Error('git is required for the estate diff --base tests');
 const describeGit = hasGit ? describe : describe.skip;
+// eslint-disable-next-line no-console -- a skip says why in the run's output
 if (!hasGit) console.warn('skipping estate diff --base tests: git is not installed');
 
 function git(cwd: string, ...args: string[]): string {

@@ -216,7 +216,11 @@ describe('estate diff on revisions of the reference estate', () => {
     expect(md).toContain('**Introduced (1)**');
     expect(md).toContain('`restrict-image-registry` (mandatory, high)');
     // A base without `estate check`: the head's findings all count as introduced, and the verdict says so.
-    const unchecked = renderMarkdown(diffSnapshots(referenceSide(T), referenceSide(T), { baseFindings: { findings: [] }, headFindings: head, baseUnchecked: true }));
+    const unchecked = renderMarkdown(diffSnapshots(
+      referenceSide(T),
+      referenceSide(T),
+      { baseFindings: { findings: [] }, headFindings: head, baseUnchecked: true },
+    ));
     expect(unchecked).toContain('policies: 1 mandatory (base not checked)');
     expect(unchecked).toContain('every finding is listed as introduced');
   });

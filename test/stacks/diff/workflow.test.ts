@@ -11,7 +11,13 @@ const WORKFLOW = path.resolve(__dirname, '../../../.github/workflows/preview.yml
 
 interface Step { name?: string; uses?: string; run?: string; if?: string; id?: string; with?: Record<string, unknown>; env?: Record<string, string> }
 interface Job { 'runs-on': string; steps: Step[]; needs?: string | string[]; if?: string; strategy?: { matrix: Record<string, unknown> }; outputs?: Record<string, string>; env?: Record<string, string> }
-interface Workflow { name: string; on: Record<string, unknown>; permissions: Record<string, string>; jobs: Record<string, Job>; env?: Record<string, string> }
+interface Workflow {
+  name: string;
+  on: Record<string, unknown>;
+  permissions: Record<string, string>;
+  jobs: Record<string, Job>;
+  env?: Record<string, string>;
+}
 
 /** Inputs each action accepts; `required` ones must be given. */
 const ACTION_INPUTS: Record<string, { accepted: string[]; required: string[] }> = {

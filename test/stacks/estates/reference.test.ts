@@ -19,8 +19,12 @@ describe('the reference estate', () => {
 
   test('one self-built IDC runs two clusters', () => {
     const perIdc = new Map<string, string[]>();
-    for (const c of estate.clusters.filter((c) => c.group.kind === ClusterGroupKind.DAILY)) perIdc.set(c.idc.name, [...(perIdc.get(c.idc.name) ?? []), c.name]);
-    const shared = [...perIdc].filter(([idc, clusters]) => clusters.length >= 2 && estate.idcs.find((i) => i.name === idc)!.kind === IdcKind.SELF_BUILT);
+    for (const c of estate.clusters.filter((c) => c.group.kind === ClusterGroupKind.DAILY)) perIdc.set(
+      c.idc.name,
+      [...(perIdc.get(c.idc.name) ?? []), c.name],
+    );
+    const selfBuilt = (idc: string) => estate.idcs.find((i) => i.name === idc)!.kind === IdcKind.SELF_BUILT;
+    const shared = [...perIdc].filter(([idc, clusters]) => clusters.length >= 2 && selfBuilt(idc));
     expect(shared).toEqual([['hz1', ['trade-hz1', 'trade-hz2']]]);
   });
 

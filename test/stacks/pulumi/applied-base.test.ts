@@ -57,7 +57,10 @@ async function update(overrides: { baseDir?: string; appliedBefore: boolean }): 
     synthesize: (e, asOf, base) => synthesize(e, { asOf, ...(base ? { base } : {}) }),
     appliedBefore: async () => overrides.appliedBefore,
   });
-  const run = await runMocked(() => estateStack(managementSettings(T, overrides.baseDir ? { baseDir: overrides.baseDir } : {}), options), { preview: false });
+  const run = await runMocked(
+    () => estateStack(managementSettings(T, overrides.baseDir ? { baseDir: overrides.baseDir } : {}), options),
+    { preview: false },
+  );
   return { run, log: options.log.lines };
 }
 

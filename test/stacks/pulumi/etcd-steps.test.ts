@@ -41,7 +41,8 @@ async function update(estate: Estate, applied: RunningEstate | undefined): Promi
 const member = (u: Update, n: number): RecordedResource | undefined => u.run.resources.find((r) => r.name === `Machine/charging-sh1/charging-sh1-etcd-${n}`);
 const endpoints = (u: Update): string[] => {
   const kcp = u.run.resources.find((r) => r.name === 'KubeadmControlPlane/charging-sh1/charging-sh1-control-plane')!;
-  return (kcp.inputs as { spec: { kubeadmConfigSpec: { clusterConfiguration: { etcd: { external: { endpoints: string[] } } } } } }).spec.kubeadmConfigSpec.clusterConfiguration.etcd.external.endpoints;
+  type WithEndpoints = { spec: { kubeadmConfigSpec: { clusterConfiguration: { etcd: { external: { endpoints: string[] } } } } } };
+  return (kcp.inputs as WithEndpoints).spec.kubeadmConfigSpec.clusterConfiguration.etcd.external.endpoints;
 };
 
 describe('etcd membership, one step per pulumi up', () => {

@@ -85,7 +85,9 @@ describe('the management stack of the reference estate', () => {
         expect(r.dependencies).toEqual([]);
         continue;
       }
-      const templates = templateRefsOf(o).map((ref) => resourceOf(objects.find((t) => t.kind === ref.kind && t.metadata.name === ref.name && t.metadata.namespace === o.metadata.namespace)!).urn);
+      const referenced = (ref: { kind: string; name: string }) =>
+        objects.find((t) => t.kind === ref.kind && t.metadata.name === ref.name && t.metadata.namespace === o.metadata.namespace)!;
+      const templates = templateRefsOf(o).map((ref) => resourceOf(referenced(ref)).urn);
       if (o.kind === 'MachineDeployment' || o.kind === 'KubeadmControlPlane') expect(templates.length).toBeGreaterThan(0);
       expect(r.dependencies).toEqual([one('kubernetes:core/v1:Namespace', `Namespace/${o.metadata.namespace}`).urn, ...templates].sort());
     }

@@ -35,7 +35,10 @@ const peakGuarded = (m: Moment) => m.run.resources.filter((r) => ofPeak(r) && ['
 describe('the management stack through the Double 11 calendar', () => {
   const moments: Record<string, Moment> = {};
   beforeAll(async () => {
-    for (const [name, asOf] of Object.entries({ ...REFERENCE_TIMES, drainingFinalBatch: DRAINING_FINAL_BATCH })) moments[name] = await management(asOf);
+    for (const [name, asOf] of Object.entries({
+      ...REFERENCE_TIMES,
+      drainingFinalBatch: DRAINING_FINAL_BATCH,
+    })) moments[name] = await management(asOf);
   });
 
   test('before preparation the peak clusters do not exist, and the stack says when they will', () => {

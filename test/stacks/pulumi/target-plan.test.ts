@@ -6,14 +6,21 @@ import { withClusterTargets } from './helpers/fixtures';
 /** The plan of a stack, decided from a synthesis before any Pulumi resource exists: pure, tested directly. */
 
 const DRAINING_FINAL_BATCH = new Date('2026-11-18T00:00:00+08:00');
-const guardedOf = (plan: ReturnType<typeof planTarget>, cluster: string) => plan.objects.filter((o) => o.cluster === cluster && o.rules.guard !== undefined);
+const guardedOf = (
+  plan: ReturnType<typeof planTarget>,
+  cluster: string,
+) => plan.objects.filter((o) => o.cluster === cluster && o.rules.guard !== undefined);
 
 describe('planTarget', () => {
   test('management: every object of every existing cluster, guarded ones protected and retained', () => {
     const plan = planTarget(referenceSynthesis(REFERENCE_TIMES.peak), { target: 'management' });
     expect(plan).toMatchObject({ kind: 'management', exists: true, kubeconfigExports: [] });
     expect(Object.keys(plan.clusters)).toHaveLength(8);
-    for (const o of plan.objects) expect([o.key, o.protect, o.retainOnDelete]).toEqual([o.key, o.rules.guard !== undefined, o.rules.guard !== undefined]);
+    for (const o of plan.objects) expect([o.key, o.protect, o.retainOnDelete]).toEqual([
+      o.key,
+      o.rules.guard !== undefined,
+      o.rules.guard !== undefined,
+    ]);
     expect(plan.objects.every((o) => o.cluster !== undefined)).toBe(true);
   });
 

@@ -67,7 +67,10 @@ describe('the management stack rolls machines through new templates', () => {
         expect(refs).toHaveLength(owner.kind === 'MachineDeployment' ? 2 : 1);
         const templates = refs.map((_, i) => templateOf(s, owner, i));
         const dependencies = resourceOf(s, owner).dependencies;
-        for (const t of templates) expect({ owner: nameOf(owner), dependsOn: dependencies.includes(resourceOf(s, t).urn) }).toEqual({ owner: nameOf(owner), dependsOn: true });
+        for (const t of templates) expect({
+          owner: nameOf(owner),
+          dependsOn: dependencies.includes(resourceOf(s, t).urn),
+        }).toEqual({ owner: nameOf(owner), dependsOn: true });
         expect(dependencies).toEqual([namespaceUrn(owner.metadata.namespace!), ...templates.map((t) => resourceOf(s, t).urn)].sort());
         for (const t of templates) {
           expect(resourceOf(s, t).dependencies).toEqual([namespaceUrn(owner.metadata.namespace!)]);
@@ -82,7 +85,11 @@ describe('the management stack rolls machines through new templates', () => {
       expect(s.run.resources.filter((r) => r.deleteBeforeReplace).map((r) => r.name)).toEqual([]);
       const templates = s.objects.filter((o) => templateOwner(o) !== undefined);
       expect(templates.length).toBeGreaterThan(100);
-      for (const t of templates) expect({ template: nameOf(t), protect: resourceOf(s, t).protect, retainOnDelete: resourceOf(s, t).retainOnDelete }).toEqual({ template: nameOf(t), protect: false, retainOnDelete: false });
+      for (const t of templates) expect({
+        template: nameOf(t),
+        protect: resourceOf(s, t).protect,
+        retainOnDelete: resourceOf(s, t).retainOnDelete,
+      }).toEqual({ template: nameOf(t), protect: false, retainOnDelete: false });
     }
   });
 
@@ -107,7 +114,10 @@ describe('the management stack rolls machines through new templates', () => {
       }
     }
     // Nothing else is renamed: every other template resource is the same in both runs.
-    const templateUrns = (s: Side) => s.objects.filter((o) => templateOwner(o) !== undefined && !INGRESS.includes(templateOwner(o)!.name)).map((t) => resourceOf(s, t).urn).sort();
+    const templateUrns = (s: Side) => s.objects
+      .filter((o) => templateOwner(o) !== undefined && !INGRESS.includes(templateOwner(o)!.name))
+      .map((t) => resourceOf(s, t).urn)
+      .sort();
     expect(templateUrns(head)).toEqual(templateUrns(base));
   });
 });

@@ -42,7 +42,10 @@ describe('manifest: the same as cdk8s-plus-28\'s converters, in one pass', () =>
       const s = serviceProps(plan);
       const { trafficDistribution, ...older } = s.spec;
       same(k8s.KubeService.GVK, { ...s, spec: older }, k8s.KubeService.manifest(s));
-      expect((toManifest(k8s.KubeService.GVK, s) as unknown as { spec: { trafficDistribution?: string } }).spec.trafficDistribution).toBe(trafficDistribution);
+      expect((toManifest(
+        k8s.KubeService.GVK,
+        s,
+      ) as unknown as { spec: { trafficDistribution?: string } }).spec.trafficDistribution).toBe(trafficDistribution);
     }
     expect(compared).toBeGreaterThan(plans.length * 3);
   });

@@ -30,10 +30,22 @@ export class StrictFields {
     const entries = Object.entries(MODELS);
     const source = entries.map(([key, [module, iface]], i) => `import type { ${iface} as M${i} } from '${module}';\nexport type T${i} = M${i}; // ${key}`).join('\n');
     const file = path.join(root, '__strict_fields__.ts');
-    const options: ts.CompilerOptions = { moduleResolution: ts.ModuleResolutionKind.Node10, module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2022, noEmit: true, skipLibCheck: true, types: [], strict: true };
+    const options: ts.CompilerOptions = {
+      moduleResolution: ts.ModuleResolutionKind.Node10,
+      module: ts.ModuleKind.CommonJS,
+      target: ts.ScriptTarget.ES2022,
+      noEmit: true,
+      skipLibCheck: true,
+      types: [],
+      strict: true,
+    };
     const host = ts.createCompilerHost(options);
     const getSourceFile = host.getSourceFile.bind(host);
-    host.getSourceFile = (name, language) => (path.resolve(name) === file ? ts.createSourceFile(name, source, language) : getSourceFile(name, language));
+    host.getSourceFile = (name, language) => (path.resolve(name) === file ? ts.createSourceFile(
+      name,
+      source,
+      language,
+    ) : getSourceFile(name, language));
     const fileExists = host.fileExists.bind(host);
     host.fileExists = (name) => path.resolve(name) === file || fileExists(name);
     host.getCurrentDirectory = () => root;

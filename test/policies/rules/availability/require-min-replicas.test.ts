@@ -2,7 +2,10 @@ import { requireMinReplicas } from '../../../../policies/rules';
 import { judge, messages } from '../../fixtures/judge';
 import { broken, compliantAutoscaler, compliantDeployment } from '../../fixtures/workloads';
 
-const withReplicas = (n: number | undefined) => broken(compliantDeployment(), (d) => (n === undefined ? delete d.spec.replicas : (d.spec.replicas = n)));
+const withReplicas = (n: number | undefined) => broken(
+  compliantDeployment(),
+  (d) => (n === undefined ? delete d.spec.replicas : (d.spec.replicas = n)),
+);
 
 describe('require-min-replicas', () => {
   test('an HPA minimum of 3, or 2 fixed replicas, is compliant', () => {

@@ -3,7 +3,6 @@ import { clusterManagementObjects, contextWithTarget, pick, REFERENCE_TIMES, ref
 import { judge, messages } from '../../fixtures/judge';
 import { broken, compliantApp, compliantAutoscaler, compliantDeployment, podSpecOf } from '../../fixtures/workloads';
 
-/* eslint-disable @typescript-eslint/no-explicit-any */
 const clusterObject = (name: string, asOf: Date = REFERENCE_TIMES.peak) => pick(clusterManagementObjects(name, asOf), 'Cluster', name);
 
 describe('fit-requested-capacity', () => {

@@ -23,12 +23,18 @@ describe('require-sane-outlier-detection', () => {
   });
 
   test('an inert gateway-error threshold, in a subset, is a violation', () => {
-    const dr = broken(compliantDestinationRule(), (d) => (d.spec.subsets[1].trafficPolicy = { outlierDetection: { consecutive5xxErrors: 3, consecutiveGatewayErrors: 3 } }));
+    const dr = broken(
+      compliantDestinationRule(),
+      (d) => (d.spec.subsets[1].trafficPolicy = { outlierDetection: { consecutive5xxErrors: 3, consecutiveGatewayErrors: 3 } }),
+    );
     expect(messages(judge(requireSaneOutlierDetection, dr))).toEqual(['subset gray: consecutiveGatewayErrors 3 is not below consecutive5xxErrors 3: it never fires']);
   });
 
   test('locality failover without outlier detection is a violation', () => {
-    const dr = broken(compliantDestinationRule(), (d) => { delete d.spec.trafficPolicy.outlierDetection; d.spec.trafficPolicy.loadBalancer = { localityLbSetting: { enabled: true } }; });
+    const dr = broken(
+      compliantDestinationRule(),
+      (d) => { delete d.spec.trafficPolicy.outlierDetection; d.spec.trafficPolicy.loadBalancer = { localityLbSetting: { enabled: true } }; },
+    );
     expect(messages(judge(requireSaneOutlierDetection, dr))).toEqual(['trafficPolicy: localityLbSetting without outlierDetection never fails over']);
   });
 });

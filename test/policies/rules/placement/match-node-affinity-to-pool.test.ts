@@ -3,7 +3,11 @@ import { contextWithTarget, referenceContext } from '../../fixtures/estate';
 import { judge, messages } from '../../fixtures/judge';
 import { APP_CLUSTER, broken, compliantDeployment, podSpecOf } from '../../fixtures/workloads';
 
-const onCluster = (deployment = compliantDeployment(), cluster = APP_CLUSTER) => judge(matchNodeAffinityToPool, deployment, { targetName: cluster, context: contextWithTarget(cluster, [deployment]) });
+const onCluster = (deployment = compliantDeployment(), cluster = APP_CLUSTER) => judge(
+  matchNodeAffinityToPool,
+  deployment,
+  { targetName: cluster, context: contextWithTarget(cluster, [deployment]) },
+);
 const terms = (x: any) => podSpecOf(x).affinity.nodeAffinity.requiredDuringSchedulingIgnoredDuringExecution.nodeSelectorTerms; // eslint-disable-line @typescript-eslint/no-explicit-any
 
 describe('match-node-affinity-to-pool', () => {

@@ -37,7 +37,11 @@ describe('restrict-peak-clusters-to-promotion-window', () => {
   });
 
   test('with the estate, a stale phase annotation is a violation', () => {
-    const found = messages(judge(restrictPeakClustersToPromotionWindow, peakCluster(REFERENCE_TIMES.preparingLastBatch), { context: referenceContext(REFERENCE_TIMES.drainingFirstBatch) }));
+    const found = messages(judge(
+      restrictPeakClustersToPromotionWindow,
+      peakCluster(REFERENCE_TIMES.preparingLastBatch),
+      { context: referenceContext(REFERENCE_TIMES.drainingFirstBatch) },
+    ));
     expect(found).toEqual(['the Cluster says phase "preparing" but promotion double-11 is draining at 2026-11-12T04:00:00.000Z']);
   });
 });

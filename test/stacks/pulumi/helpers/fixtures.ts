@@ -135,7 +135,11 @@ export function clusterTargetObjects(cluster: string): KubeObject[] {
  * A synthesis whose target for each existing cluster in `clusters` is the fixture target (replacing the one synthesis
  * made, if any), so that the tests do not depend on what the app templates of the reference estate hold today.
  */
-export function withClusterTargets(synthesis: Synthesis, clusters: string[], objects: (cluster: string) => KubeObject[] = clusterTargetObjects): Synthesis {
+export function withClusterTargets(
+  synthesis: Synthesis,
+  clusters: string[],
+  objects: (cluster: string) => KubeObject[] = clusterTargetObjects,
+): Synthesis {
   const existing = new Set(synthesis.plan.clusters.map((c) => c.name));
   const replaced = new Set(clusters.filter((c) => existing.has(c)));
   const added = [...replaced].map((name) => ({ name, objects: objects(name) }));

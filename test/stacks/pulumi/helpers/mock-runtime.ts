@@ -97,10 +97,14 @@ export async function runMocked<T>(program: () => Promise<T>, options: MockRunOp
   const outputs = monitor.registerResourceOutputs.bind(monitor);
   type Req = {
     getType(): string; getName(): string; getParent(): string; getProvider(): string; getCustom?(): boolean;
-    getProtect?(): boolean | undefined; getRetainondelete?(): boolean | undefined; getDeletebeforereplace?(): boolean; getIgnorechangesList?(): string[];
+    getProtect?(): boolean | undefined; getRetainondelete?(): boolean | undefined;
+    getDeletebeforereplace?(): boolean; getIgnorechangesList?(): string[];
     getDependenciesList(): string[]; getObject?(): { toJavaScript(): unknown }; getProperties?(): { toJavaScript(): unknown }; getId?(): string;
   };
-  monitor.registerResource = ((req: Req, cb: (err: unknown, resp: { getUrn(): string } | undefined) => void) => register(req as never, (err, resp) => {
+  monitor.registerResource = ((
+    req: Req,
+    cb: (err: unknown, resp: { getUrn(): string } | undefined) => void,
+  ) => register(req as never, (err, resp) => {
     if (!err && resp) {
       recorded.push({
         urn: (resp as { getUrn(): string }).getUrn(), type: req.getType(), name: req.getName(), parent: req.getParent(), provider: req.getProvider(),
@@ -121,7 +125,10 @@ export async function runMocked<T>(program: () => Promise<T>, options: MockRunOp
     }
     cb(err, resp as never);
   })) as never;
-  monitor.registerResourceOutputs = ((req: { getUrn(): string; getOutputs(): { toJavaScript(): unknown } | undefined }, cb: (err: unknown, resp: unknown) => void) => {
+  monitor.registerResourceOutputs = ((
+    req: { getUrn(): string; getOutputs(): { toJavaScript(): unknown } | undefined },
+    cb: (err: unknown, resp: unknown) => void,
+  ) => {
     if (req.getUrn().endsWith(`::${PROJECT}-${stack}`)) stackOutputs = plain(req.getOutputs());
     return outputs(req as never, cb);
   }) as never;

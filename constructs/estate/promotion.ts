@@ -1,9 +1,13 @@
-import { DateTime } from 'luxon';
-
 /**
- * The promotion calendar and the phase it implies at a given time. Pure functions over plain data: the phase is
- * never read from the clock, always computed from an explicit as-of time.
+ * A promotion (a shopping festival) and its calendar: the phase it implies at a given time is computed by pure
+ * functions over plain data, never read from the clock, always from an explicit as-of time.
  */
+import { Construct } from 'constructs';
+import { DateTime } from 'luxon';
+import { brand, hasBrand } from './brand';
+import { uniqueChildId } from './definition-error';
+import type { Estate } from './estate';
+import { requireScope } from './scope';
 
 /** Where a promotion stands at a given time. */
 export enum PromotionPhase {
@@ -116,4 +120,57 @@ function batchIndex(t: number, from: number, to: number, batches: number): numbe
 export function scaledReplicas(peakReplicas: number, scale: number): number {
   if (peakReplicas === 0) return 0;
   return Math.max(1, Math.ceil(peakReplicas * scale - 1e-9));
+}
+
+/** Properties of a promotion. All dates are ISO-8601 local date-times in `timeZone`. */
+export interface PromotionProps {
+  /** IANA time zone of the calendar, for example `Asia/Shanghai`. */
+  readonly timeZone: string;
+  /** Scale-out starts (weeks before the peak). */
+  readonly prepareFrom: string;
+  /** Full peak size from here. */
+  readonly peakFrom: string;
+  /** The peak ends; the drain starts. */
+  readonly peakTo: string;
+  /** The drain ends; the peak group's clusters are removed. */
+  readonly drainUntil: string;
+  /** Equal batches the scale-out is split into. @default 4 */
+  readonly prepareBatches?: number;
+  /** Equal batches the drain is split into. @default 4 */
+  readonly drainBatches?: number;
+  /** Human name shown in summaries. @default - the promotion's id */
+  readonly displayName?: string;
+}
+
+/** A promotion (a shopping festival): a calendar that decides when its peak cluster groups exist and at what size. */
+export class Promotion extends Construct {
+  /** True when `x` is a Promotion (also across two copies of the library). */
+  public static isPromotion(x: unknown): x is Promotion {
+    return hasBrand(x, 'Promotion');
+  }
+
+  public readonly name: string;
+  public readonly displayName: string;
+  public readonly calendar: PromotionCalendar;
+
+  constructor(scope: Estate, id: string, props: PromotionProps) {
+    super(scope, uniqueChildId(requireScope(scope, 'Estate', 'Promotion', id), id, 'promotion'));
+    brand(this, 'Promotion');
+    this.name = id;
+    this.displayName = props.displayName ?? id;
+    this.calendar = {
+      timeZone: props.timeZone,
+      prepareFrom: props.prepareFrom,
+      peakFrom: props.peakFrom,
+      peakTo: props.peakTo,
+      drainUntil: props.drainUntil,
+      prepareBatches: props.prepareBatches ?? 4,
+      drainBatches: props.drainBatches ?? 4,
+    };
+  }
+
+  /** The phase at `asOf`. Call only on a validated estate (the dates must parse). */
+  public phaseAt(asOf: Date): PhaseAt {
+    return phaseAt(this.calendar, asOf);
+  }
 }

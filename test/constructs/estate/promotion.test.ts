@@ -1,8 +1,14 @@
 import * as fc from 'fast-check';
 import {
+  ClusterGroup, ClusterGroupKind, Estate, Problem, ProblemSeverity, Promotion, PromotionProps, validateEstate,
+} from '../../../constructs';
+import {
   calendarInstants, isKnownTimeZone, parseAsOf, parseCalendarDate, phaseAt, PromotionCalendar, PromotionPhase,
   scaledReplicas,
 } from '../../../constructs/internal';
+import {
+  smallEstate, addCluster, DOUBLE_11_PROPS, errorRules, expectMeaningful, expectProblem,
+} from './small-estate';
 
 /** Double 11 in Asia/Shanghai (UTC+8, no daylight saving time): every local time is 8 h ahead of UTC. */
 const DOUBLE_11: PromotionCalendar = {
@@ -54,7 +60,7 @@ describe('time zones', () => {
   });
 
   /**
-   * MODEL BUG (calendar.ts isKnownTimeZone): luxon's special names "local" / "system" / "default" are accepted as
+   * MODEL BUG (promotion.ts isKnownTimeZone): luxon's special names "local" / "system" / "default" are accepted as
    * IANA zones. They mean the zone of the machine running the synthesis, so a promotion written with
    * timeZone "local" changes phase depending on where `estate synth` runs. Expected: false (`promotion-dates`).
    */
@@ -171,7 +177,11 @@ describe('scaledReplicas', () => {
 
   test('for any pool and scale: between 1 and the peak size, monotonic in the scale', () => {
     fc.assert(
-      fc.property(fc.integer({ min: 1, max: 500 }), fc.double({ min: 0, max: 1, noNaN: true }), fc.double({ min: 0, max: 1, noNaN: true }), (peak, s1, s2) => {
+      fc.property(fc.integer({ min: 1, max: 500 }), fc.double({
+        min: 0,
+        max: 1,
+        noNaN: true,
+      }), fc.double({ min: 0, max: 1, noNaN: true }), (peak, s1, s2) => {
         const r1 = scaledReplicas(peak, s1);
         expect(r1).toBeGreaterThanOrEqual(1);
         expect(r1).toBeLessThanOrEqual(peak);
@@ -184,5 +194,81 @@ describe('scaledReplicas', () => {
 
   test('the batch scales of a 4-batch preparation of 10 per zone: 3, 5, 8, 10', () => {
     expect([0.25, 0.5, 0.75, 1].map((s) => scaledReplicas(10, s))).toEqual([3, 5, 8, 10]);
+  });
+});
+
+describe('promotions: promotion-dates, group-promotion', () => {
+  function withPromotion(props: Partial<PromotionProps>): { estate: Estate; problems: Problem[] } {
+    const { estate, idc } = smallEstate();
+    const promotion = new Promotion(estate, 'double-11', { ...DOUBLE_11_PROPS, ...props });
+    const peak = new ClusterGroup(estate, 'peak', { kind: ClusterGroupKind.PEAK, promotion });
+    addCluster(peak, idc, 'p1');
+    return { estate, problems: validateEstate(estate) };
+  }
+
+  test('the valid promotion has no problem', () => {
+    expect(withPromotion({}).problems).toEqual([]);
+  });
+
+  test('dates out of order', () => {
+    const { problems } = withPromotion({ peakFrom: '2026-10-01T00:00' });
+    const p = expectProblem(problems, 'promotion-dates', 'e/double-11');
+    expect(p.message).toBe('prepareFrom must come before peakFrom');
+    expect(p.fix).toMatch(/prepareFrom < peakFrom < peakTo < drainUntil/);
+    expect(p.value).toBe('{"prepareFrom":"2026-10-20T00:00","peakFrom":"2026-10-01T00:00"}');
+    expect(errorRules(problems)).toEqual(['promotion-dates']);
+  });
+
+  test('two equal dates are out of order too', () => {
+    const p = expectProblem(withPromotion({ drainUntil: '2026-11-12T02:00' }).problems, 'promotion-dates', 'e/double-11');
+    expect(p.message).toBe('peakTo must come before drainUntil');
+  });
+
+  test('an unparseable date', () => {
+    const { problems } = withPromotion({ peakTo: 'the day after' });
+    const p = expectProblem(problems, 'promotion-dates', 'e/double-11');
+    expect(p.message).toBe('peakTo is not an ISO-8601 date-time');
+    expect(p.value).toBe('"the day after"');
+    expect(errorRules(problems)).toEqual(['promotion-dates']);
+  });
+
+  test('an unknown time zone', () => {
+    const { problems } = withPromotion({ timeZone: 'Mars/Olympus_Mons' });
+    const p = expectProblem(problems, 'promotion-dates', 'e/double-11');
+    expect(p.message).toMatch(/not an IANA time zone/);
+    expect(p.fix).toMatch(/Asia\/Shanghai/);
+    expect(errorRules(problems)).toEqual(['promotion-dates']);
+  });
+
+  test('batches out of range', () => {
+    expectProblem(withPromotion({ prepareBatches: 0 }).problems, 'promotion-batches', 'e/double-11');
+  });
+
+  test('a peak group without a promotion', () => {
+    const { estate, idc } = smallEstate();
+    const peak = new ClusterGroup(estate, 'peak', { kind: ClusterGroupKind.PEAK });
+    addCluster(peak, idc, 'p1');
+    const problems = validateEstate(estate);
+    expect(problems.filter((p) => p.rule === 'group-promotion').map((p) => [p.path, p.severity])).toContainEqual(['e/peak', ProblemSeverity.ERROR]);
+    problems.forEach(expectMeaningful);
+    expect(problems.find((p) => p.rule === 'group-promotion')!.fix).toMatch(/props\.promotion/);
+    expect(errorRules(problems)).toEqual(['group-promotion']);
+  });
+
+  test('a daily group with a promotion', () => {
+    const { estate } = smallEstate();
+    const promotion = new Promotion(estate, 'double-11', DOUBLE_11_PROPS);
+    new ClusterGroup(estate, 'also-daily', { kind: ClusterGroupKind.DAILY, promotion });
+    const p = expectProblem(validateEstate(estate), 'group-promotion', 'e/also-daily');
+    expect(p.message).toMatch(/daily group always runs/);
+  });
+
+  test('a peak group with the promotion of another estate', () => {
+    const { estate, idc } = smallEstate();
+    const foreign = new Promotion(new Estate('other'), 'double-11', DOUBLE_11_PROPS);
+    const peak = new ClusterGroup(estate, 'peak', { kind: ClusterGroupKind.PEAK, promotion: foreign });
+    addCluster(peak, idc, 'p1');
+    const p = expectProblem(validateEstate(estate), 'group-promotion', 'e/peak');
+    expect(p.message).toMatch(/another estate/);
   });
 });

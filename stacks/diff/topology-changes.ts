@@ -39,7 +39,12 @@ function countNote(what: string, changes: readonly ObjectChange[]): string {
  * any of its objects changes; under it, the pools whose MachineDeployments change, its etcd when members change and
  * its control plane when the KubeadmControlPlane changes. Empty when no cluster or pool changes.
  */
-export function affectedTopology(changes: readonly ObjectChange[], managementTarget: string, places: ReadonlyMap<string, ClusterPlace>, facts: ReadonlyMap<string, ObjectFacts>): TopologyNode[] {
+export function affectedTopology(
+  changes: readonly ObjectChange[],
+  managementTarget: string,
+  places: ReadonlyMap<string, ClusterPlace>,
+  facts: ReadonlyMap<string, ObjectFacts>,
+): TopologyNode[] {
   const byCluster = new Map<string, ObjectChange[]>();
   for (const c of changes) {
     if (c.target !== managementTarget || !c.cluster) continue;

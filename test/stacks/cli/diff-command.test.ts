@@ -76,7 +76,11 @@ describe('estate diff --base-dir --head-dir', () => {
 
     const seen: string[] = [];
     const checked = capture(tmp);
-    expect(diffCommand({ baseDir: before, headDir: during }, checked, { checker: (dir) => (seen.push(path.relative(tmp, dir)), { findings: [] }) })).toBe(0);
+    expect(diffCommand(
+      { baseDir: before, headDir: during },
+      checked,
+      { checker: (dir) => (seen.push(path.relative(tmp, dir)), { findings: [] }) },
+    )).toBe(0);
     expect(seen).toEqual([path.join('before', 'reference'), path.join('during', 'reference')]);
     expect(checked.stdout()).toContain('policies: 0 mandatory');
   });

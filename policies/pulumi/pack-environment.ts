@@ -9,9 +9,14 @@
  * pools, the promotion window, etcd RTT) run as in `estate check --estate`. ESTATE_POLICY_TARGET names the stack's
  * target when the objects cannot tell it. Without ESTATE_POLICY_ESTATE those rules are not applicable.
  */
-import { parseAsOf, synthesize } from '../../constructs';
-import { loadEstate } from '../../stacks/estates';
+import { Estate, parseAsOf, synthesize } from '../../constructs';
 import { estateContext, EstateContext } from '../engine/context';
+
+/**
+ * Loads an estate by built-in name or module path, relative to `cwd`. The pack's entry point passes the stacks'
+ * `loadEstate`: the policies library itself depends on the constructs only.
+ */
+export type EstateLoader = (nameOrPath: string, cwd: string) => Estate;
 
 /** What the policy pack reads from its environment (`ESTATE_POLICY_ESTATE`, `ESTATE_POLICY_AS_OF`, …). */
 export interface PackEnvironment {
@@ -33,7 +38,11 @@ export function packEnvironment(env: NodeJS.ProcessEnv = process.env): PackEnvir
 }
 
 /** A lazy, memoized context provider: the estate is loaded and synthesized on first use, once per process. */
-export function estateContextProvider(environment: PackEnvironment, cwd: string = process.cwd()): () => EstateContext | undefined {
+export function estateContextProvider(
+  environment: PackEnvironment,
+  loadEstate: EstateLoader,
+  cwd: string = process.cwd(),
+): () => EstateContext | undefined {
   let made: EstateContext | undefined;
   return () => {
     if (!environment.estate) return undefined;

@@ -1,9 +1,11 @@
 import { Construct, IConstruct } from 'constructs';
 import { brand, hasBrand } from './brand';
-import { EstateDefinitionError, uniqueChildId } from './definition-error';
 import type { Cluster } from './cluster';
-import type { ClusterGroup, ClusterGroupProps, Promotion, PromotionProps } from './cluster-group';
+import { ClusterGroup, ClusterGroupProps } from './cluster-group';
+import { uniqueChildId } from './definition-error';
 import { InfrastructureProvider } from './infrastructure';
+import { Promotion, PromotionProps } from './promotion';
+import { estateOf, isEstate, requireScope } from './scope';
 
 /** What an estate says about itself. */
 export interface EstateProps {
@@ -20,16 +22,12 @@ export interface EstateProps {
 export class Estate extends Construct {
   /** True when `x` is an Estate, also across copies of this library. */
   public static isEstate(x: unknown): x is Estate {
-    return hasBrand(x, 'Estate');
+    return isEstate(x);
   }
 
   /** The estate a construct belongs to. */
   public static of(construct: IConstruct): Estate {
-    const root = construct.node.root;
-    if (!Estate.isEstate(root)) {
-      throw new EstateDefinitionError(construct.node.path, 'construct-outside-estate', 'this construct is not inside an Estate', 'create it with an Estate (or one of its children) as scope');
-    }
-    return root;
+    return estateOf(construct);
   }
 
   public readonly name: string;
@@ -59,15 +57,12 @@ export class Estate extends Construct {
 
   /** Adds a promotion (its calendar decides when its peak groups exist). */
   public addPromotion(id: string, props: PromotionProps): Promotion {
-    // Required lazily: cluster-group.ts imports this file.
-    const { Promotion: PromotionClass } = require('./cluster-group') as typeof import('./cluster-group');
-    return new PromotionClass(this, id, props);
+    return new Promotion(this, id, props);
   }
 
   /** Adds a cluster group (daily, or the peak group of a promotion). */
   public addClusterGroup(id: string, props: ClusterGroupProps): ClusterGroup {
-    const { ClusterGroup: ClusterGroupClass } = require('./cluster-group') as typeof import('./cluster-group');
-    return new ClusterGroupClass(this, id, props);
+    return new ClusterGroup(this, id, props);
   }
 
   /** Every cluster of the estate, in the order they were added. */
@@ -93,7 +88,7 @@ export class Region extends Construct {
   public readonly displayName: string;
 
   constructor(scope: Estate, id: string, props: RegionProps = {}) {
-    super(scope, uniqueChildId(requireScope(scope, Estate.isEstate, 'Region', 'an Estate', id), id, 'region'));
+    super(scope, uniqueChildId(requireScope(scope, 'Estate', 'Region', id), id, 'region'));
     brand(this, 'Region');
     this.name = id;
     this.displayName = props.displayName ?? id;
@@ -153,7 +148,7 @@ export class Idc extends Construct {
   public readonly zoneRtts: readonly ZoneRtt[];
 
   constructor(scope: Region, id: string, props: IdcProps) {
-    super(scope, uniqueChildId(requireScope(scope, (s) => Region.isRegion(s), 'Idc', 'a Region', id), id, 'IDC'));
+    super(scope, uniqueChildId(requireScope(scope, 'Region', 'Idc', id), id, 'IDC'));
     brand(this, 'Idc');
     this.name = id;
     this.kind = props.kind;
@@ -215,13 +210,3 @@ export class Zone extends Construct {
     return this.node.scope as Idc;
   }
 }
-
-function requireScope<T extends IConstruct>(scope: T, test: (s: IConstruct) => boolean, what: string, expected: string, id: string): T {
-  if (!scope || !test(scope)) {
-    const path = scope && scope.node ? `${scope.node.path}/${id}` : id;
-    throw new EstateDefinitionError(path, 'construct-scope', `a ${what} must be created in ${expected}`, `pass ${expected} as the scope of the ${what}`);
-  }
-  return scope;
-}
-
-export { requireScope };

@@ -82,7 +82,12 @@ describe('estate check', () => {
     expect(code).toBe(1);
     const doc = JSON.parse(out);
     const tenancy = doc.findings.filter((f: { policy: string }) => ['require-default-deny-network-policy', 'require-resource-quota', 'forbid-open-network-policy', 'forbid-broad-team-rbac'].includes(f.policy))
-      .map((f: { policy: string; object: { kind: string }; message: string; source: { line: number } }) => [f.policy, f.object.kind, f.source.line, f.message]);
+      .map((f: { policy: string; object: { kind: string }; message: string; source: { line: number } }) => [
+        f.policy,
+        f.object.kind,
+        f.source.line,
+        f.message,
+      ]);
     expect(tenancy).toEqual([
       ['forbid-broad-team-rbac', 'ClusterRoleBinding', 34, 'it grants group finance-deployers ClusterRole cluster-admin: the built-in cluster-admin role grants every verb on every resource'],
       ['forbid-broad-team-rbac', 'ClusterRoleBinding', 34, 'it grants group finance-deployers cluster-wide rights (ClusterRole cluster-admin) in every namespace, other teams\' included'],
