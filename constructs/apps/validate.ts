@@ -13,8 +13,9 @@ import { checkResources } from './resources';
 import { ClusterIndex, indexClusters } from './placement';
 import { checkObjectNames, checkPlacement } from './validate-placement';
 import { SidecarKind, SidecarMode } from './sidecars';
-import { checkAppMesh } from '../mesh/traffic';
+import { checkAppMesh, checkFault } from '../mesh/traffic';
 import { checkMesh } from '../mesh/mesh';
+import { checkMeshBindings, checkLaneGroups } from '../mesh/validate';
 // The tenancy rules (teams, callers, budgets) join validateEstate with the app rules.
 import '../tenancy/validate';
 
@@ -26,7 +27,7 @@ export const MAX_APP_NAME_LENGTH = 40;
 
 /** Every rule over the estate's applications; registered with validateEstate. */
 export function validateApps(estate: Estate, problems: ProblemCollector): void {
-  for (const c of estate.clusters) if (c.mesh) checkMesh(c.node.path, c.mesh, problems);
+  for (const c of estate.clusters) if (c.mesh) checkMesh(c.node.path, c.mesh, problems, c.nodePools.map((p) => p.node.id));
   const apps = AppTemplate.appsOf(estate);
   if (apps.length === 0) return;
   const clusters = estate.clusters;
@@ -40,6 +41,7 @@ export function validateApps(estate: Estate, problems: ProblemCollector): void {
     if (!own.hasErrors) valid.push(app);
   }
   checkObjectNames(valid, placements, problems);
+  checkLaneGroups(estate, placements, problems);
   // Capacity needs every app and every cluster to plan: it stays silent while either has errors.
   if (valid.length === apps.length && !problems.hasErrors) checkCapacity(estate, valid, placements, clusters, problems);
 }
@@ -128,6 +130,7 @@ function checkApp(app: AppTemplate, index: ClusterIndex, placed: ResolvedPlaceme
 
   if (s.mesh) {
     checkAppMesh(path, s.mesh, s.ports.map((p) => p.port), problems);
+    checkFault(path, s.mesh, estate.environment, problems);
     for (const sidecar of app.sidecars) {
       if (sidecar.spec.kind === SidecarKind.MESH_PROXY) problems.error(path, 'mesh-proxy', `the app joins the mesh, whose proxy is injected, and also declares the mesh proxy sidecar "${sidecar.spec.name}"`, 'remove Sidecar.meshProxy() from the sidecars (or leave the mesh)', sidecar.spec.name);
     }
@@ -135,5 +138,6 @@ function checkApp(app: AppTemplate, index: ClusterIndex, placed: ResolvedPlaceme
     if (unmeshed.length > 0) problems.error(path, 'mesh', `the app joins the mesh but is placed on clusters without one: ${unmeshed.join(', ')}`, 'give those clusters a mesh (ClusterProps.mesh), or place the app elsewhere', unmeshed.join(', '));
   }
 
+  checkMeshBindings(app, placed, problems);
   checkPlacement(app, index, placed, estate, problems);
 }

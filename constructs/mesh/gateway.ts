@@ -1,0 +1,213 @@
+import { ProblemCollector } from '../estate/problems';
+import { checkDnsLabel } from '../estate/syntax';
+import { checkResources, ContainerResources } from '../apps/resources';
+
+/** The protocol a gateway listener serves (Gateway `servers[].port.protocol`). */
+export enum GatewayProtocol {
+  /** Plain HTTP/1.1 and HTTP/2 cleartext. */
+  HTTP = 'HTTP',
+  /** HTTP over TLS terminated at the gateway: needs a `tlsCredentialName`. */
+  HTTPS = 'HTTPS',
+  /** gRPC over HTTP/2 cleartext. */
+  GRPC = 'GRPC',
+  /** TLS passed through by SNI (no termination). */
+  TLS = 'TLS',
+  /** Opaque TCP. */
+  TCP = 'TCP',
+}
+
+/** How the gateway's Service is exposed. */
+export enum GatewayServiceType {
+  /** A cloud or MetalLB load balancer address. */
+  LOAD_BALANCER = 'LoadBalancer',
+  /** A port on every node, for an external balancer of the IDC. */
+  NODE_PORT = 'NodePort',
+  /** Inside the cluster only (another balancer in front, or tests). */
+  CLUSTER_IP = 'ClusterIP',
+}
+
+/** One listener of an ingress gateway (Gateway `servers[]`). */
+export interface GatewayListenerProps {
+  /** The port the gateway listens on (and its Service exposes), 1 to 65535. */
+  readonly port: number;
+  /** @default GatewayProtocol.HTTPS */
+  readonly protocol?: GatewayProtocol;
+  /** The host names served, lowercase DNS names (a leading `*.` wildcard is allowed). */
+  readonly hosts: string[];
+  /**
+   * The Secret in the gateway's namespace holding the certificate and key (`tls.credentialName`). Required for
+   * HTTPS; refused for plain protocols.
+   * @default - none
+   */
+  readonly tlsCredentialName?: string;
+}
+
+/**
+ * Communities mapped to lanes once, at the gateway: a request whose community header holds one of a lane's ids gets
+ * the lane header set before it is routed, so that services inside the mesh route on the lane alone.
+ */
+export interface CommunityLanesProps {
+  /** The request header carrying the caller's community id. @default 'x-community' */
+  readonly header?: string;
+  /** The lane header the gateway sets. @default 'x-lane' */
+  readonly laneHeader?: string;
+  /** Community ids (exact) of each lane, by lane name. */
+  readonly lanes: Record<string, string[]>;
+}
+
+/** A named ingress gateway of a cluster's mesh: a gateway Deployment and Service, and an Istio Gateway. */
+export interface IngressGatewayProps {
+  /** The gateway's name: names its Deployment, Service, Gateway and pod label `istio: <name>`. */
+  readonly name: string;
+  /** The namespace the gateway runs in. @default 'ingress-gateway' (the namespace `Caller.ingressGateway()` admits by default) */
+  readonly namespace?: string;
+  /** What the gateway serves. */
+  readonly listeners: GatewayListenerProps[];
+  /** Gateway pods, spread over the zones (at most one more in any zone than in another). @default 3 */
+  readonly replicas?: number;
+  /** The labelled node pool the gateway pods run on; its taints are tolerated. @default 'general' */
+  readonly nodePool?: string;
+  /** Requests and limits of the gateway proxy. @default - 500m / 2 CPU, 512 MiB / 1 GiB */
+  readonly resources?: ContainerResources;
+  /** @default GatewayServiceType.LOAD_BALANCER */
+  readonly serviceType?: GatewayServiceType;
+  /** The disruption budget's maxUnavailable, in pods. @default 1 */
+  readonly maxUnavailable?: number;
+  /** @default - no community mapping */
+  readonly communityLanes?: CommunityLanesProps;
+}
+
+/** A listener with every default applied. */
+export interface GatewayListenerSpec {
+  readonly port: number;
+  readonly protocol: GatewayProtocol;
+  readonly hosts: readonly string[];
+  readonly tlsCredentialName?: string;
+}
+
+/** An ingress gateway with every default applied. Plain data. */
+export interface IngressGatewaySpec {
+  readonly name: string;
+  readonly namespace: string;
+  readonly listeners: readonly GatewayListenerSpec[];
+  readonly replicas: number;
+  readonly nodePool: string;
+  readonly resources: ContainerResources;
+  readonly serviceType: GatewayServiceType;
+  readonly maxUnavailable: number;
+  readonly communityLanes?: { readonly header: string; readonly laneHeader: string; readonly lanes: Readonly<Record<string, readonly string[]>> };
+}
+
+/** The gateway proxy's requests and limits when `IngressGatewayProps.resources` is not given. */
+export const DEFAULT_GATEWAY_RESOURCES: ContainerResources = { cpuMillis: { request: 500, limit: 2000 }, memoryMiB: { request: 512, limit: 1024 } };
+/** The namespace of a gateway when `IngressGatewayProps.namespace` is not given. */
+export const DEFAULT_GATEWAY_NAMESPACE = 'ingress-gateway';
+/** The most community ids one gateway maps to lanes: a bounded list of exact matches, never a regex. */
+export const MAX_GATEWAY_COMMUNITIES = 1024;
+
+/** @internal */
+export function resolveIngressGateway(props: IngressGatewayProps): IngressGatewaySpec {
+  const lanes = props.communityLanes;
+  return {
+    name: props.name,
+    namespace: props.namespace ?? DEFAULT_GATEWAY_NAMESPACE,
+    listeners: (props.listeners ?? []).map((l) => ({
+      port: l.port,
+      protocol: l.protocol ?? GatewayProtocol.HTTPS,
+      hosts: [...(l.hosts ?? [])],
+      ...(l.tlsCredentialName !== undefined ? { tlsCredentialName: l.tlsCredentialName } : {}),
+    })),
+    replicas: props.replicas ?? 3,
+    nodePool: props.nodePool ?? 'general',
+    resources: props.resources ?? DEFAULT_GATEWAY_RESOURCES,
+    serviceType: props.serviceType ?? GatewayServiceType.LOAD_BALANCER,
+    maxUnavailable: props.maxUnavailable ?? 1,
+    ...(lanes ? {
+      communityLanes: {
+        header: lanes.header ?? 'x-community',
+        laneHeader: lanes.laneHeader ?? 'x-lane',
+        lanes: Object.fromEntries(Object.entries(lanes.lanes ?? {}).map(([k, v]) => [k, [...(v ?? [])]])),
+      },
+    } : {}),
+  };
+}
+
+/** The construct path of a gateway, for problems: `<cluster>/mesh/gateway/<name>`. */
+export function gatewayPath(clusterPath: string, name: string): string {
+  return `${clusterPath}/mesh/gateway/${name}`;
+}
+
+/** The reference a VirtualService binds a gateway by: `<namespace>/<name>`. */
+export function gatewayRef(g: IngressGatewaySpec): string {
+  return `${g.namespace}/${g.name}`;
+}
+
+const HOST = /^(\*\.)?[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)+$/;
+const HEADER = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
+const ID = /^[A-Za-z0-9][-A-Za-z0-9_.]{0,62}$/;
+
+/** Whether a listener host (possibly `*.example.com`) serves `host`. */
+export function hostServes(listenerHost: string, host: string): boolean {
+  return listenerHost.startsWith('*.') ? host.endsWith(listenerHost.slice(1)) && host.length > listenerHost.length - 1 : listenerHost === host;
+}
+
+/**
+ * Checks every gateway of one cluster; a host and port claimed twice (by two gateways, or two listeners of one) is
+ * reported at the later gateway's path.
+ * @internal
+ */
+export function checkIngressGateways(clusterPath: string, gateways: readonly IngressGatewaySpec[], poolNames: readonly string[], problems: ProblemCollector): void {
+  const names = new Set<string>();
+  const claimed = new Map<string, string>();
+  for (const g of gateways) {
+    const path = gatewayPath(clusterPath, g.name);
+    const nameProblem = checkDnsLabel(g.name, 50);
+    if (nameProblem) problems.error(path, 'ingress-gateway', `the gateway name ${nameProblem}`, 'use a short lowercase name such as "public"', g.name);
+    if (names.has(g.name)) problems.error(path, 'ingress-gateway', `gateway "${g.name}" is declared twice on the cluster`, 'give each gateway its own name', g.name);
+    names.add(g.name);
+    const nsProblem = checkDnsLabel(g.namespace);
+    if (nsProblem) problems.error(path, 'ingress-gateway', `the gateway namespace ${nsProblem}`, `keep the default, ${DEFAULT_GATEWAY_NAMESPACE}`, g.namespace);
+    if (!Number.isInteger(g.replicas) || g.replicas < 2) problems.error(path, 'ingress-gateway', 'a gateway runs at least 2 replicas, so that losing a pod or a zone keeps it serving', 'keep the default, 3', g.replicas);
+    if (!Number.isInteger(g.maxUnavailable) || g.maxUnavailable < 1 || g.maxUnavailable >= g.replicas) problems.error(path, 'ingress-gateway', 'maxUnavailable must be a whole number from 1 to replicas - 1', 'keep the default, 1', g.maxUnavailable);
+    if (!poolNames.includes(g.nodePool)) problems.error(path, 'ingress-gateway', `node pool "${g.nodePool}" does not exist in the cluster`, `use one of ${poolNames.join(', ')}`, g.nodePool);
+    if (!Object.values(GatewayServiceType).includes(g.serviceType)) problems.error(path, 'ingress-gateway', 'unknown service type', 'use GatewayServiceType.LOAD_BALANCER, NODE_PORT or CLUSTER_IP', g.serviceType);
+    checkResources(path, 'the gateway proxy', g.resources, problems);
+    if (g.listeners.length === 0) problems.error(path, 'gateway-listener', 'a gateway needs at least one listener', 'add a listener such as { port: 443, hosts: ["api.example.com"], tlsCredentialName: "api-cert" }', 0);
+    for (const l of g.listeners) {
+      if (!Number.isInteger(l.port) || l.port < 1 || l.port > 65535) problems.error(path, 'gateway-listener', 'a listener port is a whole number from 1 to 65535', 'use 443 or 80', l.port);
+      if (!Object.values(GatewayProtocol).includes(l.protocol)) problems.error(path, 'gateway-listener', 'unknown listener protocol', 'use a GatewayProtocol', l.protocol);
+      if (l.protocol === GatewayProtocol.HTTPS && l.tlsCredentialName === undefined) problems.error(path, 'gateway-listener', `HTTPS listener on port ${l.port} has no tlsCredentialName`, 'name the Secret in the gateway namespace that holds the certificate and key', l.port);
+      if (l.protocol !== GatewayProtocol.HTTPS && l.tlsCredentialName !== undefined) problems.error(path, 'gateway-listener', `a ${l.protocol} listener terminates no TLS, yet names tlsCredentialName`, 'use GatewayProtocol.HTTPS, or drop tlsCredentialName', l.tlsCredentialName);
+      if (l.tlsCredentialName !== undefined && checkDnsLabel(l.tlsCredentialName, 253)) problems.error(path, 'gateway-listener', 'tlsCredentialName must name a Secret', 'use the Secret\'s name, such as "api-cert"', l.tlsCredentialName);
+      if (l.hosts.length === 0) problems.error(path, 'gateway-listener', `listener on port ${l.port} serves no host`, 'list the host names it serves', l.port);
+      for (const h of l.hosts) {
+        if (typeof h !== 'string' || !HOST.test(h)) { problems.error(path, 'gateway-listener', `host "${h}" is not a lowercase DNS name (a leading "*." is allowed)`, 'use a name such as "api.example.com"', h); continue; }
+        const key = `${h}:${l.port}`;
+        const owner = claimed.get(key);
+        if (owner !== undefined) problems.error(path, 'gateway-conflict', `host ${h} on port ${l.port} is already served by gateway "${owner}": the proxies would race for it (Istio IST0145)`, 'serve each host and port from one gateway only', key);
+        else claimed.set(key, g.name);
+      }
+    }
+    const lanes = g.communityLanes;
+    if (lanes) {
+      for (const h of [lanes.header, lanes.laneHeader]) {
+        if (typeof h !== 'string' || !HEADER.test(h)) problems.error(path, 'community-lanes', `header "${h}" must be lowercase letters, digits and "-" (Istio matches header names in lowercase)`, 'use a name such as "x-community"', h);
+      }
+      if (lanes.header === lanes.laneHeader) problems.error(path, 'community-lanes', 'the community header and the lane header must differ', 'keep the defaults, x-community and x-lane', lanes.header);
+      const seen = new Map<string, string>();
+      let count = 0;
+      for (const [lane, ids] of Object.entries(lanes.lanes).sort(([a], [b]) => a.localeCompare(b))) {
+        if (!ID.test(lane)) problems.error(path, 'community-lanes', `lane "${lane}" must be 1 to 63 letters, digits, "-", "_" or "."`, 'use a release channel, such as "gray"', lane);
+        if (ids.length === 0) problems.error(path, 'community-lanes', `lane "${lane}" lists no community`, 'list its community ids, or remove the lane', lane);
+        for (const id of ids) {
+          count++;
+          if (typeof id !== 'string' || !ID.test(id)) problems.error(path, 'community-lanes', `community id "${id}" must be 1 to 63 letters, digits, "-", "_" or "."`, 'use the id the clients send', id);
+          const other = seen.get(id);
+          if (other !== undefined) problems.error(path, 'community-lanes', `community "${id}" is mapped to lane "${other}" and to lane "${lane}"`, 'map each community to one lane', id);
+          seen.set(id, lane);
+        }
+      }
+      if (count > MAX_GATEWAY_COMMUNITIES) problems.error(path, 'community-lanes', `a gateway maps at most ${MAX_GATEWAY_COMMUNITIES} communities to lanes`, 'set the lane header in the calling application for larger populations', count);
+    }
+  }
+}
