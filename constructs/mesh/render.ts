@@ -51,6 +51,12 @@ function canonical<T>(value: T): T {
   return out as T;
 }
 
+/** A whole object as the chart writes it: apiVersion, kind and metadata first, then the other fields sorted. */
+function canonicalObject(o: KubeObject): KubeObject {
+  const { apiVersion, kind, metadata, ...rest } = canonical(o);
+  return { apiVersion, kind, metadata, ...rest } as KubeObject;
+}
+
 /** The FQDN of an app's Service: `<app>.<namespace>.svc.<domain>`. */
 export function appHost(plan: AppInstancePlan, serviceDomain: string): string {
   return `${plan.spec.name}.${plan.namespace}.svc.${serviceDomain}`;
@@ -80,7 +86,7 @@ export function renderClusterMesh(cluster: MeshClusterFacts, instances: readonly
     if (vs) objects.push(vs);
   }
   for (const i of meshed) objects.push(...renderAppMesh(i, cluster.serviceDomain, facts));
-  return objects.map(canonical);
+  return objects.map(canonicalObject);
 }
 
 type HttpRule = Record<string, unknown> & { name: string; match?: Record<string, unknown>[]; route: Record<string, unknown>[] };
@@ -183,7 +189,7 @@ export function renderAppMesh(plan: AppInstancePlan, serviceDomain: string, fact
   });
   objects.push(...renderAuthorization(plan, (app) => facts.namespaces.get(app) ?? (app === spec.name ? plan.namespace : undefined)));
   objects.push(...renderVmGroups(plan));
-  return objects.map(canonical);
+  return objects.map(canonicalObject);
 }
 
 /**

@@ -223,16 +223,16 @@ function addApps(estate: Estate, c: { trade: Cluster[]; charging: Cluster; daily
     resources: { cpuMillis: { request: 500, limit: 1000 }, memoryMiB: { request: 1024, limit: 1536 } },
     ports: [{ name: 'http-admin', port: 8081 }],
     sidecars: [Sidecar.logShipper({ ...LOGS, topic: 'payment-worker-logs' }), Sidecar.opsAgent()],
-    // The settlement VMs of the old platform serve beside the pods in trade-hz1 until the migration ends.
+    // The settlement VMs of the old platform serve beside the pods in trade-sz1 until the migration ends.
     mesh: {
       circuitBreaker: { maxConnections: 512, consecutive5xxErrors: 3, baseEjectionMs: 60_000, maxEjectionPercent: 25 },
       timeoutMs: 10_000,
       propagates: ['x-lane'],
       vmGroups: [{
         name: 'legacy-settlement',
-        cluster: 'trade-hz1',
-        locality: 'cn-east/hz1-a',
-        vms: [{ name: 'settle-vm-01', address: '10.60.8.21' }, { name: 'settle-vm-02', address: '10.60.8.22', locality: 'cn-east/hz1-b' }],
+        cluster: 'trade-sz1',
+        locality: 'cn-south/sz1-a',
+        vms: [{ name: 'settle-vm-01', address: '10.60.8.21' }, { name: 'settle-vm-02', address: '10.60.8.22', locality: 'cn-south/sz1-b' }],
       }],
     },
     // Its next version follows order-api's gray release in the checkout lane.
@@ -254,7 +254,7 @@ function addApps(estate: Estate, c: { trade: Cluster[]; charging: Cluster; daily
 
   // The checkout lane: a request from a pilot community (mapped at the public gateway) or already in the gray lane
   // meets the gray order-api and then the gray payment-worker; every other request is split by weight at each hop.
-  new LaneGroup(estate, 'checkout', { members: [orderApi, paymentWorker], lanes: [ReleaseChannel.GRAY], mode: LaneMode.PERMISSIVE, entryGateway: 'public' });
+  new LaneGroup(estate, 'trade-checkout', { members: [orderApi, paymentWorker], lanes: [ReleaseChannel.GRAY], mode: LaneMode.PERMISSIVE, entryGateway: 'public' });
 
   new AppTemplate(estate, 'promotion-engine', {
     namespace: 'promotion',

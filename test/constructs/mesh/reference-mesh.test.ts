@@ -26,12 +26,13 @@ describe('the reference estate in the mesh', () => {
       'PeerAuthentication/istio-system/default',
       'Gateway/ingress-gateway/public', 'VirtualService/ingress-gateway/public',
       'DestinationRule/payment/payment-worker', 'VirtualService/payment/payment-worker', 'AuthorizationPolicy/payment/payment-worker',
-      'WorkloadGroup/payment/payment-worker-legacy-settlement',
-      'WorkloadEntry/payment/payment-worker-legacy-settlement-settle-vm-01', 'WorkloadEntry/payment/payment-worker-legacy-settlement-settle-vm-02',
       'DestinationRule/trade/order-api', 'VirtualService/trade/order-api', 'RequestAuthentication/trade/order-api', 'AuthorizationPolicy/trade/order-api',
     ]);
-    // The legacy VMs join trade-hz1 only; bj1 runs no payment worker.
-    expect(byTarget('trade-hz2').filter((k) => k.startsWith('Workload'))).toEqual([]);
+    // The legacy VMs join trade-sz1 only, selected there by payment-worker's Service; bj1 runs no payment worker.
+    expect(byTarget('trade-sz1').filter((k) => k.startsWith('Workload'))).toEqual([
+      'WorkloadGroup/payment/payment-worker-legacy-settlement',
+      'WorkloadEntry/payment/payment-worker-legacy-settlement-settle-vm-01', 'WorkloadEntry/payment/payment-worker-legacy-settlement-settle-vm-02',
+    ]);
     expect(byTarget('trade-bj1')).toEqual([
       'PeerAuthentication/istio-system/default', 'Gateway/ingress-gateway/public', 'VirtualService/ingress-gateway/public',
       'DestinationRule/trade/order-api', 'VirtualService/trade/order-api', 'RequestAuthentication/trade/order-api', 'AuthorizationPolicy/trade/order-api',
@@ -63,7 +64,7 @@ describe('the reference estate in the mesh', () => {
     const entry = routeRequest(virtualServiceFor(objects, SHOP_HOST, GATEWAY), { gateway: GATEWAY, authority: SHOP_HOST, headers: { 'x-community': PILOT_COMMUNITIES[2] } });
     expect(entry).toMatchObject({ shares: { gray: 1 }, hosts: [ORDER], headers: { 'x-lane': 'gray' } });
     const hop = routeRequest(virtualServiceFor(objects, PAYMENT), { headers: { 'x-lane': entry.headers['x-lane'] }, sourceLabels: { 'cluster-estate.io/channel': 'gray' } });
-    expect(hop).toMatchObject({ rule: 'lane-checkout-gray', shares: { gray: 1 }, hosts: [PAYMENT] });
+    expect(hop).toMatchObject({ rule: 'lane-trade-checkout-gray', shares: { gray: 1 }, hosts: [PAYMENT] });
     // Without the header: by weight at the gateway (order-api's step) and at the worker (its 25% gray).
     const other = routeRequest(virtualServiceFor(objects, SHOP_HOST, GATEWAY), { gateway: GATEWAY, authority: SHOP_HOST, headers: { 'x-community': 'bj-chaoyang-0001' } });
     expect(other).toMatchObject({ shares: { stable: 0.95, gray: 0.05 } });
