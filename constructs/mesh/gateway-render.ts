@@ -1,5 +1,6 @@
 import { renderNamespace } from '../apps/render/cluster-objects';
-import { APP_MANAGED_BY, MANAGED_BY } from '../apps/labels';
+import { APP_MANAGED_BY, LABEL_APP, MANAGED_BY } from '../apps/labels';
+import { CLUSTER_DNS, DEFAULT_DENY_POLICY, NAMESPACE_NAME_LABEL } from '../tenancy/render';
 import { AppPriority } from '../apps/priority';
 import { cpuQuantity, memoryQuantity } from '../apps/resources';
 import { NODE_POOL } from '../estate/well-known-labels';
@@ -16,8 +17,40 @@ export function gatewayPodLabels(g: IngressGatewaySpec): Record<string, string> 
   return { [GATEWAY_SELECTOR_LABEL]: g.name, 'app.kubernetes.io/name': g.name, [APP_MANAGED_BY]: MANAGED_BY };
 }
 
+/** An app a gateway routes to: the gateway's egress allows its pods on its ports, nothing else. */
+export interface GatewayBackend {
+  readonly app: string;
+  readonly namespace: string;
+  readonly ports: readonly number[];
+}
+
+const NETPOL = 'networking.k8s.io/v1';
+
 /**
- * A gateway's namespace, ServiceAccount, Deployment, Service, disruption budget and Istio Gateway.
+ * A gateway namespace, isolated like an app namespace (restricted pod security, default deny, DNS): the gateways'
+ * own policies then open their listener ports and their way to istiod and to the apps routed through them.
+ * @internal
+ */
+export function renderGatewayNamespace(namespace: string, cluster: MeshClusterFacts, estate: string): KubeObject[] {
+  const labels = { [APP_MANAGED_BY]: MANAGED_BY };
+  return [
+    renderNamespace(estate, cluster.name, cluster.kubernetesVersion ?? 'latest', namespace),
+    { apiVersion: NETPOL, kind: 'NetworkPolicy', metadata: { name: DEFAULT_DENY_POLICY, namespace, labels }, spec: { podSelector: {}, policyTypes: ['Ingress', 'Egress'] } },
+    {
+      apiVersion: NETPOL,
+      kind: 'NetworkPolicy',
+      metadata: { name: 'allow-dns', namespace, labels },
+      spec: {
+        podSelector: {},
+        policyTypes: ['Egress'],
+        egress: [{ to: [{ namespaceSelector: { matchLabels: { [NAMESPACE_NAME_LABEL]: CLUSTER_DNS.namespace } }, podSelector: { matchLabels: { ...CLUSTER_DNS.podLabels } } }], ports: [{ port: CLUSTER_DNS.port, protocol: 'UDP' }, { port: CLUSTER_DNS.port, protocol: 'TCP' }] }],
+      },
+    },
+  ];
+}
+
+/**
+ * A gateway's ServiceAccount, Deployment, Service, disruption budget and Istio Gateway.
  *
  * The Deployment is a gateway by injection: its one container is `istio-proxy` with `image: auto`, and the
  * injection label plus `inject.istio.io/templates: gateway` make istiod fill it in with the revision's gateway proxy
@@ -26,7 +59,7 @@ export function gatewayPodLabels(g: IngressGatewaySpec): Record<string, string> 
  * on their pool with its taints tolerated.
  * @internal
  */
-export function renderGatewayWorkload(g: IngressGatewaySpec, mesh: MeshSpec, cluster: MeshClusterFacts, estate: string): KubeObject[] {
+export function renderGatewayWorkload(g: IngressGatewaySpec, mesh: MeshSpec, cluster: MeshClusterFacts, backends: readonly GatewayBackend[]): KubeObject[] {
   const podLabels = gatewayPodLabels(g);
   const selector = { [GATEWAY_SELECTOR_LABEL]: g.name };
   const labels = { 'app.kubernetes.io/name': g.name, 'app.kubernetes.io/component': 'ingress-gateway', [APP_MANAGED_BY]: MANAGED_BY };
@@ -36,8 +69,25 @@ export function renderGatewayWorkload(g: IngressGatewaySpec, mesh: MeshSpec, clu
   const portName = (l: { port: number; protocol: GatewayProtocol }) => `${l.protocol.toLowerCase()}-${l.port}`;
   const r = g.resources;
   const objects: KubeObject[] = [
-    renderNamespace(estate, cluster.name, cluster.kubernetesVersion ?? 'latest', g.namespace),
     { apiVersion: 'v1', kind: 'ServiceAccount', metadata, automountServiceAccountToken: false },
+    {
+      apiVersion: NETPOL,
+      kind: 'NetworkPolicy',
+      metadata: { ...metadata, name: `${g.name}-allow` },
+      spec: {
+        podSelector: { matchLabels: selector },
+        policyTypes: ['Ingress', 'Egress'],
+        // Anyone may reach the listeners: the gateway is the edge.
+        ingress: [{ ports: ports.map((l) => ({ port: l.port, protocol: 'TCP' })) }],
+        egress: [
+          { to: [{ namespaceSelector: { matchLabels: { [NAMESPACE_NAME_LABEL]: mesh.rootNamespace } } }], ports: [{ port: 15012, protocol: 'TCP' }] },
+          ...[...backends].sort((a, b) => `${a.namespace}/${a.app}`.localeCompare(`${b.namespace}/${b.app}`)).map((b) => ({
+            to: [{ namespaceSelector: { matchLabels: { [NAMESPACE_NAME_LABEL]: b.namespace } }, podSelector: { matchLabels: { [LABEL_APP]: b.app } } }],
+            ports: [...b.ports].sort((x, y) => x - y).map((port) => ({ port, protocol: 'TCP' })),
+          })),
+        ],
+      },
+    },
     {
       apiVersion: 'apps/v1',
       kind: 'Deployment',

@@ -7,7 +7,7 @@ import type { Estate } from '../estate/topology';
 import { MeshSpec } from './mesh';
 import { istioDuration } from './traffic';
 import { IngressGatewaySpec, gatewayRef } from './gateway';
-import { renderGatewayWorkload } from './gateway-render';
+import { renderGatewayNamespace, renderGatewayWorkload } from './gateway-render';
 import { LaneGroup, LaneGroupSpec, laneCarrier, laneHeaderValue, laneRules } from './lanes';
 import { renderAuthorization, renderDenyAll } from './security';
 import { renderVmGroups } from './vm';
@@ -80,8 +80,10 @@ export function renderClusterMesh(cluster: MeshClusterFacts, instances: readonly
   }];
   for (const ns of [...mesh.denyAll].sort()) objects.push(renderDenyAll(ns));
   const meshed = instances.filter((i) => i.spec.mesh);
+  for (const ns of [...new Set(mesh.ingressGateways.map((g) => g.namespace))]) objects.push(...renderGatewayNamespace(ns, cluster, facts.estate));
   for (const g of mesh.ingressGateways) {
-    objects.push(...renderGatewayWorkload(g, mesh, cluster, facts.estate));
+    const backends = meshed.filter((i) => i.spec.mesh!.gateways.some((b) => b.gateway === g.name)).map((i) => ({ app: i.app, namespace: i.namespace, ports: i.spec.ports.map((p) => p.port) }));
+    objects.push(...renderGatewayWorkload(g, mesh, cluster, backends));
     const vs = renderGatewayRoutes(g, meshed, cluster.serviceDomain, facts.lanes);
     if (vs) objects.push(vs);
   }
