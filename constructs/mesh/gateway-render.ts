@@ -1,5 +1,5 @@
 import { renderNamespace } from '../apps/render/cluster-objects';
-import { APP_MANAGED_BY, LABEL_APP, MANAGED_BY } from '../apps/labels';
+import { APP_MANAGED_BY, LABEL_APP, MANAGED_BY, SUPPRESS_POLICY_PREFIX } from '../apps/labels';
 import { CLUSTER_DNS, DEFAULT_DENY_POLICY, NAMESPACE_NAME_LABEL } from '../tenancy/render';
 import { AppPriority } from '../apps/priority';
 import { cpuQuantity, memoryQuantity } from '../apps/resources';
@@ -31,10 +31,27 @@ const NETPOL = 'networking.k8s.io/v1';
  * own policies then open their listener ports and their way to istiod and to the apps routed through them.
  * @internal
  */
-export function renderGatewayNamespace(namespace: string, cluster: MeshClusterFacts, estate: string): KubeObject[] {
+export function renderGatewayNamespace(namespace: string, gateways: readonly IngressGatewaySpec[], cluster: MeshClusterFacts, estate: string): KubeObject[] {
   const labels = { [APP_MANAGED_BY]: MANAGED_BY };
+  // The quota holds every gateway of the namespace at its replicas plus the rolling update's surge.
+  const pods = gateways.map((g) => g.replicas + Math.ceil(g.replicas * 0.25));
+  const sum = (f: (g: IngressGatewaySpec) => number) => gateways.reduce((a, g, i) => a + f(g) * pods[i], 0);
   return [
     renderNamespace(estate, cluster.name, cluster.kubernetesVersion ?? 'latest', namespace),
+    {
+      apiVersion: 'v1',
+      kind: 'ResourceQuota',
+      metadata: { name: 'gateway-quota', namespace, labels },
+      spec: {
+        hard: {
+          pods: String(pods.reduce((a, b) => a + b, 0)),
+          'requests.cpu': cpuQuantity(sum((g) => g.resources.cpuMillis.request)),
+          'requests.memory': memoryQuantity(sum((g) => g.resources.memoryMiB.request)),
+          'limits.cpu': cpuQuantity(sum((g) => g.resources.cpuMillis.limit)),
+          'limits.memory': memoryQuantity(sum((g) => g.resources.memoryMiB.limit)),
+        },
+      },
+    },
     { apiVersion: NETPOL, kind: 'NetworkPolicy', metadata: { name: DEFAULT_DENY_POLICY, namespace, labels }, spec: { podSelector: {}, policyTypes: ['Ingress', 'Egress'] } },
     {
       apiVersion: NETPOL,
@@ -77,8 +94,7 @@ export function renderGatewayWorkload(g: IngressGatewaySpec, mesh: MeshSpec, clu
       spec: {
         podSelector: { matchLabels: selector },
         policyTypes: ['Ingress', 'Egress'],
-        // Anyone may reach the listeners: the gateway is the edge.
-        ingress: [{ ports: ports.map((l) => ({ port: l.port, protocol: 'TCP' })) }],
+        ingress: [{ from: g.sourceRanges.map((cidr) => ({ ipBlock: { cidr } })), ports: ports.map((l) => ({ port: l.port, protocol: 'TCP' })) }],
         egress: [
           { to: [{ namespaceSelector: { matchLabels: { [NAMESPACE_NAME_LABEL]: mesh.rootNamespace } } }], ports: [{ port: 15012, protocol: 'TCP' }] },
           ...[...backends].sort((a, b) => `${a.namespace}/${a.app}`.localeCompare(`${b.namespace}/${b.app}`)).map((b) => ({
@@ -91,7 +107,12 @@ export function renderGatewayWorkload(g: IngressGatewaySpec, mesh: MeshSpec, clu
     {
       apiVersion: 'apps/v1',
       kind: 'Deployment',
-      metadata,
+      metadata: {
+        ...metadata,
+        // `auto` is the injection placeholder: istiod writes the proxy image of the revision in the pod's labels, so
+        // the revision pins the version. The policy's reason is stated, never implied.
+        annotations: { [`${SUPPRESS_POLICY_PREFIX}require-pinned-image-tags`]: `image "auto" is replaced at admission by the gateway proxy image of mesh revision ${mesh.revision ?? 'default'}, which pins its version` },
+      },
       spec: {
         replicas: g.replicas,
         selector: { matchLabels: selector },
@@ -104,6 +125,8 @@ export function renderGatewayWorkload(g: IngressGatewaySpec, mesh: MeshSpec, clu
           spec: {
             serviceAccountName: g.name,
             automountServiceAccountToken: false,
+            // The preStop sleep, then Envoy's own drain on SIGTERM (5 s by default), with a margin.
+            terminationGracePeriodSeconds: g.drainSeconds + 30,
             priorityClassName: AppPriority.CRITICAL,
             securityContext: {
               runAsNonRoot: true,
@@ -118,6 +141,11 @@ export function renderGatewayWorkload(g: IngressGatewaySpec, mesh: MeshSpec, clu
                 requests: { cpu: cpuQuantity(r.cpuMillis.request), memory: memoryQuantity(r.memoryMiB.request) },
                 limits: { cpu: cpuQuantity(r.cpuMillis.limit), memory: memoryQuantity(r.memoryMiB.limit) },
               },
+              // Ready when Envoy has its configuration from istiod; alive while its status port accepts connections.
+              readinessProbe: { httpGet: { path: '/healthz/ready', port: 15021, scheme: 'HTTP' }, periodSeconds: 2, timeoutSeconds: 3, failureThreshold: 30, successThreshold: 1 },
+              livenessProbe: { tcpSocket: { port: 15021 }, periodSeconds: 10, timeoutSeconds: 3, failureThreshold: 6, successThreshold: 1 },
+              // Kept in the endpoints and the balancer's pool until both forget the pod (the sleep action needs no shell).
+              lifecycle: { preStop: { sleep: { seconds: g.drainSeconds } } },
               securityContext: {
                 allowPrivilegeEscalation: false,
                 capabilities: { drop: ['ALL'] },
@@ -146,6 +174,7 @@ export function renderGatewayWorkload(g: IngressGatewaySpec, mesh: MeshSpec, clu
         selector,
         // Client addresses reach the gateway (and its ipBlocks rules) only if the balancer does not SNAT to another node.
         ...(g.serviceType !== 'ClusterIP' ? { externalTrafficPolicy: 'Local' } : {}),
+        ...(g.serviceType === 'LoadBalancer' ? { loadBalancerSourceRanges: [...g.sourceRanges] } : {}),
         ports: ports.map((l) => ({ name: portName(l), port: l.port, protocol: 'TCP', targetPort: l.port })),
       },
     },

@@ -1,4 +1,5 @@
 import { ProblemCollector } from '../estate/problems';
+import { parseCidr } from '../estate/cidr';
 import { checkDnsLabel } from '../estate/syntax';
 import { checkResources, ContainerResources } from '../apps/resources';
 
@@ -63,6 +64,12 @@ export interface IngressGatewayProps {
   readonly namespace?: string;
   /** What the gateway serves. */
   readonly listeners: GatewayListenerProps[];
+  /**
+   * The address ranges clients reach the gateway from (CIDRs): the clients' own ranges where the balancer keeps
+   * their addresses, or the balancer's. They become the gateway's NetworkPolicy and the Service's
+   * `loadBalancerSourceRanges`: an edge is open to named ranges, never implicitly to everyone.
+   */
+  readonly sourceRanges: string[];
   /** Gateway pods, spread over the zones (at most one more in any zone than in another). @default 3 */
   readonly replicas?: number;
   /** The labelled node pool the gateway pods run on; its taints are tolerated. @default 'general' */
@@ -73,6 +80,11 @@ export interface IngressGatewayProps {
   readonly serviceType?: GatewayServiceType;
   /** The disruption budget's maxUnavailable, in pods. @default 1 */
   readonly maxUnavailable?: number;
+  /**
+   * Seconds a stopping gateway pod keeps serving (its preStop sleep) while the balancer and the endpoints forget it.
+   * @default 10
+   */
+  readonly drainSeconds?: number;
   /** @default - no community mapping */
   readonly communityLanes?: CommunityLanesProps;
 }
@@ -90,7 +102,9 @@ export interface IngressGatewaySpec {
   readonly name: string;
   readonly namespace: string;
   readonly listeners: readonly GatewayListenerSpec[];
+  readonly sourceRanges: readonly string[];
   readonly replicas: number;
+  readonly drainSeconds: number;
   readonly nodePool: string;
   readonly resources: ContainerResources;
   readonly serviceType: GatewayServiceType;
@@ -117,7 +131,9 @@ export function resolveIngressGateway(props: IngressGatewayProps): IngressGatewa
       hosts: [...(l.hosts ?? [])],
       ...(l.tlsCredentialName !== undefined ? { tlsCredentialName: l.tlsCredentialName } : {}),
     })),
+    sourceRanges: [...(props.sourceRanges ?? [])],
     replicas: props.replicas ?? 3,
+    drainSeconds: props.drainSeconds ?? 10,
     nodePool: props.nodePool ?? 'general',
     resources: props.resources ?? DEFAULT_GATEWAY_RESOURCES,
     serviceType: props.serviceType ?? GatewayServiceType.LOAD_BALANCER,
@@ -172,6 +188,11 @@ export function checkIngressGateways(clusterPath: string, gateways: readonly Ing
     if (!poolNames.includes(g.nodePool)) problems.error(path, 'ingress-gateway', `node pool "${g.nodePool}" does not exist in the cluster`, `use one of ${poolNames.join(', ')}`, g.nodePool);
     if (!Object.values(GatewayServiceType).includes(g.serviceType)) problems.error(path, 'ingress-gateway', 'unknown service type', 'use GatewayServiceType.LOAD_BALANCER, NODE_PORT or CLUSTER_IP', g.serviceType);
     checkResources(path, 'the gateway proxy', g.resources, problems);
+    if (!Number.isInteger(g.drainSeconds) || g.drainSeconds < 1 || g.drainSeconds > 600) problems.error(path, 'ingress-gateway', 'drainSeconds must be a whole number from 1 to 600', 'keep the default, 10', g.drainSeconds);
+    if (g.sourceRanges.length === 0) problems.error(path, 'ingress-gateway', 'a gateway names the address ranges its clients come from', 'set sourceRanges to the clients\' (or the balancer\'s) CIDRs, such as ["198.51.100.0/24"]', 0);
+    for (const r of g.sourceRanges) {
+      try { parseCidr(r); } catch { problems.error(path, 'ingress-gateway', `source range "${r}" is not a CIDR`, 'use a range such as "198.51.100.0/24"', r); }
+    }
     if (g.listeners.length === 0) problems.error(path, 'gateway-listener', 'a gateway needs at least one listener', 'add a listener such as { port: 443, hosts: ["api.example.com"], tlsCredentialName: "api-cert" }', 0);
     for (const l of g.listeners) {
       if (!Number.isInteger(l.port) || l.port < 1 || l.port > 65535) problems.error(path, 'gateway-listener', 'a listener port is a whole number from 1 to 65535', 'use 443 or 80', l.port);

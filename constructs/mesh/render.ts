@@ -80,7 +80,7 @@ export function renderClusterMesh(cluster: MeshClusterFacts, instances: readonly
   }];
   for (const ns of [...mesh.denyAll].sort()) objects.push(renderDenyAll(ns));
   const meshed = instances.filter((i) => i.spec.mesh);
-  for (const ns of [...new Set(mesh.ingressGateways.map((g) => g.namespace))]) objects.push(...renderGatewayNamespace(ns, cluster, facts.estate));
+  for (const ns of [...new Set(mesh.ingressGateways.map((g) => g.namespace))]) objects.push(...renderGatewayNamespace(ns, mesh.ingressGateways.filter((g) => g.namespace === ns), cluster, facts.estate));
   for (const g of mesh.ingressGateways) {
     const backends = meshed.filter((i) => i.spec.mesh!.gateways.some((b) => b.gateway === g.name)).map((i) => ({ app: i.app, namespace: i.namespace, ports: i.spec.ports.map((p) => p.port) }));
     objects.push(...renderGatewayWorkload(g, mesh, cluster, backends));

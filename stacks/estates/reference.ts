@@ -69,12 +69,13 @@ export function referenceEstate(): Estate {
     serviceCidr: network(4).services,
     purpose: 'charging-pile gateway: long-lived device connections',
     etcd: { members: 3, memberSubnet: network(4).etcd },
-    // The operators' console reaches the charging gateway's HTTP API through the cluster's own ingress gateway.
+    // The operators' console (from the office network) reaches the charging gateway's HTTP API through the cluster's
+    // own ingress gateway.
     mesh: {
       provider: MeshProvider.ISTIO,
       revision: '1-30',
       mtls: MtlsMode.STRICT,
-      ingressGateways: [{ name: 'charging-console', listeners: [{ port: 443, protocol: GatewayProtocol.HTTPS, hosts: [CHARGING_CONSOLE_HOST], tlsCredentialName: 'charging-console-tls' }] }],
+      ingressGateways: [{ name: 'charging-console', sourceRanges: ['10.30.0.0/16'], listeners: [{ port: 443, protocol: GatewayProtocol.HTTPS, hosts: [CHARGING_CONSOLE_HOST], tlsCredentialName: 'charging-console-tls' }] }],
     },
   });
   charging.addNodePool('gateway', {
@@ -304,6 +305,8 @@ function tradeCluster(group: ClusterGroup, name: string, idc: Idc, k: number, pe
       ingressGateways: [{
         name: 'public',
         nodePool: 'ingress',
+        // The IDC's internet balancers reach the gateway from their own SNAT range.
+        sourceRanges: ['100.100.0.0/16'],
         listeners: [{ port: 443, protocol: GatewayProtocol.HTTPS, hosts: [SHOP_HOST], tlsCredentialName: 'shop-tls' }],
         communityLanes: { lanes: { gray: [...PILOT_COMMUNITIES] } },
       }],

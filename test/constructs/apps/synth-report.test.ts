@@ -21,10 +21,10 @@ describe('estate synth with applications', () => {
   test('writes every cluster target and reports app capacity per cluster and pool', async () => {
     const { code, out } = await run(['synth', '--as-of', '2026-11-11T00:00:00+08:00'], tmp);
     expect(code).toBe(0);
-    // The mesh adds the public gateway (its namespace, three NetworkPolicies, ServiceAccount, Deployment, Service,
+    // The mesh adds the public gateway (its namespace and quota, three NetworkPolicies, ServiceAccount, Deployment, Service,
     // disruption budget, Gateway and VirtualService), the apps' authorization and order-api's token check; the
     // worker's gray release adds a Deployment and its autoscaler.
-    expect(out).toMatch(/ {2}trade-hz1: 58 objects\n {4}AuthorizationPolicy\s+2\n {4}Deployment\s+5\n/);
+    expect(out).toMatch(/ {2}trade-hz1: 59 objects\n {4}AuthorizationPolicy\s+2\n {4}Deployment\s+5\n/);
     expect(out).toContain('app capacity (requests at autoscaler min-max of allocatable at pool min-max; limit 100% of the pool at its largest):');
     expect(out).toMatch(/ {2}trade-hz1: order-api, payment-worker\n {4}general {6}\d+-\d+ pods · [\d.,]+-[\d.,]+ of [\d.,]+-[\d.,]+ vCPU · [\d.,]+-[\d.,]+ of [\d.,]+-[\d.,]+ GiB · committed [\d.]+% \(at max [\d.]+%\)/);
     expect(out).toMatch(/ {2}peak-bj1 \(peak\): promotion-engine\n/);

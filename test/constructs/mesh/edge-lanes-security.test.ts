@@ -26,6 +26,7 @@ function meshWith(extra: Partial<MeshProps> = {}): FixtureOptions {
       ingressGateways: [{
         name: 'public',
         nodePool: 'gateway',
+        sourceRanges: ['198.51.100.0/24'],
         listeners: [{ port: 443, protocol: GatewayProtocol.HTTPS, hosts: [PUBLIC_HOST, 'api.example.com'], tlsCredentialName: 'shop-cert' }, { port: 80, protocol: GatewayProtocol.HTTP, hosts: [PUBLIC_HOST] }],
         communityLanes: { lanes: { gray: ['hz-0012', 'hz-0407'] } },
       }],
@@ -89,6 +90,25 @@ describe('named ingress gateways', () => {
     expect(field(svc, 'spec.ports')).toEqual([{ name: 'http-80', port: 80, protocol: 'TCP', targetPort: 80 }, { name: 'https-443', port: 443, protocol: 'TCP', targetPort: 443 }]);
     expect(field(theObject(objects, 'PodDisruptionBudget', 'public', 'ingress-gateway'), 'spec')).toMatchObject({ maxUnavailable: 1, selector: { matchLabels: { istio: 'public' } } });
     expect(field(theObject(objects, 'Namespace', 'ingress-gateway'), 'metadata.labels')).toMatchObject({ 'pod-security.kubernetes.io/enforce': 'restricted' });
+    expect(field(svc, 'spec.loadBalancerSourceRanges')).toEqual(['198.51.100.0/24']);
+    // 3 replicas + 1 surge, at the proxy's requests and limits.
+    expect(field(theObject(objects, 'ResourceQuota', 'gateway-quota', 'ingress-gateway'), 'spec.hard')).toEqual({ pods: '4', 'requests.cpu': '2', 'requests.memory': '2Gi', 'limits.cpu': '8', 'limits.memory': '4Gi' });
+  });
+
+  test('the gateway namespace denies by default; the gateway takes its source ranges and reaches only istiod and its apps', () => {
+    expect(field(theObject(objects, 'NetworkPolicy', 'default-deny', 'ingress-gateway'), 'spec')).toEqual({ podSelector: {}, policyTypes: ['Ingress', 'Egress'] });
+    const allow = theObject(objects, 'NetworkPolicy', 'public-allow', 'ingress-gateway');
+    expect(field(allow, 'spec.ingress')).toEqual([{ from: [{ ipBlock: { cidr: '198.51.100.0/24' } }], ports: [{ port: 80, protocol: 'TCP' }, { port: 443, protocol: 'TCP' }] }]);
+    expect(field(allow, 'spec.egress')).toEqual([
+      { to: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'istio-system' } } }], ports: [{ port: 15012, protocol: 'TCP' }] },
+      { to: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'shop' } }, podSelector: { matchLabels: { 'cluster-estate.io/app': 'shop' } } }], ports: [{ port: 8080, protocol: 'TCP' }] },
+    ]);
+    const proxy = field<Record<string, any>>(theObject(objects, 'Deployment', 'public', 'ingress-gateway'), 'spec.template.spec.containers.0');
+    expect(proxy.readinessProbe.httpGet).toMatchObject({ path: '/healthz/ready', port: 15021 });
+    expect(proxy.lifecycle).toEqual({ preStop: { sleep: { seconds: 10 } } });
+    const noRanges = meshWith();
+    const errors = errorsOf(twoServices({ group: false, shop: { mesh: {} }, fixture: { mesh: { ...noRanges.mesh, ingressGateways: [{ name: 'public', sourceRanges: ['10.0.0.0/33'], listeners: [{ port: 443, hosts: [PUBLIC_HOST], tlsCredentialName: 'c' }] }] } } }));
+    expect(errors).toEqual([expect.objectContaining({ rule: 'ingress-gateway', value: '"10.0.0.0/33"' })]);
   });
 
   test('the Gateway selects the gateway pods and lists the listeners, TLS by credential', () => {
@@ -113,22 +133,22 @@ describe('named ingress gateways', () => {
 
   test('two gateways claiming the same host and port: an error at the second gateway\'s path', () => {
     const bad = meshWith({ ingressGateways: [
-      { name: 'public', listeners: [{ port: 443, hosts: [PUBLIC_HOST], tlsCredentialName: 'a' }] },
-      { name: 'partner', listeners: [{ port: 443, hosts: ['partner.example.com', PUBLIC_HOST], tlsCredentialName: 'b' }] },
+      { name: 'public', sourceRanges: ['198.51.100.0/24'], listeners: [{ port: 443, hosts: [PUBLIC_HOST], tlsCredentialName: 'a' }] },
+      { name: 'partner', sourceRanges: ['198.51.100.0/24'], listeners: [{ port: 443, hosts: ['partner.example.com', PUBLIC_HOST], tlsCredentialName: 'b' }] },
     ] });
     const errors = errorsOf(twoServices({ fixture: bad, group: false, shop: { mesh: {} } }));
     expect(errors).toEqual([expect.objectContaining({ rule: 'gateway-conflict', path: 'shopfloor/daily/new-k8s/mesh/gateway/partner', value: '"shop.example.com:443"' })]);
     // Same host on another port is no conflict.
     const ok = meshWith({ ingressGateways: [
-      { name: 'public', listeners: [{ port: 443, hosts: [PUBLIC_HOST], tlsCredentialName: 'a' }] },
-      { name: 'partner', listeners: [{ port: 8443, hosts: [PUBLIC_HOST], tlsCredentialName: 'b' }] },
+      { name: 'public', sourceRanges: ['198.51.100.0/24'], listeners: [{ port: 443, hosts: [PUBLIC_HOST], tlsCredentialName: 'a' }] },
+      { name: 'partner', sourceRanges: ['198.51.100.0/24'], listeners: [{ port: 8443, hosts: [PUBLIC_HOST], tlsCredentialName: 'b' }] },
     ] });
     expect(errorsOf(twoServices({ fixture: ok, group: false, shop: { mesh: {} } }))).toEqual([]);
   });
 
   test('listeners are checked: HTTPS needs a credential, a plain listener takes none, one replica is refused', () => {
     const errors = errorsOf(twoServices({ group: false, shop: { mesh: {} }, fixture: meshWith({ ingressGateways: [
-      { name: 'public', replicas: 1, listeners: [{ port: 443, hosts: [PUBLIC_HOST] }, { port: 80, protocol: GatewayProtocol.HTTP, hosts: ['x.example.com'], tlsCredentialName: 'c' }] },
+      { name: 'public', sourceRanges: ['198.51.100.0/24'], replicas: 1, listeners: [{ port: 443, hosts: [PUBLIC_HOST] }, { port: 80, protocol: GatewayProtocol.HTTP, hosts: ['x.example.com'], tlsCredentialName: 'c' }] },
     ] }) }));
     expect(errors.map((e) => e.rule).sort()).toEqual(['gateway-listener', 'gateway-listener', 'ingress-gateway', 'ingress-gateway']);
   });
@@ -195,7 +215,7 @@ describe('communities mapped to a lane at the edge, and a lane across two servic
 
   test('the lane in OTel baggage: the edge writes one baggage member, the services match it with one short pattern', () => {
     const f = twoServices({
-      fixture: meshWith({ ingressGateways: [{ name: 'public', nodePool: 'gateway', listeners: [{ port: 443, hosts: [PUBLIC_HOST], tlsCredentialName: 'c' }], communityLanes: { laneHeader: 'baggage', lanes: { gray: ['hz-0012'] } } }] }),
+      fixture: meshWith({ ingressGateways: [{ name: 'public', nodePool: 'gateway', sourceRanges: ['198.51.100.0/24'], listeners: [{ port: 443, hosts: [PUBLIC_HOST], tlsCredentialName: 'c' }], communityLanes: { laneHeader: 'baggage', lanes: { gray: ['hz-0012'] } } }] }),
       group: { propagation: LanePropagation.BAGGAGE },
       shop: { mesh: { gateways: [{ gateway: 'public', hosts: [PUBLIC_HOST] }], propagates: ['baggage'] } },
       cart: { mesh: { propagates: ['baggage'] } },
