@@ -77,7 +77,9 @@ export function checkVmGroups(path: string, app: string, serviceChannel: Release
     if (np) problems.error(gp, 'vm-group', `the group name ${np}`, 'use a short lowercase name such as "legacy"', g.name);
     if (names.has(g.name)) problems.error(gp, 'vm-group', `VM group "${g.name}" is declared twice`, 'give each group its own name', g.name);
     names.add(g.name);
-    if (!clusters.includes(g.cluster)) problems.error(gp, 'vm-group', `the VMs join cluster "${g.cluster}", where the app is not placed: no Service there would select them`, `use one of ${clusters.join(', ') || '(none)'}`, g.cluster);
+    // A warning, not an error: removing a cluster (or the app from it) must stay possible; the VMs then leave the mesh,
+    // which the preview shows as the WorkloadEntries' deletion.
+    if (!clusters.includes(g.cluster)) problems.warning(gp, 'vm-group', `the VMs join cluster "${g.cluster}", where the app is not placed: no Service there selects them, so they are not rendered`, `use one of ${clusters.join(', ') || '(none)'}, or remove the group`, g.cluster);
     if (g.serviceAccount !== undefined && checkDnsLabel(g.serviceAccount, 253)) problems.error(gp, 'vm-group', 'the service account must be a DNS name', 'keep the default, the app\'s own service account', g.serviceAccount);
     if (g.locality !== undefined && !LOCALITY.test(g.locality)) problems.error(gp, 'vm-group', 'locality must be region[/zone[/subzone]]', 'use, for example, "cn-east/hz1-a"', g.locality);
     for (const [k, v] of Object.entries(g.labels)) {

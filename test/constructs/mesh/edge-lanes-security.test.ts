@@ -298,7 +298,10 @@ describe('legacy VMs', () => {
     const bad = (g: object) => errorsOf(twoServices({ group: false, cart: { release: Release.stable(), mesh: { vmGroups: [{ ...vmGroups[0], ...g }] } } }));
     expect(bad({ vms: [{ name: 'vm-01', address: '10.8.0.300' }] })).toEqual([expect.objectContaining({ rule: 'vm-address', path: 'shopfloor/cart/vm-group/legacy/vm-01' })]);
     expect(bad({ labels: { 'cluster-estate.io/app': 'shop' } })).toEqual([expect.objectContaining({ rule: 'vm-labels' })]);
-    expect(bad({ cluster: 'old-k8s' })).toEqual([expect.objectContaining({ rule: 'vm-group', value: '"old-k8s"' })]);
+    // A cluster the app does not run on: the VMs join no mesh; a warning, so that removing a cluster stays possible.
+    const f = twoServices({ group: false, cart: { release: Release.stable(), mesh: { vmGroups: [{ ...vmGroups[0], cluster: 'old-k8s' }] } } });
+    expect(validateEstate(f.estate)).toEqual([expect.objectContaining({ severity: 'warning', rule: 'vm-group', value: '"old-k8s"' })]);
+    expect(objectsOf(f).filter((o) => o.kind.startsWith('Workload'))).toEqual([]);
   });
 });
 
