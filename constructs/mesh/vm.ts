@@ -24,6 +24,7 @@ export interface VmGroupProps {
   readonly name: string;
   /** The cluster whose mesh the VMs join (one the app is placed on). */
   readonly cluster: string;
+  /** The VMs of the group. */
   readonly vms: VmProps[];
   /** The identity the VMs' proxies run as. @default - the app's service account (its name) */
   readonly serviceAccount?: string;
