@@ -177,20 +177,21 @@ export function checkLaneGroup(group: LaneGroup, gatewaysOf: (app: AppTemplate) 
   let withLane = 0;
   for (const m of group.members) {
     if (!m || typeof m.spec !== 'object') { problems.error(path, 'lane-group', 'a member is not an app', 'list AppTemplates of the estate', String(m)); continue; }
-    const mp = `${path} (member ${m.name})`;
+    // A member's problem is reported at the member, naming the group: the fix is in the app's props.
+    const mp = m.node.path;
     if (m.node.root !== group.node.root) problems.error(mp, 'lane-group', `app ${m.name} belongs to another estate`, 'list apps of this estate', m.node.path);
     if (seen.has(m.name)) problems.error(mp, 'lane-group', `app ${m.name} is listed twice`, 'list each member once', m.name);
     seen.add(m.name);
     const channels = m.spec.channels.map((c) => c.channel);
-    if (!m.spec.mesh) { problems.error(mp, 'lane-member', `app ${m.name} is not in the mesh, so nothing routes its lanes`, `give ${m.name} mesh: {} (AppTemplateProps.mesh)`, m.name); continue; }
+    if (!m.spec.mesh) { problems.error(mp, 'lane-member', `app ${m.name} is in lane group ${g.name} but not in the mesh, so nothing routes its lanes`, `give ${m.name} mesh: {} (AppTemplateProps.mesh)`, m.name); continue; }
     if (!channels.includes(g.baseline)) problems.error(mp, 'lane-member', `app ${m.name} has no ${g.baseline} version, the group's baseline`, `release ${m.name} with a ${g.baseline} channel, or change the baseline`, channels.join(', '));
     const missing = g.lanes.filter((l) => !channels.includes(l));
     if (missing.length < g.lanes.length) withLane++;
     if (g.mode === LaneMode.STRICT && missing.length > 0) {
-      problems.error(mp, 'lane-member', `in a STRICT lane group every member runs every lane; app ${m.name} has no ${missing.join(', ')} version`, `release ${m.name} with those channels (Release.canary for gray), or make the group PERMISSIVE`, missing.join(', '));
+      problems.error(mp, 'lane-member', `lane group ${g.name} is STRICT, so every member runs every lane; app ${m.name} has no ${missing.join(', ')} version`, `release ${m.name} with those channels (Release.canary for gray), or make the group PERMISSIVE`, missing.join(', '));
     }
     if (g.mode === LaneMode.PERMISSIVE && !m.spec.mesh.propagates.includes(carrier)) {
-      problems.error(mp, 'lane-propagation', `in a PERMISSIVE lane group the lane survives a hop only if the app copies "${carrier}" to its outbound calls, and app ${m.name} does not declare that it does (the mesh proxy does not copy headers)`, `make ${m.name} propagate the header and declare it: mesh: { propagates: ['${carrier}'] }`, m.name);
+      problems.error(mp, 'lane-propagation', `lane group ${g.name} is PERMISSIVE: its lane survives a hop only if the app copies "${carrier}" to its outbound calls, and app ${m.name} does not declare that it does (the mesh proxy does not copy headers)`, `make ${m.name} propagate the header and declare it: mesh: { propagates: ['${carrier}'] }`, m.name);
     }
   }
   if (group.members.length > 0 && withLane === 0 && g.lanes.length > 0) problems.error(path, 'lane-group', 'no member runs a version in any lane: every request would serve the baseline', 'release at least one member with a lane channel (Release.canary for gray)', g.lanes.join(', '));
