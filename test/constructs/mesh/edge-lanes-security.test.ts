@@ -332,6 +332,14 @@ describeWithSharedCrds('every Istio kind of these features against the Istio 1.3
     const kinds = [...new Set(objects.map((o) => o.kind))].sort();
     expect(kinds).toEqual(['AuthorizationPolicy', 'DestinationRule', 'Gateway', 'PeerAuthentication', 'RequestAuthentication', 'VirtualService', 'WorkloadEntry', 'WorkloadGroup']);
     expect(objects.flatMap((o) => schemas.validate(o))).toEqual([]);
+    // CEL rules of these CRDs that ajv cannot run, mirrored: a source with serviceAccounts names no principals or
+    // namespaces; WorkloadEntry/WorkloadGroup port names are DNS-label-like and under 63 characters.
+    const sources = objects.filter((o) => o.kind === 'AuthorizationPolicy').flatMap((o) => field<{ from?: { source: Record<string, unknown> }[] }[]>(o, 'spec.rules') ?? []).flatMap((r) => r.from ?? []).map((f) => f.source);
+    expect(sources.length).toBeGreaterThan(2);
+    for (const src of sources) if (src.serviceAccounts) expect([src.principals, src.namespaces, src.notPrincipals, src.notNamespaces]).toEqual([undefined, undefined, undefined, undefined]);
+    const portNames = objects.filter((o) => o.kind === 'WorkloadEntry' || o.kind === 'WorkloadGroup').flatMap((o) => Object.keys(field<Record<string, number>>(o, o.kind === 'WorkloadEntry' ? 'spec.ports' : 'spec.template.ports')));
+    expect(portNames.length).toBeGreaterThan(0);
+    for (const n of portNames) expect(n.length < 63 && /^[a-zA-Z0-9](?:[-a-zA-Z0-9]*[a-zA-Z0-9])?$/.test(n)).toBe(true);
     const gateway = objects.find((o) => o.kind === 'Gateway')!;
     expect(schemas.validate({ ...gateway, spec: { ...(gateway.spec as object), server: [] } } as KubeObject).join('\n')).toMatch(/server/);
   });
