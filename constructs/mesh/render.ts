@@ -210,9 +210,13 @@ export function renderGatewayRoutes(g: IngressGatewaySpec, instances: readonly A
   const entryGroup = lanes.find((l) => l.entryGateway === g.name && community !== undefined && laneCarrier(l) === community.laneHeader);
   for (const { plan, hosts } of bound) {
     const own = appHttpRules(plan, serviceDomain, lanes);
+    // A client may send the port in :authority (`host:443`): one short pattern per host, never per community.
+    const authority = (h: string) => ({ regex: `${h.replace(/\./g, '\\.')}(:[0-9]+)?` });
     const scope = (match: Record<string, unknown>[] | undefined) => (match && match.length > 0 ? match : [{}])
       .filter((e) => e.sourceLabels === undefined) // the gateway's own pods are in no lane
-      .flatMap((e) => hosts.map((h) => ({ ...e, authority: { exact: h } })));
+      .flatMap((e) => hosts.map((h) => ({ ...e, authority: authority(h) })));
+    // The app's timeout, retries and fault hold for the mapped requests too.
+    const { name: _name, match: _match, route: _route, ...extras } = own[own.length - 1];
     if (community) {
       const channels = plan.spec.channels.map((c) => c.channel as string);
       const fallback = own[own.length - 1].route;
@@ -220,9 +224,10 @@ export function renderGatewayRoutes(g: IngressGatewaySpec, instances: readonly A
       for (const [lane, ids] of Object.entries(community.lanes).sort(([a], [b]) => a.localeCompare(b))) {
         http.push({
           name: `${plan.spec.name}-communities-${lane}`,
-          match: ids.flatMap((id) => hosts.map((h) => ({ authority: { exact: h }, headers: { [community.header]: { exact: id } } }))),
+          match: ids.flatMap((id) => hosts.map((h) => ({ authority: authority(h), headers: { [community.header]: { exact: id } } }))),
           headers: { request: { set: { [community.laneHeader]: entryGroup ? laneHeaderValue(entryGroup, lane) : lane } } },
           route: channels.includes(lane) ? [{ destination: { host, subset: lane } }] : fallback,
+          ...extras,
         });
       }
     }

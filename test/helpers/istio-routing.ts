@@ -67,7 +67,8 @@ export function routeRequest(virtualService: object, request: HttpRequest): Rout
   const spec = ((virtualService as { spec?: unknown }).spec ?? {}) as { http?: unknown[]; gateways?: string[]; hosts?: string[] };
   const where = request.gateway ?? 'mesh';
   if (!(spec.gateways ?? ['mesh']).includes(where)) throw new Error(`the VirtualService is not bound to ${where}: it does not apply`);
-  if (request.authority !== undefined && !(spec.hosts ?? []).includes(request.authority)) throw new Error(`the VirtualService does not serve host ${request.authority}`);
+  // Istio's virtual hosts list each host with and without a port, so `host:443` reaches the VirtualService of `host`.
+  if (request.authority !== undefined && !(spec.hosts ?? []).includes(request.authority.replace(/:[0-9]+$/, ''))) throw new Error(`the VirtualService does not serve host ${request.authority}`);
   const http = (spec.http ?? []) as Record<string, unknown>[];
   for (let index = 0; index < http.length; index++) {
     const rule = http[index];

@@ -172,10 +172,13 @@ describe('communities mapped to a lane at the edge, and a lane across two servic
     const rules = field<Record<string, any>[]>(atGateway, 'spec.http');
     const mapping = rules.find((r) => r.name === 'shop-communities-gray')!;
     expect(mapping.headers).toEqual({ request: { set: { 'x-lane': 'gray' } } });
+    const host = { regex: 'shop\\.example\\.com(:[0-9]+)?' };
     expect(mapping.match).toEqual([
-      { authority: { exact: PUBLIC_HOST }, headers: { 'x-community': { exact: 'hz-0012' } } },
-      { authority: { exact: PUBLIC_HOST }, headers: { 'x-community': { exact: 'hz-0407' } } },
+      { authority: host, headers: { 'x-community': { exact: 'hz-0012' } } },
+      { authority: host, headers: { 'x-community': { exact: 'hz-0407' } } },
     ]);
+    // The host may come with its port; another host never matches.
+    expect(routeRequest(atGateway, { gateway: GW, authority: `${PUBLIC_HOST}:443`, headers: { 'x-community': 'hz-0012' } }).rule).toBe('shop-communities-gray');
     const inside = JSON.stringify([field(cartVs, 'spec'), field(virtualServiceFor(objects, SHOP), 'spec')]);
     expect(inside).not.toContain('x-community');
     expect(inside).not.toContain('regex');
