@@ -115,6 +115,8 @@ export function renderGatewayWorkload(g: IngressGatewaySpec, mesh: MeshSpec, clu
       },
       spec: {
         replicas: g.replicas,
+        minReadySeconds: 0,
+        progressDeadlineSeconds: 600,
         selector: { matchLabels: selector },
         strategy: { type: 'RollingUpdate', rollingUpdate: { maxSurge: '25%', maxUnavailable: 0 } },
         template: {
@@ -125,6 +127,8 @@ export function renderGatewayWorkload(g: IngressGatewaySpec, mesh: MeshSpec, clu
           spec: {
             serviceAccountName: g.name,
             automountServiceAccountToken: false,
+            dnsPolicy: 'ClusterFirst',
+            restartPolicy: 'Always',
             // The preStop sleep, then Envoy's own drain on SIGTERM (5 s by default), with a margin.
             terminationGracePeriodSeconds: g.drainSeconds + 30,
             priorityClassName: AppPriority.CRITICAL,
@@ -136,6 +140,7 @@ export function renderGatewayWorkload(g: IngressGatewaySpec, mesh: MeshSpec, clu
             containers: [{
               name: 'istio-proxy',
               image: 'auto',
+              imagePullPolicy: 'IfNotPresent',
               ports: ports.map((l) => ({ name: portName(l).slice(0, 15), containerPort: l.port, protocol: 'TCP' })),
               resources: {
                 requests: { cpu: cpuQuantity(r.cpuMillis.request), memory: memoryQuantity(r.memoryMiB.request) },
