@@ -1,6 +1,6 @@
 import {
   AppImage, AppPriority, AppTemplate, Caller, CanaryRoute, MeshProvider, MtlsMode, Cluster, ClusterGroup, ClusterGroupKind, Destination, Estate, Idc, IdcKind,
-  GatewayProtocol, InfrastructureProvider, LaneGroup, LaneMode, NodePoolProps, Promotion, PromotionPhase, Release, ReleaseChannel, Sidecar, TaintEffect, Team,
+  GatewayProtocol, GatewayServiceType, InfrastructureProvider, LaneGroup, LaneMode, NodePoolProps, Promotion, PromotionPhase, Release, ReleaseChannel, Sidecar, TaintEffect, Team,
 } from '../../constructs';
 import { INSTANCE_TYPES } from './instance-types';
 
@@ -75,7 +75,8 @@ export function referenceEstate(): Estate {
       provider: MeshProvider.ISTIO,
       revision: '1-30',
       mtls: MtlsMode.STRICT,
-      ingressGateways: [{ name: 'charging-console', sourceRanges: ['10.30.0.0/16'], listeners: [{ port: 443, protocol: GatewayProtocol.HTTPS, hosts: [CHARGING_CONSOLE_HOST], tlsCredentialName: 'charging-console-tls' }] }],
+      // The IDC's own balancers front the gateway's node ports, as they do the devices' MQTT.
+      ingressGateways: [{ name: 'charging-console', serviceType: GatewayServiceType.NODE_PORT, sourceRanges: ['10.30.0.0/16'], listeners: [{ port: 443, protocol: GatewayProtocol.HTTPS, hosts: [CHARGING_CONSOLE_HOST], tlsCredentialName: 'charging-console-tls' }] }],
     },
   });
   charging.addNodePool('gateway', {
@@ -305,6 +306,8 @@ function tradeCluster(group: ClusterGroup, name: string, idc: Idc, k: number, pe
       ingressGateways: [{
         name: 'public',
         nodePool: 'ingress',
+        // A cloud load balancer in the public cloud; the IDC's own balancers (on the node ports) in a self-built IDC.
+        serviceType: idc.kind === IdcKind.CLOUD ? GatewayServiceType.LOAD_BALANCER : GatewayServiceType.NODE_PORT,
         // The IDC's internet balancers reach the gateway from their own SNAT range.
         sourceRanges: ['100.100.0.0/16'],
         listeners: [{ port: 443, protocol: GatewayProtocol.HTTPS, hosts: [SHOP_HOST], tlsCredentialName: 'shop-tls' }],
