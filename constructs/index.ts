@@ -75,11 +75,23 @@ export {
 export { LABEL_TEAM, CLUSTER_DNS, DEFAULT_DENY_POLICY } from './tenancy/render';
 export { type RoleRule, DEPLOYER_RULES, READER_RULES } from './tenancy/rbac';
 
-// ── Service mesh: mTLS per cluster, traffic policy and canary routes per app ──────────────────────────────────────
+// ── Service mesh: mTLS, gateways and deny-alls per cluster; traffic policy, routes, authorization and VMs per app;
+//    swimlanes across apps ─────────────────────────────────────────────────────────────────────────────────────
 export { MeshProvider, MtlsMode, type MeshProps, type MeshSpec, injectionLabel } from './mesh/mesh';
-export { type AppMeshProps, type AppMeshSpec, type CircuitBreakerProps, type CircuitBreakerSpec, type RetryProps, istioDuration, DEFAULT_PROXY_RESOURCES, proxyResourceAnnotations } from './mesh/traffic';
+export {
+  type AppMeshProps, type AppMeshSpec, type CircuitBreakerProps, type CircuitBreakerSpec, type RetryProps, type FaultProps, type GatewayRouteProps,
+  istioDuration, DEFAULT_PROXY_RESOURCES, MIN_FAULT_REASON_LENGTH, proxyResourceAnnotations,
+} from './mesh/traffic';
 export { CanaryRoute, type CanaryRouteSpec, type CommunityRouteOptions, MAX_CANARY_COMMUNITIES } from './mesh/route';
 export { appHost } from './mesh/render';
+export {
+  GatewayProtocol, GatewayServiceType, type GatewayListenerProps, type GatewayListenerSpec, type CommunityLanesProps, type IngressGatewayProps,
+  type IngressGatewaySpec, DEFAULT_GATEWAY_NAMESPACE, DEFAULT_GATEWAY_RESOURCES, MAX_GATEWAY_COMMUNITIES, gatewayRef,
+} from './mesh/gateway';
+export { gatewayPodLabels, GATEWAY_SELECTOR_LABEL } from './mesh/gateway-render';
+export { LaneGroup, LaneMode, LanePropagation, type LaneGroupProps, type LaneGroupSpec } from './mesh/lanes';
+export { type JwtProps, type JwtSpec } from './mesh/security';
+export { type VmGroupProps, type VmGroupSpec, type VmProps } from './mesh/vm';
 
 // ── Synthesis ────────────────────────────────────────────────────────────────────────────────────────────────────
 export { synthesize, type SynthesizeOptions, type Synthesis, type SynthesizedTarget, MANAGEMENT_TARGET } from './synth/synthesize';

@@ -1,7 +1,8 @@
 import { ProblemCollector } from '../estate/problems';
 import { checkDnsLabel, checkLabelKey, checkLabelValue } from '../estate/syntax';
 import { Estate } from '../estate/estate';
-import { checkAppMesh } from '../mesh/traffic';
+import { checkAppMesh, checkFault } from '../mesh/traffic';
+import { checkLaneGroups, checkMeshBindings } from '../mesh/validate';
 import { checkMesh } from '../mesh/mesh';
 import { AppTemplate, ResolvedPlacement } from './app-template';
 import { checkCapacity } from './capacity-check';
@@ -23,7 +24,7 @@ export const MAX_APP_NAME_LENGTH = 40;
 
 /** Every rule over the estate's applications; `validateEstate` runs them after the estate's and the tenancy rules. */
 export function validateApps(estate: Estate, problems: ProblemCollector): void {
-  for (const c of estate.clusters) if (c.mesh) checkMesh(c.node.path, c.mesh, problems);
+  for (const c of estate.clusters) if (c.mesh) checkMesh(c.node.path, c.mesh, problems, c.nodePools.map((p) => p.node.id));
   const apps = AppTemplate.appsOf(estate);
   if (apps.length === 0) return;
   const clusters = estate.clusters;
@@ -37,6 +38,7 @@ export function validateApps(estate: Estate, problems: ProblemCollector): void {
     if (!own.hasErrors) valid.push(app);
   }
   checkObjectNames(valid, placements, problems);
+  checkLaneGroups(estate, placements, problems);
   // Capacity needs every app and every cluster to plan: it stays silent while either has errors.
   if (valid.length === apps.length && !problems.hasErrors) checkCapacity(estate, valid, placements, clusters, problems);
 }
@@ -285,6 +287,7 @@ function checkApp(app: AppTemplate, index: ClusterIndex, placed: ResolvedPlaceme
 
   if (s.mesh) {
     checkAppMesh(path, s.mesh, s.ports.map((p) => p.port), problems);
+    checkFault(path, s.mesh, estate.environment, problems);
     for (const sidecar of app.sidecars) {
       if (sidecar.spec.kind === SidecarKind.MESH_PROXY) problems.error({
         path,
@@ -304,5 +307,6 @@ function checkApp(app: AppTemplate, index: ClusterIndex, placed: ResolvedPlaceme
     });
   }
 
+  checkMeshBindings(app, placed, problems);
   checkPlacement(app, index, placed, estate, problems);
 }

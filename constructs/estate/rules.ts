@@ -167,6 +167,31 @@ export const VALIDATION_RULES = {
     severity: E, stage: ESTATE, policy: 'require-sane-outlier-detection',
   },
   'canary-route': { summary: 'A canary route\'s header, value and lane are valid Istio match values.', severity: E, stage: ESTATE },
+  'mesh-fault': {
+    summary: 'A fault injects a valid delay or abort, and production faults state why; a fault suspends timeout and retries.',
+    severity: E, stage: ESTATE,
+  },
+  'mesh-propagates': { summary: 'The headers an app declares it propagates are lowercase header names.', severity: E, stage: ESTATE },
+  'ingress-gateway': {
+    summary: 'A gateway has a unique DNS name and namespace, 2 or more replicas, a known pool and valid balancer settings.',
+    severity: E, stage: ESTATE,
+  },
+  'gateway-listener': { summary: 'A gateway has listeners with valid ports, protocols and hosts; HTTPS listeners name their TLS secret.', severity: E, stage: ESTATE },
+  'gateway-conflict': { summary: 'No two gateways of a cluster claim the same host on the same port.', severity: E, stage: ESTATE },
+  'community-lanes': {
+    summary: 'A gateway\'s community mapping has valid distinct headers and lanes, each with communities listed once.',
+    severity: E, stage: ESTATE,
+  },
+  'gateway-route': { summary: 'An app binds each gateway once, to hosts it names, on clusters where that gateway exists.', severity: E, stage: ESTATE },
+  'lane-group': { summary: 'A lane group has a valid name, mode, propagation, header, lanes and baseline.', severity: E, stage: ESTATE },
+  'lane-member': { summary: 'A lane group member is in the mesh and runs the baseline, and every lane in strict mode.', severity: E, stage: ESTATE },
+  'lane-propagation': { summary: 'A member of a permissive lane group declares that it propagates the lane header.', severity: E, stage: ESTATE },
+  'lane-entry': { summary: 'A lane group\'s entry gateway routes to a member and maps communities to the group\'s lane header.', severity: E, stage: ESTATE },
+  'require-jwt': { summary: 'A JWT requirement has an issuer, an https JWKS URI, a valid header and callers to authorize.', severity: E, stage: ESTATE },
+  'caller-operation': { summary: 'Callers limited to methods or paths call a meshed app, with uppercase methods and Istio path forms.', severity: E, stage: ESTATE },
+  'vm-group': { summary: 'A VM group has a unique valid name, a service account, and joins a cluster where the app runs.', severity: E, stage: ESTATE },
+  'vm-address': { summary: 'Each VM of an app has its own IP address.', severity: E, stage: ESTATE },
+  'vm-labels': { summary: 'A VM\'s labels do not contradict the app Service\'s selector.', severity: E, stage: ESTATE },
 
   // ── Synthesis ───────────────────────────────────────────────────────────────────────────────────────────────────
   'as-of': { summary: 'The as-of time is a date.', severity: E, stage: SYNTHESIS },

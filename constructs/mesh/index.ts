@@ -2,3 +2,8 @@ export * from './mesh';
 export * from './traffic';
 export * from './route';
 export * from './render';
+export * from './gateway';
+export * from './gateway-render';
+export * from './lanes';
+export * from './security';
+export * from './vm';

@@ -1,4 +1,5 @@
 import { ProblemCollector } from '../estate/problems';
+import { checkIngressGateways, IngressGatewayProps, IngressGatewaySpec, resolveIngressGateway } from './gateway';
 
 /** Which control plane runs the mesh. Both take Istio's objects (`networking.istio.io/v1`, `security.istio.io/v1`). */
 export enum MeshProvider {
@@ -30,6 +31,14 @@ export interface MeshProps {
   readonly mtls?: MtlsMode;
   /** The mesh's root namespace. @default 'istio-system' */
   readonly rootNamespace?: string;
+  /** Named ingress gateways, each its own Deployment, Service and Gateway. @default [] */
+  readonly ingressGateways?: IngressGatewayProps[];
+  /**
+   * Namespaces where the mesh refuses every request that no other AuthorizationPolicy allows (an ALLOW policy
+   * without rules). Said here, on purpose, never implied by an app's empty caller list.
+   * @default []
+   */
+  readonly denyAll?: string[];
 }
 
 /** A cluster's mesh with every default applied. Plain data. */
@@ -38,6 +47,8 @@ export interface MeshSpec {
   readonly revision?: string;
   readonly mtls: MtlsMode;
   readonly rootNamespace: string;
+  readonly ingressGateways: readonly IngressGatewaySpec[];
+  readonly denyAll: readonly string[];
 }
 
 /** @internal */
@@ -47,13 +58,15 @@ export function resolveMesh(props: MeshProps): MeshSpec {
     ...(props.revision !== undefined ? { revision: props.revision } : {}),
     mtls: props.mtls ?? MtlsMode.STRICT,
     rootNamespace: props.rootNamespace ?? 'istio-system',
+    ingressGateways: (props.ingressGateways ?? []).map(resolveIngressGateway),
+    denyAll: [...(props.denyAll ?? [])],
   };
 }
 
 const LABEL_VALUE = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
 
 /** @internal */
-export function checkMesh(path: string, mesh: MeshSpec, problems: ProblemCollector): void {
+export function checkMesh(path: string, mesh: MeshSpec, problems: ProblemCollector, poolNames: readonly string[] = []): void {
   if (!Object.values(MeshProvider).includes(mesh.provider)) problems.error({
     path,
     rule: 'mesh',
@@ -81,6 +94,21 @@ export function checkMesh(path: string, mesh: MeshSpec, problems: ProblemCollect
     message: 'the root namespace must be a DNS label',
     fix: 'keep the default, istio-system',
     value: mesh.rootNamespace,
+  });
+  checkIngressGateways(path, mesh.ingressGateways, poolNames, problems);
+  for (const ns of mesh.denyAll) if (typeof ns !== 'string' || !LABEL_VALUE.test(ns)) problems.error({
+    path,
+    rule: 'mesh',
+    message: 'a deny-all namespace must be a DNS label',
+    fix: 'name the namespace to close',
+    value: ns,
+  });
+  if (new Set(mesh.denyAll).size !== mesh.denyAll.length) problems.error({
+    path,
+    rule: 'mesh',
+    message: 'a deny-all namespace is listed twice',
+    fix: 'list each namespace once',
+    value: mesh.denyAll.join(', '),
   });
 }
 

@@ -1,5 +1,28 @@
 import { ProblemCollector } from '../estate/problems';
 import { checkResources, ContainerResources, cpuQuantity, limitsOf, memoryQuantity, requestsOf } from '../apps/resources';
+import { JwtProps, JwtSpec, resolveJwt } from './security';
+import { resolveVmGroup, VmGroupProps, VmGroupSpec } from './vm';
+
+/**
+ * Faults injected into an app's route, to test how its callers cope (VirtualService `http[].fault`). Refused in a
+ * production estate unless `reason` says why.
+ */
+export interface FaultProps {
+  /** Delays a share of the requests. @default - no delay */
+  readonly delay?: { readonly fixedDelayMs: number; readonly percent: number };
+  /** Answers a share of the requests with an HTTP status, without calling the app. @default - no abort */
+  readonly abort?: { readonly httpStatus: number; readonly percent: number };
+  /** Why faults run here; required in production. @default - none */
+  readonly reason?: string;
+}
+
+/** An app's routes through an ingress gateway of its clusters. */
+export interface GatewayRouteProps {
+  /** The gateway's name (`MeshProps.ingressGateways`), on every cluster the app runs on. */
+  readonly gateway: string;
+  /** The public host names routed to the app; each served by a listener of the gateway. */
+  readonly hosts: string[];
+}
 
 /** Connection-pool limits and outlier detection of an app's host (DestinationRule `trafficPolicy`). */
 export interface CircuitBreakerProps {
@@ -56,6 +79,20 @@ export interface AppMeshProps {
    * @default - 100m / 1 CPU, 128 / 512 MiB (as `Sidecar.meshProxy()`)
    */
   readonly proxyResources?: ContainerResources;
+  /** The app is reached through these ingress gateways as well, under public host names. @default [] */
+  readonly gateways?: GatewayRouteProps[];
+  /**
+   * Request headers the app copies from each request it serves to the calls it makes (a lane header such as
+   * `x-lane`, or `baggage`). A PERMISSIVE lane group needs its members to declare its header here.
+   * @default []
+   */
+  readonly propagates?: string[];
+  /** @default - no fault */
+  readonly fault?: FaultProps;
+  /** Requests must carry a valid end-user token from this issuer; requests without one are refused. @default - no token needed */
+  readonly requireJwt?: JwtProps;
+  /** Legacy VMs serving the app beside its pods. @default [] */
+  readonly vmGroups?: VmGroupProps[];
 }
 
 /** The injected proxy's requests and limits when `AppMeshProps.proxyResources` is not given. */
@@ -81,6 +118,11 @@ export interface AppMeshSpec {
   readonly retries?: { readonly attempts: number; readonly perTryTimeoutMs?: number; readonly retryOn: string };
   readonly permissivePorts: readonly number[];
   readonly proxyResources: ContainerResources;
+  readonly gateways: readonly { readonly gateway: string; readonly hosts: readonly string[] }[];
+  readonly propagates: readonly string[];
+  readonly fault?: FaultProps;
+  readonly requireJwt?: JwtSpec;
+  readonly vmGroups: readonly VmGroupSpec[];
 }
 
 /** @internal */
@@ -110,6 +152,15 @@ export function resolveAppMesh(props: AppMeshProps): AppMeshSpec {
     } : {}),
     permissivePorts: props.permissivePorts ?? [],
     proxyResources: props.proxyResources ?? DEFAULT_PROXY_RESOURCES,
+    gateways: (props.gateways ?? []).map((g) => ({ gateway: g.gateway, hosts: [...(g.hosts ?? [])] })),
+    propagates: (props.propagates ?? []).map((h) => (typeof h === 'string' ? h.toLowerCase() : h)),
+    ...(props.fault ? { fault: {
+      ...(props.fault.delay ? { delay: { ...props.fault.delay } } : {}),
+      ...(props.fault.abort ? { abort: { ...props.fault.abort } } : {}),
+      ...(props.fault.reason !== undefined ? { reason: props.fault.reason } : {})
+    } } : {}),
+    ...(props.requireJwt ? { requireJwt: resolveJwt(props.requireJwt) } : {}),
+    vmGroups: (props.vmGroups ?? []).map(resolveVmGroup),
   };
 }
 
@@ -203,6 +254,76 @@ export function checkAppMesh(path: string, mesh: AppMeshSpec, appPorts: readonly
       value: p,
     });
   }
+}
+
+/** A fault's reason must say something: this many characters at least. */
+export const MIN_FAULT_REASON_LENGTH = 10;
+
+/**
+ * Checks the fault injection of a route: a delay of 1 ms or more, an abort status from 200 to 599, shares from
+ * above 0 to 100; in production only with a reason.
+ * @internal
+ */
+export function checkFault(path: string, mesh: AppMeshSpec, environment: string, problems: ProblemCollector): void {
+  const f = mesh.fault;
+  if (!f) return;
+  const percentOk = (p: unknown) => typeof p === 'number' && Number.isFinite(p) && p > 0 && p <= 100;
+  if (!f.delay && !f.abort) problems.error({
+    path,
+    rule: 'mesh-fault',
+    message: 'a fault needs a delay or an abort',
+    fix: 'add delay: { fixedDelayMs, percent } or abort: { httpStatus, percent }, or remove fault',
+    value: 'none',
+  });
+  if (f.delay) {
+    if (!wholeAtLeast(f.delay.fixedDelayMs, 1)) problems.error({
+      path,
+      rule: 'mesh-fault',
+      message: 'fixedDelayMs must be a whole number of milliseconds, 1 or more',
+      fix: 'set fixedDelayMs to, for example, 500',
+      value: f.delay.fixedDelayMs,
+    });
+    if (!percentOk(f.delay.percent)) problems.error({
+      path,
+      rule: 'mesh-fault',
+      message: 'the delay percent must be above 0 and at most 100',
+      fix: 'set percent to, for example, 10',
+      value: f.delay.percent,
+    });
+  }
+  if (f.abort) {
+    if (!Number.isInteger(f.abort.httpStatus) || f.abort.httpStatus < 200 || f.abort.httpStatus > 599) problems.error({
+      path,
+      rule: 'mesh-fault',
+      message: 'httpStatus must be an HTTP status from 200 to 599',
+      fix: 'use 503',
+      value: f.abort.httpStatus,
+    });
+    if (!percentOk(f.abort.percent)) problems.error({
+      path,
+      rule: 'mesh-fault',
+      message: 'the abort percent must be above 0 and at most 100',
+      fix: 'set percent to, for example, 5',
+      value: f.abort.percent,
+    });
+  }
+  const reason = f.reason?.trim() ?? '';
+  if (environment === 'production' && reason.length < MIN_FAULT_REASON_LENGTH) {
+    problems.error({
+      path,
+      rule: 'mesh-fault',
+      message: 'fault injection in a production estate fails real requests on purpose, and no reason is given',
+      fix: `state why in fault.reason (at least ${MIN_FAULT_REASON_LENGTH} characters: the experiment, its owner and its end), or remove the fault`,
+      value: f.reason ?? '',
+    });
+  }
+  if (mesh.timeoutMs !== undefined || mesh.retries) problems.warning({
+    path,
+    rule: 'mesh-fault',
+    message: 'Istio turns off the route\'s timeout and retries while it injects faults',
+    fix: 'expect the callers to see the raw faults; remove timeoutMs/retries while the experiment runs if that is not wanted',
+    value: 'timeout/retries',
+  });
 }
 
 /** A duration in Istio's form from milliseconds: whole seconds as `Ns`, else `Nms`. */

@@ -4,7 +4,7 @@ import { renderAppInstance, renderClusterObjects } from '../apps/render';
 import { Estate, EstateValidationError, ObjectPatch, Problem, ProblemCollector, ProblemSeverity } from '../estate';
 import { validateEstate } from '../validate';
 import type { RunningEstate } from '../day2/running-state';
-import { renderClusterMesh } from '../mesh/render';
+import { estateMeshFacts, renderClusterMesh } from '../mesh/render';
 import { renderClusterTenancy, teamsByNamespace } from '../tenancy/synth';
 import { KubeObject } from './kube-object';
 import { renderClusterManagementObjects } from './management';
@@ -86,6 +86,7 @@ export function synthesize(estate: Estate, options: SynthesizeOptions = {}): Syn
     targets.push({ name: management.name, objects: nameTemplatesByContent(management.objects, keepNamesFrom ? { keepNamesFrom } : {}) });
   }
   const teams = teamsByNamespace(estate);
+  const meshFacts = estateMeshFacts(estate);
   for (const [cluster, instances] of instancesByCluster(plan)) {
     if (!wanted(cluster.name)) continue;
     const units: TargetUnit[] = [
@@ -94,7 +95,7 @@ export function synthesize(estate: Estate, options: SynthesizeOptions = {}): Syn
       { path: cluster.path, what: 'the tenancy', objects: () => renderClusterTenancy(plan, cluster, instances, teams), patches: [] },
       ...instances.map((i) => ({ path: i.path, what: `app ${i.app} on cluster ${i.cluster}`, objects: () => renderAppInstance(i), patches: i.patches })),
       // The mesh: mTLS for the whole cluster, then each meshed app's subsets and routes.
-      { path: cluster.path, what: 'the mesh', objects: () => renderClusterMesh(cluster, instances), patches: [] },
+      { path: cluster.path, what: 'the mesh', objects: () => renderClusterMesh(cluster, instances, meshFacts), patches: [] },
     ];
     // The app renderers write each manifest in the form the chart would resolve it to (proved by test): a cluster
     // target whose objects no patch touches needs no chart at all.

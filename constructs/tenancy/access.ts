@@ -38,6 +38,18 @@ export interface CallerOptions {
    * @default - every port the app's Service exposes
    */
   readonly ports?: string[];
+  /**
+   * HTTP methods this caller may use (uppercase). Only a mesh can tell methods apart: enforced by the app's
+   * AuthorizationPolicy where the app is meshed, not by NetworkPolicies.
+   * @default - every method
+   */
+  readonly methods?: string[];
+  /**
+   * Request paths this caller may reach: exact, a prefix ending in `*`, or a suffix starting with `*`. Enforced by the
+   * mesh only, like `methods`.
+   * @default - every path
+   */
+  readonly paths?: string[];
 }
 
 /** Where the cluster's ingress gateway pods run. */
@@ -66,6 +78,10 @@ export interface CallerSpec {
   readonly sourceRanges?: readonly string[];
   /** Port names of the callee; undefined: all of them. */
   readonly ports?: readonly string[];
+  /** HTTP methods (mesh only); undefined: all of them. */
+  readonly methods?: readonly string[];
+  /** Request paths (mesh only); undefined: all of them. */
+  readonly paths?: readonly string[];
 }
 
 /** The default namespace and pod labels of the ingress gateway. */
@@ -219,6 +235,10 @@ export function resolveAccess(intent: AccessIntent | undefined): AccessSpec {
   };
 }
 
-function portsOf(options: CallerOptions): { ports?: readonly string[] } {
-  return options.ports !== undefined ? { ports: [...options.ports] } : {};
+function portsOf(options: CallerOptions): { ports?: readonly string[]; methods?: readonly string[]; paths?: readonly string[] } {
+  return {
+    ...(options.ports !== undefined ? { ports: [...options.ports] } : {}),
+    ...(options.methods !== undefined ? { methods: [...options.methods] } : {}),
+    ...(options.paths !== undefined ? { paths: [...options.paths] } : {}),
+  };
 }

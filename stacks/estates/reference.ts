@@ -1,7 +1,7 @@
 import {
   AppImage, AppPriority, AppTemplate, Caller, CanaryRoute, MeshProvider, MtlsMode, Cluster, ClusterGroup, ClusterGroupKind,
-  Destination, Estate, Idc, IdcKind,
-  InfrastructureProvider, NodePoolProps, Promotion, PromotionPhase, Release, ReleaseChannel, Sidecar, TaintEffect, Team,
+  Destination, Estate, Idc, IdcKind, GatewayProtocol, GatewayServiceType, InfrastructureProvider, LaneGroup, LaneMode,
+  NodePoolProps, Promotion, PromotionPhase, Release, ReleaseChannel, Sidecar, TaintEffect, Team,
 } from '../../constructs';
 import { INSTANCE_TYPES } from './instance-types';
 
@@ -70,6 +70,15 @@ export function referenceEstate(): Estate {
     serviceCidr: network(4).services,
     purpose: 'charging-pile gateway: long-lived device connections',
     etcd: { members: 3, memberSubnet: network(4).etcd },
+    // The operators' console (from the office network) reaches the charging gateway's HTTP API through the cluster's
+    // own ingress gateway.
+    mesh: {
+      provider: MeshProvider.ISTIO,
+      revision: '1-30',
+      mtls: MtlsMode.STRICT,
+      // The IDC's own balancers front the gateway's node ports, as they do the devices' MQTT.
+      ingressGateways: [{ name: 'charging-console', serviceType: GatewayServiceType.NODE_PORT, sourceRanges: ['10.30.0.0/16'], listeners: [{ port: 443, protocol: GatewayProtocol.HTTPS, hosts: [CHARGING_CONSOLE_HOST], tlsCredentialName: 'charging-console-tls' }] }],
+    },
   });
   charging.addNodePool('gateway', {
     role: 'gateway',
@@ -122,6 +131,15 @@ function addTeams(estate: Estate, c: { daily: ClusterGroup; peak: ClusterGroup }
   new Team(estate, 'charging', { namespaces: ['charging'], deployersGroup: 'charging-deployers', readersGroup: 'charging-readers', headroomPercent: 10 });
 }
 
+/** The shoppers' public host, served by the trade clusters' `public` gateway. */
+export const SHOP_HOST = 'shop.estate.example';
+/** The charging operators' console host, served by charging-sh1's own gateway. */
+export const CHARGING_CONSOLE_HOST = 'charging-console.estate.example';
+/** The communities that pilot the gray release. */
+export const PILOT_COMMUNITIES = ['hz-xixi-0012', 'hz-binjiang-0407', 'sz-nanshan-0031'] as const;
+const PUBLIC_GATEWAY = Caller.ingressGateway({ namespace: 'ingress-gateway', podLabels: { 'app.kubernetes.io/name': 'public' }, ports: ['http'] });
+const SHOPPER_TOKENS = { issuer: 'https://login.estate.example', jwksUri: 'https://login.estate.example/.well-known/jwks.json', audiences: ['shop'] };
+
 const LOGS = { brokers: ['kafka-logs-0.logging.svc.cluster.local:9092', 'kafka-logs-1.logging.svc.cluster.local:9092', 'kafka-logs-2.logging.svc.cluster.local:9092'] };
 
 /** The order service's image, as its team's app.yaml describes it. */
@@ -142,7 +160,7 @@ function addApps(
   estate: Estate,
   c: { trade: Cluster[]; charging: Cluster; daily: ClusterGroup; peak: ClusterGroup; hz1: Idc; sz1: Idc; double11: Promotion },
 ): void {
-  new AppTemplate(estate, 'order-api', {
+  const orderApi = new AppTemplate(estate, 'order-api', {
     namespace: 'trade',
     image: AppImage.fromAppYaml(ORDER_API_APP_YAML, { source: 'trade/order-api/app.yaml' }),
     resources: { cpuMillis: { request: 1000, limit: 2000 }, memoryMiB: { request: 2048, limit: 3072 } },
@@ -151,6 +169,7 @@ function addApps(
     probes: { maxStartupSeconds: 120 },
     // In the trade clusters' mesh: its proxy is injected, mTLS is STRICT, a failing pod is ejected.
     sidecars: [Sidecar.logShipper({ ...LOGS, topic: 'order-api-logs' }), Sidecar.opsAgent()],
+    // Shoppers reach it through the public gateway with a login token; it copies the lane header to its calls.
     mesh: {
       circuitBreaker: {
         maxConnections: 2048,
@@ -162,21 +181,24 @@ function addApps(
       },
       timeoutMs: 3000,
       retries: { attempts: 2, perTryTimeoutMs: 1000 },
+      gateways: [{ gateway: 'public', hosts: [SHOP_HOST] }],
+      propagates: ['x-lane'],
+      requireJwt: SHOPPER_TOKENS,
     },
     priority: AppPriority.HIGH,
     // The gray release serves three pilot communities (and any request already in the gray lane), and 5% of the rest.
     release: Release.canary({
       grayPercent: 10,
       grayImage: AppImage.pinned('registry.estate.internal/apps/order-api:1.43.0-rc.2'),
-      route: CanaryRoute.communities(['hz-xixi-0012', 'hz-binjiang-0407', 'sz-nanshan-0031']),
+      route: CanaryRoute.communities([...PILOT_COMMUNITIES]),
       weightSteps: [5, 20, 50, 100],
       currentStep: 0,
     }),
     placement: { clusters: c.trade, totalReplicas: 36, idcWeights: { hz1: 2, sz1: 1, bj1: 1 } },
     peak: { promotion: c.double11, factor: 3 },
     partOf: 'trade',
-    // Shoppers arrive through the ingress gateway, on HTTP; gRPC is for other services, none of which call it yet.
-    access: { allowFrom: [Caller.ingressGateway({ ports: ['http'] })] },
+    // Shoppers arrive through the public gateway, on HTTP; gRPC is for other services, none of which call it yet.
+    access: { allowFrom: [PUBLIC_GATEWAY] },
   });
 
   new AppTemplate(estate, 'charging-gateway', {
@@ -195,20 +217,39 @@ function addApps(
     placement: { clusters: [c.charging], replicasPerCluster: 8 },
     component: 'gateway',
     partOf: 'charging',
+    // In its cluster's mesh behind its own ingress gateway; the devices are not in the mesh, so their MQTT port
+    // also takes plain (non-mutual) TLS.
+    mesh: { gateways: [{ gateway: 'charging-console', hosts: [CHARGING_CONSOLE_HOST] }], permissivePorts: [8883] },
     // Devices connect over MQTT/TLS through the IDC's load balancer (it preserves their addresses: the device
-    // network); the operators' console reaches the HTTP API through the ingress gateway.
+    // network); the operators' console reaches the HTTP API through the cluster's ingress gateway.
     access: {
-      allowFrom: [Caller.loadBalancer({ sourceRanges: ['100.64.0.0/10'], ports: ['mqtts'] }), Caller.ingressGateway({ ports: ['http'] })],
+      allowFrom: [
+        Caller.loadBalancer({ sourceRanges: ['100.64.0.0/10'], ports: ['mqtts'] }),
+        Caller.ingressGateway({ namespace: 'ingress-gateway', podLabels: { 'app.kubernetes.io/name': 'charging-console' }, ports: ['http'] }),
+      ],
     },
   });
 
-  new AppTemplate(estate, 'payment-worker', {
+  const paymentWorker = new AppTemplate(estate, 'payment-worker', {
     namespace: 'payment',
     image: AppImage.pinned('registry.estate.internal/payment/worker@sha256:6f1c2b0a9d8e7f6a5b4c3d2e1f0a9b8c7d6e5f4a3b2c1d0e9f8a7b6c5d4e3f2a'),
     resources: { cpuMillis: { request: 500, limit: 1000 }, memoryMiB: { request: 1024, limit: 1536 } },
     ports: [{ name: 'http-admin', port: 8081 }],
     sidecars: [Sidecar.logShipper({ ...LOGS, topic: 'payment-worker-logs' }), Sidecar.opsAgent()],
-    mesh: { circuitBreaker: { maxConnections: 512, consecutive5xxErrors: 3, baseEjectionMs: 60_000, maxEjectionPercent: 25 }, timeoutMs: 10_000 },
+    // The settlement VMs of the old platform serve beside the pods in trade-sz1 until the migration ends.
+    mesh: {
+      circuitBreaker: { maxConnections: 512, consecutive5xxErrors: 3, baseEjectionMs: 60_000, maxEjectionPercent: 25 },
+      timeoutMs: 10_000,
+      propagates: ['x-lane'],
+      vmGroups: [{
+        name: 'legacy-settlement',
+        cluster: 'trade-sz1',
+        locality: 'cn-south/sz1-a',
+        vms: [{ name: 'settle-vm-01', address: '10.60.8.21' }, { name: 'settle-vm-02', address: '10.60.8.22', locality: 'cn-south/sz1-b' }],
+      }],
+    },
+    // Its next version follows order-api's gray release in the checkout lane.
+    release: Release.canary({ grayPercent: 25, grayImage: AppImage.pinned('registry.estate.internal/payment/worker:2.8.0-rc.1') }),
     priority: AppPriority.CRITICAL,
     autoscaling: { maxFactor: 4, cpuUtilizationPercent: 60, memoryUtilizationPercent: 75 },
     // Payment data stays in the company's own data centers.
@@ -219,10 +260,14 @@ function addApps(
     partOf: 'payment',
     // The order API hands payments over; the worker settles them with the card network, outside the estate.
     access: {
-      allowFrom: [Caller.app('order-api')],
+      allowFrom: [Caller.app('order-api', { methods: ['POST'], paths: ['/payments', '/payments/*'] })],
       egressTo: [Destination.external('card-network', { cidrs: ['203.0.113.0/24'], ports: [443] })],
     },
   });
+
+  // The checkout lane: a request from a pilot community (mapped at the public gateway) or already in the gray lane
+  // meets the gray order-api and then the gray payment-worker; every other request is split by weight at each hop.
+  new LaneGroup(estate, 'trade-checkout', { members: [orderApi, paymentWorker], lanes: [ReleaseChannel.GRAY], mode: LaneMode.PERMISSIVE, entryGateway: 'public' });
 
   new AppTemplate(estate, 'promotion-engine', {
     namespace: 'promotion',
@@ -269,8 +314,23 @@ function tradeCluster(
     purpose: 'trade: order, payment and promotion services',
     controlPlane: { replicas: 5 },
     etcd: { members: 5, memberSubnet: network(k).etcd },
-    // The trade services talk over the mesh: mutual TLS only, proxies injected by the 1-30 revision.
-    mesh: { provider: MeshProvider.ISTIO, revision: '1-30', mtls: MtlsMode.STRICT },
+    // The trade services talk over the mesh: mutual TLS only, proxies injected by the 1-30 revision. Shoppers enter
+    // through the public gateway on the ingress pool, which also puts the pilot communities in the gray lane.
+    mesh: {
+      provider: MeshProvider.ISTIO,
+      revision: '1-30',
+      mtls: MtlsMode.STRICT,
+      ingressGateways: [{
+        name: 'public',
+        nodePool: 'ingress',
+        // A cloud load balancer in the public cloud; the IDC's own balancers (on the node ports) in a self-built IDC.
+        serviceType: idc.kind === IdcKind.CLOUD ? GatewayServiceType.LOAD_BALANCER : GatewayServiceType.NODE_PORT,
+        // The IDC's internet balancers reach the gateway from their own SNAT range.
+        sourceRanges: ['100.100.0.0/16'],
+        listeners: [{ port: 443, protocol: GatewayProtocol.HTTPS, hosts: [SHOP_HOST], tlsCredentialName: 'shop-tls' }],
+        communityLanes: { lanes: { gray: [...PILOT_COMMUNITIES] } },
+      }],
+    },
   });
   cluster.addNodePool('ingress', {
     role: 'ingress',

@@ -15,7 +15,7 @@ describe('cluster targets', () => {
       const dir = writeSynthesis(synthesize(referenceEstate(), { asOf: REFERENCE_TIMES.peak }), tmp);
       const folders = fs.readdirSync(dir).filter((f) => fs.statSync(path.join(dir, f)).isDirectory()).sort();
       expect(folders).toEqual(['charging-sh1', 'management', 'peak-bj1', 'peak-nx1', 'trade-bj1', 'trade-hz1', 'trade-hz2', 'trade-sz1']);
-      expect(fs.readdirSync(path.join(dir, 'trade-hz1')).sort()).toEqual(['_cluster.yaml', 'istio-system.yaml', 'payment.yaml', 'trade.yaml']);
+      expect(fs.readdirSync(path.join(dir, 'trade-hz1')).sort()).toEqual(['_cluster.yaml', 'ingress-gateway.yaml', 'istio-system.yaml', 'payment.yaml', 'trade.yaml']);
       expect(fs.readFileSync(path.join(dir, 'trade-hz1', '_cluster.yaml'), 'utf8')).toMatch(/^apiVersion: scheduling.k8s.io\/v1\nkind: PriorityClass\n/);
       expect(fs.readFileSync(path.join(dir, 'trade-hz1', 'trade.yaml'), 'utf8')).toMatch(/^apiVersion: v1\nkind: Namespace\nmetadata:\n {2}labels:/);
     } finally {

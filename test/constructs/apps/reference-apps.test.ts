@@ -47,7 +47,7 @@ describe('the reference estate\'s applications, as dist/reference/<cluster>/ hol
 
   for (const [cluster, objects] of peak) {
     describe(cluster, () => {
-      const deployments = objects.filter((o) => o.kind === 'Deployment') as Json[];
+      const deployments = objects.filter((o) => o.kind === 'Deployment' && o.metadata.labels?.[LABEL_APP] !== undefined) as Json[];
       const apps = [...new Set(deployments.map((d) => d.metadata.labels[LABEL_APP] as string))];
 
       test.each(deployments.map((d) => [d.metadata.name, d]))('Deployment %s: hooks, the five labels, native sidecars first, probes, resources, spread', (_, d: Json) => {

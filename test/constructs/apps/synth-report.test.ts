@@ -21,7 +21,10 @@ describe('estate synth with applications', () => {
   test('writes every cluster target and reports app capacity per cluster and pool', async () => {
     const { code, out } = await run(['synth', '--as-of', '2026-11-11T00:00:00+08:00'], tmp);
     expect(code).toBe(0);
-    expect(out).toMatch(/ {2}trade-hz1: 43 objects\n {4}Deployment\s+3\n/);
+    // The mesh adds the public gateway (its namespace and quota, three NetworkPolicies, ServiceAccount, Deployment, Service,
+    // disruption budget, Gateway and VirtualService), the apps' authorization and order-api's token check; the
+    // worker's gray release adds a Deployment and its autoscaler.
+    expect(out).toMatch(/ {2}trade-hz1: 59 objects\n {4}AuthorizationPolicy\s+2\n {4}Deployment\s+5\n/);
     expect(out).toContain('app capacity (requests at autoscaler min-max of allocatable at pool min-max; limit 100% of the pool at its largest):');
     expect(out).toMatch(/ {2}trade-hz1: order-api, payment-worker\n {4}general {6}\d+-\d+ pods · [\d.,]+-[\d.,]+ of [\d.,]+-[\d.,]+ vCPU · [\d.,]+-[\d.,]+ of [\d.,]+-[\d.,]+ GiB · committed [\d.]+% \(at max [\d.]+%\)/);
     expect(out).toMatch(/ {2}peak-bj1 \(peak\): promotion-engine\n/);
@@ -52,6 +55,6 @@ describe('estate synth with applications', () => {
     const lines = formatWorkloads(summarize(referenceSynthesis(REFERENCE_TIMES.peak)).workloads, 100);
     expect(lines[0]).toMatch(/^app capacity/);
     expect(lines).toContain('  charging-sh1: charging-gateway');
-    expect(lines.find((l) => l.startsWith('    gateway'))).toMatch(/^ {4}gateway {6}10-18 pods · 21.5-38.7 of 378.6 vCPU · 41.9-75.4 of 692.1 GiB · committed 6.1% \(at max 10.9%\)$/);
+    expect(lines.find((l) => l.startsWith('    gateway'))).toMatch(/^ {4}gateway {6}10-18 pods · 22.5-40.5 of 378.6 vCPU · 43.1-77.6 of 692.1 GiB · committed 6.2% \(at max 11.2%\)$/);
   });
 });

@@ -9,8 +9,9 @@ import { KubeObject } from '../../../constructs';
 import { MESH_RULES, RULES, runChecks, estateContext } from '../../../policies/api';
 import { registerCheckCommand } from '../../../stacks/cli/check-command';
 import { referenceEstate } from '../../../stacks/estates';
+import { PILOT_COMMUNITIES, SHOP_HOST } from '../../../stacks/estates/reference';
 import { ClusterApiSchemas, describeWithSharedCrds, SHARED_ISTIO_CRDS_DIR } from '../../helpers/crd-schemas';
-import { routeRequest } from '../../helpers/istio-routing';
+import { routeRequest, virtualServiceFor } from '../../helpers/istio-routing';
 import { REFERENCE_TIMES, referenceSynthesis } from '../../helpers/reference';
 
 const ISTIO = /\.istio\.io\//;
@@ -18,25 +19,65 @@ const istioObjects = (asOf: Date): { target: string; object: KubeObject }[] =>
   referenceSynthesis(asOf).targets.flatMap((t) => t.objects.filter((o) => ISTIO.test(o.apiVersion)).map((object) => ({ target: t.name, object })));
 
 describe('the reference estate in the mesh', () => {
-  test('the trade clusters carry STRICT mTLS; order-api and payment-worker a DestinationRule and a VirtualService each', () => {
+  test('each meshed cluster: STRICT mTLS, its gateways, and per meshed app its subsets, routes, authorization and VMs', () => {
     const objects = istioObjects(REFERENCE_TIMES.dormantBefore);
     const byTarget = (t: string) => objects.filter((o) => o.target === t).map((o) => `${o.object.kind}/${o.object.metadata.namespace}/${o.object.metadata.name}`);
     expect(byTarget('trade-hz1')).toEqual([
       'PeerAuthentication/istio-system/default',
-      'DestinationRule/payment/payment-worker', 'VirtualService/payment/payment-worker',
-      'DestinationRule/trade/order-api', 'VirtualService/trade/order-api',
+      'Gateway/ingress-gateway/public', 'VirtualService/ingress-gateway/public',
+      'DestinationRule/payment/payment-worker', 'VirtualService/payment/payment-worker', 'AuthorizationPolicy/payment/payment-worker',
+      'DestinationRule/trade/order-api', 'VirtualService/trade/order-api', 'RequestAuthentication/trade/order-api', 'AuthorizationPolicy/trade/order-api',
     ]);
-    expect(byTarget('trade-bj1')).toEqual(['PeerAuthentication/istio-system/default', 'DestinationRule/trade/order-api', 'VirtualService/trade/order-api']);
-    expect(byTarget('charging-sh1')).toEqual([]);
-    for (const { object } of objects.filter((o) => o.object.kind === 'PeerAuthentication')) expect(object.spec).toEqual({ mtls: { mode: 'STRICT' } });
+    // The legacy VMs join trade-sz1 only, selected there by payment-worker's Service; bj1 runs no payment worker.
+    expect(byTarget('trade-sz1').filter((k) => k.startsWith('Workload'))).toEqual([
+      'WorkloadGroup/payment/payment-worker-legacy-settlement',
+      'WorkloadEntry/payment/payment-worker-legacy-settlement-settle-vm-01', 'WorkloadEntry/payment/payment-worker-legacy-settlement-settle-vm-02',
+    ]);
+    expect(byTarget('trade-bj1')).toEqual([
+      'PeerAuthentication/istio-system/default', 'Gateway/ingress-gateway/public', 'VirtualService/ingress-gateway/public',
+      'DestinationRule/trade/order-api', 'VirtualService/trade/order-api', 'RequestAuthentication/trade/order-api', 'AuthorizationPolicy/trade/order-api',
+    ]);
+    // charging-sh1: the charging gateway app behind the cluster's own ingress gateway; its device port stays open to non-mesh TLS.
+    expect(byTarget('charging-sh1')).toEqual([
+      'PeerAuthentication/istio-system/default',
+      'Gateway/ingress-gateway/charging-console', 'VirtualService/ingress-gateway/charging-console',
+      'PeerAuthentication/charging/charging-gateway', 'DestinationRule/charging/charging-gateway', 'VirtualService/charging/charging-gateway', 'AuthorizationPolicy/charging/charging-gateway',
+    ]);
+    for (const { object } of objects.filter((o) => o.object.kind === 'PeerAuthentication' && o.object.metadata.name === 'default')) expect(object.spec).toEqual({ mtls: { mode: 'STRICT' } });
   });
 
+  const hz1 = () => referenceSynthesis(REFERENCE_TIMES.dormantBefore).targets.find((t) => t.name === 'trade-hz1')!.objects;
+  const ORDER = 'order-api.trade.svc.cluster.local';
+  const PAYMENT = 'payment-worker.payment.svc.cluster.local';
+  const GATEWAY = 'ingress-gateway/public';
+
   test('order-api: a listed community and the gray lane go gray; any other request goes 95/5 (step 1 of 5/20/50/100)', () => {
-    const vs = istioObjects(REFERENCE_TIMES.dormantBefore).find((o) => o.target === 'trade-hz1' && o.object.kind === 'VirtualService' && o.object.metadata.name === 'order-api')!.object;
+    const vs = virtualServiceFor(hz1(), ORDER);
     expect(routeRequest(vs, { headers: { 'x-community': 'hz-binjiang-0407' } })).toMatchObject({ rule: 'canary-match', shares: { gray: 1 } });
-    expect(routeRequest(vs, { headers: { 'x-lane': 'gray' } })).toMatchObject({ rule: 'canary-match', shares: { gray: 1 } });
+    expect(routeRequest(vs, { headers: { 'x-lane': 'gray' } })).toMatchObject({ shares: { gray: 1 } });
     expect(routeRequest(vs, { headers: { 'x-community': 'bj-chaoyang-0001' } })).toMatchObject({ rule: 'default', shares: { stable: 0.95, gray: 0.05 } });
     expect(routeRequest(vs, {})).toMatchObject({ rule: 'default', shares: { stable: 0.95, gray: 0.05 } });
+  });
+
+  test('the checkout lane: a pilot community enters gray at the public gateway and stays gray through order-api to payment-worker', () => {
+    const objects = hz1();
+    const entry = routeRequest(virtualServiceFor(objects, SHOP_HOST, GATEWAY), { gateway: GATEWAY, authority: SHOP_HOST, headers: { 'x-community': PILOT_COMMUNITIES[2] } });
+    expect(entry).toMatchObject({ shares: { gray: 1 }, hosts: [ORDER], headers: { 'x-lane': 'gray' } });
+    const hop = routeRequest(virtualServiceFor(objects, PAYMENT), { headers: { 'x-lane': entry.headers['x-lane'] }, sourceLabels: { 'cluster-estate.io/channel': 'gray' } });
+    expect(hop).toMatchObject({ rule: 'lane-trade-checkout-gray', shares: { gray: 1 }, hosts: [PAYMENT] });
+    // Without the header: by weight at the gateway (order-api's step) and at the worker (its 25% gray).
+    const other = routeRequest(virtualServiceFor(objects, SHOP_HOST, GATEWAY), { gateway: GATEWAY, authority: SHOP_HOST, headers: { 'x-community': 'bj-chaoyang-0001' } });
+    expect(other).toMatchObject({ shares: { stable: 0.95, gray: 0.05 } });
+    expect(other.headers['x-lane']).toBeUndefined();
+    expect(routeRequest(virtualServiceFor(objects, PAYMENT), {}).shares).toEqual({ stable: 0.75, gray: 0.25 });
+  });
+
+  test('security: a token is required at order-api; payment-worker admits order-api\'s POSTs to /payments only', () => {
+    const objects = hz1();
+    const order = objects.find((o) => o.kind === 'AuthorizationPolicy' && o.metadata.name === 'order-api')!;
+    expect(order.spec).toMatchObject({ action: 'ALLOW', rules: [{ from: [{ source: { namespaces: ['ingress-gateway'], requestPrincipals: ['https://login.estate.example/*'] } }] }] });
+    const payment = objects.find((o) => o.kind === 'AuthorizationPolicy' && o.metadata.name === 'payment-worker')!;
+    expect(payment.spec).toMatchObject({ rules: [{ from: [{ source: { serviceAccounts: ['trade/order-api'] } }], to: [{ operation: { methods: ['POST'], paths: ['/payments', '/payments/*'] } }] }] });
   });
 
   test('the injected proxy replaces the hand-built one: pods labelled for revision 1-30, no mesh-proxy container', () => {

@@ -22,7 +22,8 @@ function matrix(asOf: string): { matrix: Matrix; clusters: string[]; declared: S
   for (const target of synthesis.targets.filter((t) => t.name !== 'management')) {
     clusters.push(target.name);
     const evaluator = new NetworkPolicyEvaluator(target.objects);
-    const pods = podEndpoints(target.objects);
+    // The apps' pods; the mesh's ingress gateways are callers from outside the apps (the last test).
+    const pods = podEndpoints(target.objects).filter((p) => p.labels?.[LABEL_APP] !== undefined);
     const services = target.objects.filter((o) => o.kind === 'Service');
     for (const source of pods) {
       for (const destination of pods) {
@@ -54,21 +55,26 @@ describe('reachability of the reference estate (NetworkPolicies evaluated)', () 
     expect(clusters).toEqual(['charging-sh1', 'trade-bj1', 'trade-hz1', 'trade-hz2', 'trade-sz1']);
     expect(m.wrong).toEqual([]);
     expect([...declared]).toEqual(['order-api -> payment-worker:http-admin']);
-    // trade-hz1, -hz2, -sz1: order-api's two Deployments (stable, gray) reach payment-worker's one port (2 allowed
-    // per cluster); payment-worker reaches neither of order-api's Deployments on either of its two ports (4 blocked).
-    expect(m).toEqual({ allowed: 6, blocked: 12, wrong: [] });
+    // trade-hz1, -hz2, -sz1: order-api's two Deployments (stable, gray) reach payment-worker's two (stable, gray) on
+    // its one port (4 allowed per cluster); payment-worker's two reach neither of order-api's Deployments on either
+    // of its two ports (8 blocked).
+    expect(m).toEqual({ allowed: 12, blocked: 24, wrong: [] });
   });
 
   test('at the Double 11 peak the peak clusters run the promotion engine alone: nothing to reach, nothing wrong', () => {
     const { matrix: m, clusters } = matrix('2026-11-11T00:00:00+08:00');
     expect(clusters).toContain('peak-bj1');
-    expect(m).toEqual({ allowed: 6, blocked: 12, wrong: [] });
+    expect(m).toEqual({ allowed: 12, blocked: 24, wrong: [] });
   });
 
   test('from outside the apps: the ingress gateway, the load balancer\'s device range, DNS, and a stray pod', () => {
     const synthesis = synthesize(referenceEstate(), { asOf: new Date('2026-06-01T00:00:00+08:00') });
     const objectsOf = (name: string) => synthesis.targets.find((t) => t.name === name)!.objects;
-    const gateway: Endpoint = { name: 'ingress-gateway/gw', namespace: 'ingress-gateway', labels: { 'app.kubernetes.io/name': 'ingress-gateway' } };
+    // The gateways' own pods, as synthesized: the public gateway of the trade clusters, charging-sh1's console gateway.
+    const gatewayPod = (cluster: string, name: string): Endpoint => podEndpoints(objectsOf(cluster)).find((p) => p.name === `ingress-gateway/${name}`)!;
+    const gateway = gatewayPod('trade-hz1', 'public');
+    const consoleGateway = gatewayPod('charging-sh1', 'charging-console');
+    const elsewhere: Endpoint = { name: 'ingress-gateway/other', namespace: 'ingress-gateway', labels: { 'app.kubernetes.io/name': 'other' } };
     const stray: Endpoint = { name: 'ops/debug', namespace: 'ops', labels: { app: 'debug' } };
     const dns: Endpoint = { name: 'kube-system/coredns', namespace: 'kube-system', labels: { 'k8s-app': 'kube-dns' } };
 
@@ -78,6 +84,7 @@ describe('reachability of the reference estate (NetworkPolicies evaluated)', () 
     const payment = tradePods.find((p) => p.name === 'payment/payment-worker')!;
     expect(trade.check(gateway, order, 8080).allowed).toBe(true);
     expect(trade.check(gateway, order, 9090).allowed).toBe(false); // only http was declared for the gateway
+    expect(trade.check(elsewhere, order, 8080).allowed).toBe(false); // another gateway of the namespace is not a caller
     expect(trade.check(gateway, payment, 8081).allowed).toBe(false);
     expect(trade.check(stray, order, 8080).allowed).toBe(false);
     expect(trade.check(stray, payment, 8081).allowed).toBe(false);
@@ -94,14 +101,15 @@ describe('reachability of the reference estate (NetworkPolicies evaluated)', () 
     expect(trade.check(order, { name: 'istio-system/istiod', namespace: 'istio-system', labels: { app: 'istiod' } }, 15012).allowed).toBe(true);
 
     const charging = new NetworkPolicyEvaluator(objectsOf('charging-sh1'));
-    const gatewayPods = podEndpoints(objectsOf('charging-sh1'));
+    const gatewayPods = podEndpoints(objectsOf('charging-sh1')).filter((p) => p.namespace === 'charging');
     expect(gatewayPods.map((p) => p.name)).toEqual(['charging/charging-gateway-blue', 'charging/charging-gateway-green']);
     for (const pod of gatewayPods) {
       expect(charging.check({ name: 'device', ip: '100.64.3.7' }, pod, 8883).allowed).toBe(true);
       expect(charging.check({ name: 'device', ip: '100.64.3.7' }, pod, 8080).allowed).toBe(false);
       expect(charging.check({ name: 'internet', ip: '8.8.8.8' }, pod, 8883).allowed).toBe(false);
-      expect(charging.check(gateway, pod, 8080).allowed).toBe(true);
-      expect(charging.check(gateway, pod, 8883).allowed).toBe(false);
+      expect(charging.check(consoleGateway, pod, 8080).allowed).toBe(true);
+      expect(charging.check(consoleGateway, pod, 8883).allowed).toBe(false);
+      expect(charging.check(gateway, pod, 8080).allowed).toBe(false);
     }
   });
 });

@@ -53,7 +53,7 @@ describe('a team namespace on a cluster where the team\'s apps run', () => {
       'ResourceQuota/tenant-quota', 'LimitRange/tenant-limits',
       'NetworkPolicy/default-deny', 'NetworkPolicy/allow-dns', 'NetworkPolicy/payment-worker-allow-ingress', 'NetworkPolicy/payment-worker-allow-egress',
       // payment-worker is in trade-hz1's mesh: its subsets and routes live in its namespace.
-      'DestinationRule/payment-worker', 'VirtualService/payment-worker',
+      'DestinationRule/payment-worker', 'VirtualService/payment-worker', 'AuthorizationPolicy/payment-worker',
     ]);
     expect(inNamespace(hz1, 'payment', 'Namespace')[0].metadata.labels).toMatchObject({ 'cluster-estate.io/team': 'payments', 'pod-security.kubernetes.io/enforce': 'restricted' });
   });

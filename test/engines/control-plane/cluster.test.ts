@@ -177,9 +177,11 @@ describeWithBuiltEngines('cluster targets on a real control plane with simulated
       const nodes: SimulatedNode[] = simulatedNodes(synthesis, SCHEDULED_CLUSTER, 'max');
       const nodeOf = new Map(nodes.map((n) => [n.name, n]));
       const target = clusterTargets(AS_OF.peak).find((t) => t.name === SCHEDULED_CLUSTER)!;
-      const deployments = target.objects.filter((o) => o.kind === 'Deployment');
-      const hpas = target.objects.filter((o) => o.kind === 'HorizontalPodAutoscaler');
-      const pdbs = target.objects.filter((o) => o.kind === 'PodDisruptionBudget');
+      // The apps' workloads (the mesh's ingress gateways are not apps: no app pool, no serving label).
+      const ofApps = (kind: string) => target.objects.filter((o) => o.kind === kind && o.metadata.labels?.['cluster-estate.io/app'] !== undefined);
+      const deployments = ofApps('Deployment');
+      const hpas = ofApps('HorizontalPodAutoscaler');
+      const pdbs = ofApps('PodDisruptionBudget');
       const workloads = summarize(synthesis).workloads.find((w) => w.cluster === SCHEDULED_CLUSTER)!;
       const appPool = new Map(synthesis.plan.apps.filter((a) => a.cluster === SCHEDULED_CLUSTER).map((a) => [a.app, a.pool.name]));
       /** Replicas at the peak profile: HPAs at their maximum, fixed Deployments as written. */

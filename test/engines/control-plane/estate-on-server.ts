@@ -164,7 +164,7 @@ export function differenceLines(pairs: readonly { object: ObjectRef; got: unknow
   for (const { object, got } of pairs) {
     for (const d of serverDifferences(object, got)) {
       // Addresses the server allocates differ from run to run: the list records that one was allocated.
-      const allocated = object.kind === 'Service' && (d.path === 'spec.clusterIP' || d.path === 'spec.clusterIPs');
+      const allocated = object.kind === 'Service' && ['spec.clusterIP', 'spec.clusterIPs', 'spec.ports[].nodePort', 'spec.healthCheckNodePort'].includes(d.path);
       const value = allocated ? '"<allocated>"' : JSON.stringify(d.value);
       lines.add(`${object.kind} ${d.change} ${d.path} = ${value.length > 80 ? `${value.slice(0, 77)}...` : value}${d.change === 'changed' ? ` (sent ${JSON.stringify(d.sent)})` : ''}`);
     }

@@ -47,6 +47,9 @@ describeWithBuiltEngines('the real Pulumi engine against a real control plane',
         buildOnce();
         cp = await startControlPlane({ bins, tracker, components: ['controller-manager', 'scheduler', 'kwok'] });
         await installCrds(cp.client, loadCrds());
+        // charging-sh1 runs a mesh: its Istio kinds and the mesh's root namespace, as an installed Istio has them.
+        await installCrds(cp.client, loadCrds(['istio']));
+        await cp.client.apply({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'istio-system' } });
         ws = PulumiWorkspace.create(bins, tracker);
       }, 300_000);
 

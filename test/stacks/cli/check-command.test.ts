@@ -32,14 +32,18 @@ describe('estate check', () => {
     const { code, out } = await run(['check', '--as-of', '2026-11-11T00:00:00+08:00']);
     expect(code).toBe(0);
     expect(out).toMatch(/^estate check: estate reference as of 2026-11-10T16:00:00.000Z · \d+ target\(s\) · [\d,]+ object\(s\) · 39 policies/);
-    expect(out).toMatch(/\n0 mandatory, \d+ advisory, 0 suppressed: PASS\n$/);
+    // The only suppressions are the mesh gateways' injection placeholder image (`auto`), each with its reason.
+    expect(out).toMatch(/\n0 mandatory, \d+ advisory, \d+ suppressed: PASS\n$/);
+    const suppressed = [...out.matchAll(/^SUPPRESSED +(\S+) .* Deployment (\S+)$/gm)].map((m) => `${m[1]} ${m[2].split('/')[0]}`);
+    expect(new Set(suppressed)).toEqual(new Set(['require-pinned-image-tags ingress-gateway']));
   });
 
   test('the reference estate in JSON: findings and a summary with the estate and as-of', async () => {
     const { code, out } = await run(['check', '--estate', 'reference', '--as-of', '2026-10-21T00:00:00+08:00', '--format', 'json']);
     expect(code).toBe(0);
     const doc = JSON.parse(out);
-    expect(doc.findings.filter((f: { enforcement: string }) => f.enforcement === 'mandatory')).toEqual([]);
+    expect(doc.findings.filter((f: { enforcement: string; suppressed?: unknown }) => f.enforcement === 'mandatory' && !f.suppressed)).toEqual([]);
+    for (const f of doc.findings.filter((x: { suppressed?: unknown }) => x.suppressed)) expect(f).toMatchObject({ policy: 'require-pinned-image-tags', object: { kind: 'Deployment', namespace: 'ingress-gateway' }, suppressed: { reason: expect.stringContaining('auto') } });
     expect(doc.summary).toMatchObject({ estate: 'reference', asOf: '2026-10-20T16:00:00.000Z', pass: true, mandatory: 0 });
   });
 
