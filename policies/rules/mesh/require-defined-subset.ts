@@ -5,7 +5,7 @@ import { defineRule, violations } from '../../engine/types';
 export const requireDefinedSubset = defineRule({
   id: 'require-defined-subset',
   area: 'mesh',
-  description: 'Every route destination of a VirtualService that names a subset finds that subset in a DestinationRule of the same host (short hosts resolved in the object\'s namespace).',
+  description: 'Every subset a VirtualService route names is defined by a DestinationRule of the same host (short hosts resolved in the object\'s namespace).',
   rationale: 'A route to a subset no DestinationRule defines has no endpoints: Envoy answers 503 (no healthy upstream) for the requests it takes, often only the canary\'s share, which hides the fault until the weight grows (Kiali KIA1107).',
   remediation: 'Define the subset in the host\'s DestinationRule (labels of the release channel, for example cluster-estate.io/channel: gray), or route to a subset that exists. Apply the DestinationRule before the VirtualService.',
   severity: 'high',
