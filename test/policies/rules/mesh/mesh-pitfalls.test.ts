@@ -3,9 +3,11 @@
  * fires on its own pitfall in a hand-written YAML file checked as `estate check FILE` checks it.
  */
 import * as path from 'path';
+import { Command, CommanderError } from 'commander';
 import { configOf, estateContext, MESH_RULES, readManifestFile, runChecks, TargetView } from '../../../../policies/api';
 import { referenceEstate } from '../../../../stacks/estates';
 import { REFERENCE_TIMES, referenceSynthesis } from '../../../helpers/reference';
+import { registerCheckCommand } from '../../../../stacks/cli/check-command';
 import { compliantMesh } from '../../fixtures/mesh';
 
 const PITFALLS = path.resolve(__dirname, '../../fixtures/mesh-pitfalls.yaml');
@@ -63,5 +65,27 @@ describe('the mesh rules', () => {
       'require-selected-workload-entries': ['WorkloadEntry/checkout-vm-1'],
     });
     expect(result.summary.pass).toBe(false);
+  });
+
+  test('estate check FILE on the same YAML exits 1 and names each pitfall with its file and line', async () => {
+    let out = '';
+    let code = 0;
+    const io = { out: (t: string) => (out += `${t}\n`), err: (t: string) => (out += `${t}\n`), cwd: path.dirname(PITFALLS) };
+    const program = new Command('estate').exitOverride();
+    registerCheckCommand(program, io, (c) => (code = c));
+    try {
+      await program.parseAsync(['check', 'mesh-pitfalls.yaml', '--format', 'json'], { from: 'user' });
+    } catch (e) {
+      if (!(e instanceof CommanderError)) throw e;
+      code = 2;
+    }
+    expect(code).toBe(1);
+    const doc = JSON.parse(out) as { findings: { policy: string; object: { kind: string; name: string }; source?: { file: string; line: number } }[] };
+    const mesh = new Set(MESH_RULES.map((r) => r.id));
+    const meshFindings = doc.findings.filter((f) => mesh.has(f.policy));
+    expect(new Set(meshFindings.map((f) => f.policy)).size).toBe(8);
+    const wl = meshFindings.find((f) => f.policy === 'require-selected-workload-entries')!;
+    expect(wl.source).toEqual({ file: 'mesh-pitfalls.yaml', line: expect.any(Number) });
+    expect(wl.source!.line).toBeGreaterThan(100);
   });
 });
