@@ -179,6 +179,13 @@ function pct(n: number): string {
   return `${Number.isInteger(n) ? n : n.toFixed(2).replace(/0+$/, '')}%`;
 }
 
+/** Whether a target's files on one side hold any Istio object (a text search for written files). */
+function mentionsIstio(side: Snapshot, target: string): boolean {
+  return side.files.some((f) => targetOf(f) === target && (f.text !== undefined
+    ? f.text.includes('.istio.io/')
+    : (f.objects ?? []).some((o) => typeof o.apiVersion === 'string' && o.apiVersion.includes('.istio.io/'))));
+}
+
 /** The objects of one target's side, of the kinds routing reads. */
 function sideObjects(side: Snapshot, target: string): KubeObject[] {
   return side.files.filter((f) => targetOf(f) === target).flatMap((f) => fileObjects(f)).filter((o) => ROUTING_KINDS.has(o.kind));
@@ -372,10 +379,11 @@ export function routingDelta(base: Snapshot, head: Snapshot, changes: readonly O
   if (targets.length === 0) return undefined;
   const lines = new Map<string, { kind: RoutingChange['kind']; text: string; destructive?: string; targets: string[] }>();
   for (const target of targets) {
+    // Workload or Service changes matter only where the mesh routes: a target without Istio objects on either side is
+    // not parsed (on a large estate most image bumps land there).
+    if (!mentionsIstio(base, target) && !mentionsIstio(head, target)) continue;
     const before = new SideView(sideObjects(base, target));
     const after = new SideView(sideObjects(head, target));
-    // Workload or Service changes alone matter only where the mesh routes.
-    if (before.ofKind('VirtualService').length + after.ofKind('VirtualService').length + before.ofKind('PeerAuthentication').length + after.ofKind('PeerAuthentication').length === 0) continue;
     for (const c of targetChanges(before, after)) {
       const key = `${c.kind}\u0000${c.text}\u0000${c.destructive ?? ''}`;
       const entry = lines.get(key);
