@@ -33,7 +33,8 @@ export const requireProtocolPortNames = defineRule({
     asArray(field(object, 'spec.ports')).filter(isObject).forEach((p, i) => {
       if (typeof p.appProtocol === 'string' && p.appProtocol !== '') return;
       const name = typeof p.name === 'string' ? p.name : '';
-      if (name !== '' && namesProtocol(name)) return;
+      // Istio's own gateway health port: istiod configures it itself, whatever its name.
+      if (name !== '' && (namesProtocol(name) || (name === 'status-port' && p.port === 15021))) return;
       const which = name === '' ? `port ${String(p.port ?? i + 1)} has no name` : `port ${String(p.port ?? i + 1)} is named "${name}"`;
       messages.push(`${which} and no appProtocol: Istio has to guess its protocol`);
     });

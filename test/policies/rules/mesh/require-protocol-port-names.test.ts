@@ -5,7 +5,7 @@ import { broken, compliantDeployment } from '../../fixtures/workloads';
 
 describe('require-protocol-port-names', () => {
   test('ports named http, grpc-… or with an appProtocol are compliant', () => {
-    const svc = broken(meshedService(), (s) => s.spec.ports.push({ name: 'grpc-admin', port: 9090 }, { name: 'metrics', port: 9100, appProtocol: 'http' }));
+    const svc = broken(meshedService(), (s) => s.spec.ports.push({ name: 'grpc-admin', port: 9090 }, { name: 'metrics', port: 9100, appProtocol: 'http' }, { name: 'status-port', port: 15021 }));
     expect(judge(requireProtocolPortNames, svc, { target: [meshedDeployment()] })).toEqual({ kind: 'compliant' });
   });
 
