@@ -1,4 +1,5 @@
 import { requireKnownMeshHost } from '../../../../policies/rules';
+import { referenceContext } from '../../fixtures/estate';
 import { judge, messages } from '../../fixtures/judge';
 import { compliantDestinationRule, compliantMesh, compliantServiceEntry, compliantVirtualService } from '../../fixtures/mesh';
 import { broken } from '../../fixtures/workloads';
@@ -32,5 +33,14 @@ describe('require-known-mesh-host', () => {
     const meshBound = broken(edge, (v) => (v.spec.gateways = ['istio-ingress/public', 'mesh']));
     expect(messages(judge(requireKnownMeshHost, meshBound, { target: compliantMesh() }))).toEqual(['host "shop.example.com" resolves to nothing (no ServiceEntry declares it)']);
     expect(judge(requireKnownMeshHost, compliantVirtualService(), { target: [compliantDestinationRule()] }).kind).toBe('not-applicable');
+  });
+
+  test('with the estate, a FQDN in another service domain than the cluster\'s does not resolve', () => {
+    const context = referenceContext();
+    const domain = context.clusters.get('trade-hz1')!.plan.serviceDomain;
+    expect(judge(requireKnownMeshHost, compliantDestinationRule(), { target: compliantMesh(), targetName: 'trade-hz1', context }).kind).toBe(domain === 'cluster.local' ? 'compliant' : 'violations');
+    const other = broken(compliantDestinationRule(), (d) => (d.spec.host = 'checkout.shop.svc.other.example'));
+    expect(messages(judge(requireKnownMeshHost, other, { target: compliantMesh(), targetName: 'trade-hz1', context }))).toEqual([`host "checkout.shop.svc.other.example" names the service domain other.example, but cluster trade-hz1 uses ${domain}`]);
+    expect(judge(requireKnownMeshHost, other, { target: compliantMesh() }).kind).toBe('compliant');
   });
 });
