@@ -177,7 +177,10 @@ export const VALIDATION_RULES = {
     severity: E, stage: ESTATE,
   },
   'gateway-listener': { summary: 'A gateway has listeners with valid ports, protocols and hosts; HTTPS listeners name their TLS secret.', severity: E, stage: ESTATE },
-  'gateway-conflict': { summary: 'No two gateways of a cluster claim the same host on the same port.', severity: E, stage: ESTATE },
+  'gateway-conflict': {
+    summary: 'No two gateways of a cluster claim the same host on the same port.',
+    severity: E, stage: ESTATE, policy: 'forbid-conflicting-gateways',
+  },
   'community-lanes': {
     summary: 'A gateway\'s community mapping has valid distinct headers and lanes, each with communities listed once.',
     severity: E, stage: ESTATE,

@@ -35,6 +35,14 @@ import { requireDefinedSubset } from './mesh/require-defined-subset';
 import { requireMeshGatewayBinding } from './mesh/require-mesh-gateway-binding';
 import { requireSaneOutlierDetection } from './mesh/require-sane-outlier-detection';
 import { requireValidRouteWeights } from './mesh/require-valid-route-weights';
+import { forbidConflictingGateways } from './mesh/forbid-conflicting-gateways';
+import { forbidPlaintextToStrictWorkloads } from './mesh/forbid-plaintext-to-strict-workloads';
+import { forbidProbeRewriteOffUnderStrict } from './mesh/forbid-probe-rewrite-off-under-strict';
+import { requireAuthorizationWithRequestAuthentication } from './mesh/require-authorization-with-request-authentication';
+import { requireCatchAllRouteLast } from './mesh/require-catch-all-route-last';
+import { requireKnownMeshHost } from './mesh/require-known-mesh-host';
+import { requireProtocolPortNames } from './mesh/require-protocol-port-names';
+import { requireSelectedWorkloadEntries } from './mesh/require-selected-workload-entries';
 import { forbidBroadTeamRbac } from './tenancy/forbid-broad-team-rbac';
 import { forbidOpenNetworkPolicy } from './tenancy/forbid-open-network-policy';
 import { requireDefaultDenyNetworkPolicy } from './tenancy/require-default-deny-network-policy';
@@ -87,12 +95,20 @@ export const TENANCY_RULES: readonly AnyRule[] = [
   forbidBroadTeamRbac,
 ];
 
-/** The rules that judge the service mesh's routes and traffic policies (Istio `networking.istio.io`). */
+/** The rules that judge the service mesh: routes, traffic policies, gateways, mutual TLS, authorization and VMs (Istio). */
 export const MESH_RULES: readonly AnyRule[] = [
   requireDefinedSubset,
   requireValidRouteWeights,
   requireMeshGatewayBinding,
   requireSaneOutlierDetection,
+  requireKnownMeshHost,
+  requireCatchAllRouteLast,
+  forbidConflictingGateways,
+  forbidPlaintextToStrictWorkloads,
+  forbidProbeRewriteOffUnderStrict,
+  requireProtocolPortNames,
+  requireAuthorizationWithRequestAuthentication,
+  requireSelectedWorkloadEntries,
 ];
 
 /** The whole rule set: what `estate check` and the Pulumi pack run. */
@@ -107,4 +123,7 @@ export {
   requireResources, requireRestrictedSecurityContext, requireServiceSelectsPods, restrictPeakClustersToPromotionWindow,
   spreadOverZonesAndHosts, startSidecarsFirst, requireDefaultDenyNetworkPolicy, forbidOpenNetworkPolicy, requireResourceQuota,
   forbidBroadTeamRbac, requireDefinedSubset, requireValidRouteWeights, requireMeshGatewayBinding, requireSaneOutlierDetection,
+  requireKnownMeshHost, requireCatchAllRouteLast, forbidConflictingGateways, forbidPlaintextToStrictWorkloads,
+  forbidProbeRewriteOffUnderStrict, requireProtocolPortNames, requireAuthorizationWithRequestAuthentication,
+  requireSelectedWorkloadEntries,
 };

@@ -11,6 +11,7 @@ import { apiGroup, classifyUpdate, destructiveReason, ESTATE_LABELS, owningClust
 import { ChangeAction, DiffReport, ObjectChange, ObjectRef, PolicyFindings, StackSummary } from './model';
 import { policyDelta } from './policies';
 import { accessDelta } from './access';
+import { routingDelta } from './routing';
 import { countDocuments, DocumentCache, fileObjects, Snapshot, targetOf } from './snapshot';
 import { diffObjects, toFieldChange } from './structural';
 import { affectedTopology, ClusterPlace, factsKey, ObjectFacts } from './topology-changes';
@@ -237,6 +238,7 @@ export function diffSnapshots(base: Snapshot, head: Snapshot, options: DiffSnaps
   const notes = [...(options.notes ?? [])];
   const running = options.day2 !== false && base.files.length > 0 ? day2Analysis(base, head, managementTarget, cache) : undefined;
   const access = accessDelta(base, head, changes);
+  const routing = routingDelta(base, head, changes);
   const report: DiffReport = {
     estate: head.estate || base.estate,
     base: { label: options.baseLabel ?? 'base', ...(base.summary?.asOf ? { asOf: base.summary.asOf } : {}) },
@@ -250,6 +252,7 @@ export function diffSnapshots(base: Snapshot, head: Snapshot, options: DiffSnaps
       : {}),
     ...(running ? { transitions: running.transitions, operationalImpact: running.impact } : {}),
     ...(access ? { access } : {}),
+    ...(routing ? { routing } : {}),
     topology: affectedTopology(changes, managementTarget, places, facts),
     notes,
   };
@@ -284,7 +287,8 @@ export function reportCounts(report: DiffReport): {
     update,
     replace,
     delete: del,
-    destructive: report.changes.filter((c) => c.destructive).length,
+    // Routing that sends traffic to a subset no pod serves is an outage for that share, like a destructive object change.
+    destructive: report.changes.filter((c) => c.destructive).length + (report.routing?.destructive ?? 0),
     refused: report.transitions?.refused.length ?? 0,
     machinesReplaced: report.operationalImpact?.machinesReplaced ?? 0,
     etcdSteps: (report.operationalImpact?.etcdProcedures ?? []).reduce((n, p) => n + p.steps.length, 0),

@@ -8,6 +8,7 @@ export * from './topology-changes';
 export * from './diff';
 export * from './day2';
 export * from './access';
+export * from './routing';
 export * from './render-common';
 export * from './render-markdown';
 export * from './render-text';

@@ -7,6 +7,7 @@
 
 import type { OperationalImpact, Problem } from '../../constructs/internal';
 import type { AccessDelta } from './access';
+import type { RoutingDelta } from './routing';
 
 /** Transitions judged against the base, taken as what runs. */
 export interface TransitionReport {
@@ -190,6 +191,11 @@ export interface DiffReport {
   readonly operationalImpact?: OperationalImpact;
   /** RBAC grants and app-to-app reachability that change, in words; absent when access does not change. */
   readonly access?: AccessDelta;
+  /**
+   * Service-mesh routing that changes, in words (weights, lanes, rules, matches, mTLS); traffic sent to a subset no
+   * pod serves is destructive. Absent when routing does not change.
+   */
+  readonly routing?: RoutingDelta;
   /** The affected part of the topology; empty when no cluster or pool changes. */
   readonly topology: readonly TopologyNode[];
   /** Remarks about how the diff was made (for example, which dependencies the base ran with). */

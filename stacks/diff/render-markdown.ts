@@ -10,6 +10,7 @@ import { isZeroCapacity } from './capacity';
 import { ChangeAction, DiffReport, ObjectChange, PolicyFinding, refText, TopologyNode } from './model';
 import { operationalImpactSection, refusedSection } from './render-day2';
 import { accessSection } from './access';
+import { routingSection } from './routing';
 import { ACTION_WORD, capacityCell, fieldChangeLines, num, plural, promotionLine, verdict } from './render-common';
 
 /** GitHub rejects comments over 65,536 characters; the default leaves room for the workflow's own lines. */
@@ -81,7 +82,8 @@ function changeLine(c: ObjectChange, reason: string | undefined): string {
 
 function destructiveSection(report: DiffReport, caps: Caps): string[] {
   const destructive = report.changes.filter((c) => c.destructive);
-  if (destructive.length === 0) return [];
+  const routing = report.routing?.changes.filter((c) => c.destructive) ?? [];
+  if (destructive.length + routing.length === 0) return [];
   // One line per stack, action and reason: a cluster's five etcd members are one line, not five.
   const groups = new Map<string, ObjectChange[]>();
   for (const c of destructive) {
@@ -90,7 +92,8 @@ function destructiveSection(report: DiffReport, caps: Caps): string[] {
     if (!g) groups.set(key, (g = []));
     g.push(c);
   }
-  const lines = [`### Destructive changes (${num(destructive.length)})`, ''];
+  const lines = [`### Destructive changes (${num(destructive.length + routing.length)})`, ''];
+  for (const r of routing) lines.push(`- **routing** ${r.text} in ${r.targets.map(code).join(', ')} — ${r.destructive}`);
   const entries = [...groups.values()];
   for (const g of entries.slice(0, caps.destructive)) {
     const c = g[0];
@@ -209,6 +212,7 @@ function renderSummary(report: DiffReport, caps: Caps): string {
   lines.push(...stackTable(report, caps), '');
   lines.push(...destructiveSection(report, caps));
   lines.push(...accessSection(report, code, caps.destructive));
+  lines.push(...routingSection(report, code, caps.destructive));
   lines.push(...operationalImpactSection(report, code, caps.destructive));
   lines.push(...replacedSection(report, caps));
   lines.push(...capacitySection(report, caps));

@@ -1,6 +1,7 @@
 /** The report as plain text (terminals and CI logs): the same sections as the comment, every field change, no colors. */
 import { operationalImpactSection, refusedSection } from './render-day2';
 import { accessSection } from './access';
+import { routingSection } from './routing';
 import { isZeroCapacity } from './capacity';
 import { ChangeAction, DiffReport, refText, TopologyNode } from './model';
 import { capacityCell, fieldChangeLines, num, plural, promotionLine, verdict } from './render-common';
@@ -26,12 +27,16 @@ export function renderText(report: DiffReport): string {
   if (unchanged > 0) lines.push(`${plural(unchanged, 'stack')} unchanged`);
 
   const destructive = report.changes.filter((c) => c.destructive);
-  if (destructive.length > 0) {
-    lines.push('', `destructive changes (${num(destructive.length)}):`);
+  const routingDestructive = report.routing?.changes.filter((c) => c.destructive) ?? [];
+  if (destructive.length + routingDestructive.length > 0) {
+    lines.push('', `destructive changes (${num(destructive.length + routingDestructive.length)}):`);
+    for (const r of routingDestructive) lines.push(`  routing ${r.text} in ${r.targets.join(', ')}: ${r.destructive}`);
     for (const c of destructive) lines.push(`  ${c.action} ${refText(c.ref)} in ${c.target}: ${c.destructive}`);
   }
   const access = accessSection(report, (t) => t);
   if (access.length > 0) lines.push('', ...access.map((l) => l.replace(/^### /, '').replace(/\*\*/g, '')));
+  const routing = routingSection(report, (t) => t);
+  if (routing.length > 0) lines.push('', ...routing.map((l) => l.replace(/^### /, '').replace(/\*\*/g, '')));
   const impact = operationalImpactSection(report, (t) => t);
   if (impact.length > 0) lines.push('', ...impact.map((l) => l.replace(/^### /, '').replace(/\*\*/g, '')));
   const replaced = report.changes.filter((c) => c.action === ChangeAction.REPLACE);

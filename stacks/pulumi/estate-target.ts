@@ -78,7 +78,9 @@ export function objectResourceOptions(o: PlannedObject): ObjectResourceOptions {
  * CRDs) is registered first; every other object depends on its Namespace and on the CRD of its kind. Machine
  * templates come next, and the MachineDeployments and control planes that reference them depend on them: a template
  * renamed after new content is created before its owner is repointed, and the old one deleted at the end of the
- * update. No object gets deleteBeforeReplace, and templates are never protected, so nothing changes that order. In the
+ * update. A VirtualService depends on the DestinationRules of the hosts it routes to, registered before it whatever
+ * the synthesis order, so its subsets exist before any route names them. No object gets deleteBeforeReplace, and
+ * templates are never protected, so nothing changes that order. In the
  * management target it also reads the Cluster API `<cluster>-kubeconfig` Secrets that the plan exports.
  *
  * Not `k8s.yaml.v2.ConfigGroup`: it is a component inside the provider binary, invisible to unit tests. Not
@@ -118,8 +120,16 @@ export class EstateTarget extends pulumi.ComponentResource {
     this.provider = provider;
     const urns: pulumi.Output<string>[] = [provider.urn];
 
+    const planned = new Map(plan.objects.map((o) => [o.key, o]));
+    const registering = new Set<string>();
     const register = (o: PlannedObject): void => {
+      if (objects.has(o.key)) return;
+      registering.add(o.key);
       const dependsOn = o.rules.dependsOn.map((key) => {
+        // A dependency later in synthesis order (a DestinationRule after the VirtualService that routes to it) is
+        // registered first; one of an earlier tier is registered already.
+        const dependency = planned.get(key);
+        if (!objects.has(key) && dependency && !registering.has(key) && dependency.rules.tier === o.rules.tier) register(dependency);
         const resource = objects.get(key);
         if (!resource) throw new Error(`EstateTarget ${name}: ${o.key} depends on ${key}, which is not registered before it`);
         return resource;
@@ -134,6 +144,7 @@ export class EstateTarget extends pulumi.ComponentResource {
         ...(dependsOn.length > 0 ? { dependsOn } : {}),
       });
       objects.set(o.key, resource);
+      registering.delete(o.key);
       urns.push(resource.urn);
     };
     for (const tier of [Tier.FOUNDATION, Tier.TEMPLATES, Tier.OBJECTS]) {

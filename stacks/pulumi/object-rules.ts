@@ -105,6 +105,43 @@ export interface TargetIndex {
   readonly hpaTargets: ReadonlyMap<string, string>;
   /** Templates a Cluster API object of the target references, by `templateRefKey` → object key. */
   readonly templates: ReadonlyMap<string, string>;
+  /** Istio DestinationRules of the target, by `meshHostKey` of their host → object keys. @default - none */
+  readonly destinationRules?: ReadonlyMap<string, readonly string[]>;
+}
+
+const ISTIO_NETWORKING = 'networking.istio.io';
+
+/**
+ * A host as Istio resolves it for an object in `namespace`, reduced to one key: `name`, `name.ns`, `name.ns.svc` and
+ * `name.ns.svc.<domain>` all become `name.ns`; any other host (external, wildcard) stays itself, lower-cased.
+ */
+export function meshHostKey(host: string, namespace: string | undefined): string {
+  const labels = host.toLowerCase().split('.');
+  if (host.includes('*')) return host.toLowerCase();
+  if (labels.length === 1) return `${labels[0]}.${namespace ?? 'default'}`;
+  if (labels.length === 2 || labels[2] === 'svc') return `${labels[0]}.${labels[1]}`;
+  return host.toLowerCase();
+}
+
+/** The `meshHostKey`s a VirtualService routes or mirrors traffic to, in order of first appearance. */
+export function virtualServiceDestinations(o: KubeObject): string[] {
+  const spec = (o as { spec?: Record<string, unknown> }).spec ?? {};
+  const hosts: string[] = [];
+  const add = (destination: unknown) => {
+    const host = destination !== null && typeof destination === 'object' ? (destination as { host?: unknown }).host : undefined;
+    if (typeof host !== 'string' || host === '') return;
+    const key = meshHostKey(host, o.metadata.namespace);
+    if (!hosts.includes(key)) hosts.push(key);
+  };
+  for (const section of ['http', 'tcp', 'tls']) {
+    const rules = spec[section];
+    if (!Array.isArray(rules)) continue;
+    for (const rule of rules as Record<string, unknown>[]) {
+      for (const route of Array.isArray(rule?.route) ? (rule.route as Record<string, unknown>[]) : []) add(route?.destination);
+      add(rule?.mirror);
+    }
+  }
+  return hosts;
 }
 
 /**
@@ -147,6 +184,7 @@ export function indexTarget(objects: readonly KubeObject[]): TargetIndex {
   const namespaces = new Map<string, string>();
   const crds = new Map<string, string>();
   const hpaTargets = new Map<string, string>();
+  const destinationRules = new Map<string, string[]>();
   const referenced = new Set<string>();
   for (const o of objects) {
     for (const ref of templateRefs(o)) referenced.add(ref);
@@ -158,6 +196,14 @@ export function indexTarget(objects: readonly KubeObject[]): TargetIndex {
     } else if (o.kind === 'HorizontalPodAutoscaler' && group === 'autoscaling') {
       const ref = (o as { spec?: { scaleTargetRef?: { kind?: string; name?: string } } }).spec?.scaleTargetRef;
       if (ref?.kind && ref.name) hpaTargets.set(`${o.metadata.namespace ?? ''}/${ref.kind}/${ref.name}`, o.metadata.name);
+    } else if (o.kind === 'DestinationRule' && group === ISTIO_NETWORKING) {
+      const host = (o as { spec?: { host?: unknown } }).spec?.host;
+      if (typeof host === 'string' && host !== '') {
+        const key = meshHostKey(host, o.metadata.namespace);
+        const list = destinationRules.get(key);
+        if (list) list.push(objectKey(o));
+        else destinationRules.set(key, [objectKey(o)]);
+      }
     }
   }
   const templates = new Map<string, string>();
@@ -167,7 +213,7 @@ export function indexTarget(objects: readonly KubeObject[]): TargetIndex {
       if (referenced.has(key)) templates.set(key, objectKey(o));
     }
   }
-  return { namespaces, crds, hpaTargets, templates };
+  return { namespaces, crds, hpaTargets, templates, destinationRules };
 }
 
 /** The rules of one object of a target. */
@@ -204,6 +250,13 @@ export function objectRules(o: KubeObject, index: TargetIndex): ObjectRules {
     for (const ref of templateRefs(o)) {
       const template = index.templates.get(ref);
       if (template !== undefined && !dependsOn.includes(template)) dependsOn.push(template);
+    }
+    // Make before break (istio.io): the subsets a route names exist before the route, so no apply window sends a
+    // request to a subset Envoy does not know (503 NR); on deletion Pulumi removes the route before its subsets.
+    if (o.kind === 'VirtualService' && group === ISTIO_NETWORKING && index.destinationRules) {
+      for (const host of virtualServiceDestinations(o)) {
+        for (const dr of index.destinationRules.get(host) ?? []) if (!dependsOn.includes(dr)) dependsOn.push(dr);
+      }
     }
   }
   return { tier, guard, ignoreChanges, ignoreReason, dependsOn };

@@ -19,7 +19,7 @@ describe('the policy-check bench stage', () => {
     expect(oursOut.objects).toBe(baseOut.objects);
     expect(compareFolders(path.join(tmp, 'ours'), path.join(tmp, 'baseline'), { a: 'ours', b: 'baseline' }, [REPORT_FILE])).toEqual([]);
     const report = JSON.parse(fs.readFileSync(path.join(tmp, 'ours', REPORT_FILE), 'utf8'));
-    expect(report.summary).toMatchObject({ estate: 'bench', objects: oursOut.objects, policies: { evaluated: 39 } });
+    expect(report.summary).toMatchObject({ estate: 'bench', objects: oursOut.objects, policies: { evaluated: 47 } });
     expect(Object.keys(ours.finish().phasesMs)).toEqual(['construct', 'synthesize', 'files', 'digest', 'check', 'report']);
     expect(fs.readFileSync(path.join(tmp, 'ours', DIGEST_FILE), 'utf8')).toMatch(/^[0-9a-f]{64} {2}\d+ files\n$/);
   });

@@ -5,8 +5,8 @@ import { defineRule, notApplicable, violations } from '../../engine/types';
 export const requireMeshGatewayBinding = defineRule({
   id: 'require-mesh-gateway-binding',
   area: 'mesh',
-  description: 'A canary VirtualService that lists gateways also lists the reserved gateway "mesh", so that in-mesh callers follow it.',
-  rationale: 'A canary VirtualService (one that routes to subsets) that lists gateways includes the reserved gateway "mesh", so that the sidecars of in-mesh callers apply it too. With gateways set and "mesh" missing, the routes bind only to those gateways: calls between services inside the mesh ignore the canary and are balanced over every pod behind the Service, gray included, by pod count (Istio IST0140, Kiali KIA1102).',
+  description: 'A VirtualService that routes to subsets and lists gateways also lists the reserved gateway "mesh", so that in-mesh callers\' sidecars apply it.',
+  rationale: 'With gateways set and "mesh" missing, the routes bind only to those gateways: calls between services inside the mesh ignore the canary and are balanced over every pod behind the Service, gray included, by pod count (Istio IST0140, Kiali KIA1102).',
   remediation: 'Add "mesh" to spec.gateways (or leave gateways out, which means mesh only), or keep a second VirtualService for in-mesh callers.',
   severity: 'medium',
   enforcement: 'mandatory',

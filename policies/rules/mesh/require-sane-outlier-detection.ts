@@ -6,8 +6,8 @@ import { defineRule, violations } from '../../engine/types';
 export const requireSaneOutlierDetection = defineRule({
   id: 'require-sane-outlier-detection',
   area: 'mesh',
-  description: 'Every outlier detection of a DestinationRule has valid durations, ejects below 100% of hosts and orders its error thresholds.',
-  rationale: 'Every outlierDetection of a DestinationRule (its traffic policy, port-level settings and subsets) has durations of 1 ms or more, maxEjectionPercent below 100, a consecutiveGatewayErrors below consecutive5xxErrors when both are set; a localityLbSetting comes with outlier detection. Istio rejects durations under 1 ms; maxEjectionPercent 100 lets a shared failure (a bad dependency) eject every host, leaving nothing to serve; gateway errors are 5xx errors too, so a gateway threshold at or above the 5xx one never fires; locality failover acts only on hosts that outlier detection ejects.',
+  description: 'Every outlierDetection of a DestinationRule can act and cannot eject every host, and every localityLbSetting comes with outlier detection.',
+  rationale: 'Checked in the traffic policy, its port-level settings and every subset: durations of 1 ms or more, maxEjectionPercent below 100, consecutiveGatewayErrors below consecutive5xxErrors. Istio rejects durations under 1 ms; maxEjectionPercent 100 lets a shared failure (a bad dependency) eject every host, leaving nothing to serve; gateway errors are 5xx errors too, so a gateway threshold at or above the 5xx one never fires; locality failover acts only on hosts that outlier detection ejects.',
   remediation: 'Use durations such as 10s and 30s, keep maxEjectionPercent at 10 to 50, set consecutiveGatewayErrors below consecutive5xxErrors (or leave it out), and add outlierDetection where localityLbSetting is set.',
   severity: 'medium',
   enforcement: 'mandatory',

@@ -5,8 +5,8 @@ import { defineRule, violations } from '../../engine/types';
 export const requireValidRouteWeights = defineRule({
   id: 'require-valid-route-weights',
   area: 'mesh',
-  description: 'The route weights of a VirtualService are whole numbers from 0 to 100 that add up to 100.',
-  rationale: 'In every VirtualService route with weights, each weight is a whole number from 0 to 100 and they add up to 100; a route with one destination gives it all the traffic (no weight, or 100). Istio treats weights as relative, so 10/10 is 50/50 and a lone destination at 5 still takes everything: a canary step written as a share of 100 silently means something else (Kiali KIA1104). A negative weight is rejected at apply.',
+  description: 'VirtualService route weights are whole numbers from 0 to 100 adding up to 100, and a lone destination carries no weight or 100.',
+  rationale: 'Weights must be whole numbers from 0 to 100. Istio treats weights as relative, so 10/10 is 50/50 and a lone destination at 5 still takes everything: a canary step written as a share of 100 silently means something else (Kiali KIA1104). A negative weight is rejected at apply.',
   remediation: 'Write the split as shares of 100, for example stable 95 and gray 5; leave a lone destination without a weight.',
   severity: 'high',
   enforcement: 'mandatory',

@@ -16,7 +16,7 @@ describe('the offline runner', () => {
       suppressed: 0,
       targets: 1,
       objects: 10,
-      policies: { evaluated: 39, disabled: [] },
+      policies: { evaluated: 47, disabled: [] },
       byPolicy: {},
     });
   });

@@ -31,7 +31,7 @@ describe('reports', () => {
   test('the text report lists mandatory findings first, then suppressed ones with their reasons, how to fix, and the verdict', () => {
     const text = formatCheckText(result(), { files: ['cart.yaml'] }, RULES);
     expect(text.split('\n')).toEqual([
-      'estate check: 1 file(s) · 1 target(s) · 3 object(s) · 39 policies',
+      'estate check: 1 file(s) · 1 target(s) · 3 object(s) · 47 policies',
       '',
       'MANDATORY  require-min-replicas (high) · cart.yaml:1 · Deployment shop/cart',
       '           1 replica(s); at least 2 needed',

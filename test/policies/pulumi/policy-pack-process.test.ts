@@ -78,7 +78,7 @@ function resource(type: string, name: string, props: object): { type: string; na
     const info = await unary<InstanceType<typeof emptyproto.Empty>, analyzerproto.AnalyzerInfo>(client, 'getAnalyzerInfo', new emptyproto.Empty());
     expect(info.getName()).toBe('cluster-estate');
     expect(info.getVersion()).toBe('0.1.0');
-    expect(info.getPoliciesList().length).toBe(40); // the 39 rules and the suppressions check
+    expect(info.getPoliciesList().length).toBe(48); // the 47 rules and the suppressions check
     expect(info.getSupportsconfig()).toBe(true);
   });
 

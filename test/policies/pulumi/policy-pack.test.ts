@@ -116,8 +116,9 @@ describe('the policy pack under the engine\'s calls', () => {
     const unknownReplicas = await record([broken(compliantDeployment(), (d) => (d.spec.replicas = 2))], { outputs: (args) => (args.type === 'kubernetes:apps/v1:Deployment' ? { ...args.inputs, spec: { ...args.inputs.spec, replicas: UNKNOWN_STRING } } : args.inputs) });
     const cannotRun = (await analyzeStack(pulumiPolicies(), unknownReplicas)).diagnostics.filter((d) => /can't run policy/.test(d.message));
     // Only the policies that judge or read Deployments cannot run (the stack has no Service or HPA to judge); the
-    // tenancy rules judge Deployments (their namespace's deny and quota), so they cannot run either.
-    expect(cannotRun.map((d) => d.policy).sort()).toEqual(['forbid-replicas-under-hpa', 'require-default-deny-network-policy', 'require-min-replicas', 'require-pod-disruption-budget', 'require-resource-quota']);
+    // tenancy rules judge Deployments (their namespace's deny and quota), and the mesh's probe rule reads the
+    // PeerAuthentications around them, so they cannot run either.
+    expect(cannotRun.map((d) => d.policy).sort()).toEqual(['forbid-probe-rewrite-off-under-strict', 'forbid-replicas-under-hpa', 'require-default-deny-network-policy', 'require-min-replicas', 'require-pod-disruption-budget', 'require-resource-quota']);
     expect(cannotRun.every((d) => d.enforcement === 'advisory')).toBe(true);
     expect(cannotRun[0].message).toMatch(/^can't run policy '[a-z-]+' from policy pack 'cluster-estate@v0.1.0' during preview: string value at \.spec\.replicas can't be known during preview$/);
   });

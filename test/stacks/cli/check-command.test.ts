@@ -31,7 +31,7 @@ describe('estate check', () => {
   test('the reference estate exits 0 with no mandatory finding', async () => {
     const { code, out } = await run(['check', '--as-of', '2026-11-11T00:00:00+08:00']);
     expect(code).toBe(0);
-    expect(out).toMatch(/^estate check: estate reference as of 2026-11-10T16:00:00.000Z · \d+ target\(s\) · [\d,]+ object\(s\) · 39 policies/);
+    expect(out).toMatch(/^estate check: estate reference as of 2026-11-10T16:00:00.000Z · \d+ target\(s\) · [\d,]+ object\(s\) · 47 policies/);
     // The only suppressions are the mesh gateways' injection placeholder image (`auto`), each with its reason.
     expect(out).toMatch(/\n0 mandatory, \d+ advisory, \d+ suppressed: PASS\n$/);
     const suppressed = [...out.matchAll(/^SUPPRESSED +(\S+) .* Deployment (\S+)$/gm)].map((m) => `${m[1]} ${m[2].split('/')[0]}`);

@@ -155,7 +155,10 @@ describe('the cluster targets the reference estate synthesizes itself (its app t
       expect([x.name, x.ignoreChanges]).toEqual([x.name, scaled.has(`${x.type} ${x.name}`) ? ['spec.replicas'] : []]);
       const namespace = objectOf(x).namespace;
       const ns = namespace ? namespaces.get(`Namespace/${namespace}`) : undefined;
-      expect([x.name, x.dependencies]).toEqual([x.name, ns ? [ns] : []]);
+      // A VirtualService also waits for the DestinationRule of its host (the app's, same name): subsets before routes.
+      const subsets = x.type === 'kubernetes:networking.istio.io/v1:VirtualService' ? registered.filter((d) => d.name === x.name.replace(/^VirtualService\//, 'DestinationRule/')).map((d) => d.urn) : [];
+      if (x.type === 'kubernetes:networking.istio.io/v1:VirtualService') expect([x.name, subsets.length]).toEqual([x.name, 1]);
+      expect([x.name, x.dependencies]).toEqual([x.name, [...(ns ? [ns] : []), ...subsets].sort()]);
     }
   });
 });

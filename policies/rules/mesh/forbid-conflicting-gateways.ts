@@ -1,0 +1,85 @@
+import type { KubeObject } from '../../../constructs';
+import { asArray, field, mapSelectorMatches, namespaceOf, podTemplateOf, podLabels, stringMap } from '../../engine/kube';
+import type { TargetView } from '../../engine/target';
+import { defineRule, notApplicable, violations } from '../../engine/types';
+
+interface Listener {
+  readonly gateway: KubeObject;
+  readonly selector: Record<string, string>;
+  readonly port: number;
+  readonly host: string;
+}
+
+function selectorText(selector: Record<string, string>): string {
+  return Object.keys(selector).sort().map((k) => `${k}=${selector[k]}`).join(',');
+}
+
+/** A server host without its namespace part (`ns/host`, `./host`), lower-cased as DNS compares. */
+function bareHost(host: string): string {
+  const slash = host.indexOf('/');
+  return (slash >= 0 ? host.slice(slash + 1) : host).toLowerCase();
+}
+
+function listenersOf(gateway: KubeObject): Listener[] {
+  const selector = stringMap(field(gateway, 'spec.selector'));
+  const out: Listener[] = [];
+  for (const server of asArray(field(gateway, 'spec.servers'))) {
+    const port = field(server, 'port.number');
+    if (typeof port !== 'number') continue;
+    for (const host of asArray(field(server, 'hosts'))) if (typeof host === 'string') out.push({ gateway, selector, port, host: bareHost(host) });
+  }
+  return out;
+}
+
+/**
+ * True when two Gateway selectors pick the same gateway pods: equal selectors, or one pod template of the target
+ * that both select (Istio applies a Gateway to matching pods in every namespace unless told otherwise).
+ */
+function sameProxies(a: Record<string, string>, b: Record<string, string>, pods: readonly Record<string, string>[]): boolean {
+  if (selectorText(a) === selectorText(b)) return true;
+  return pods.some((labels) => mapSelectorMatches(a, labels) && mapSelectorMatches(b, labels));
+}
+
+function gatewayPods(target: TargetView): Record<string, string>[] {
+  return target.memo('mesh:pod-labels', () => ['Deployment', 'StatefulSet', 'DaemonSet', 'ReplicaSet', 'Pod'].flatMap((k) => target.ofKind(k))
+    .map((w) => podTemplateOf(w)).filter((t): t is NonNullable<typeof t> => t !== undefined).map(podLabels));
+}
+
+function describeGateway(g: KubeObject): string {
+  return `Gateway ${namespaceOf(g) ?? ''}/${String(g.metadata?.name ?? '')}`;
+}
+
+/** No two Gateway servers on the same gateway pods claim the same port and host. */
+export const forbidConflictingGateways = defineRule({
+  id: 'forbid-conflicting-gateways',
+  area: 'mesh',
+  description: 'No two Gateway servers that select the same gateway pods claim the same port and host, within one Gateway or across Gateways.',
+  rationale: 'Istio builds one listener per port on the gateway proxy and keeps only one server per host there: the other Gateway\'s routes, TLS certificate or both are dropped without an error, and its host answers 404 or with the wrong certificate (Istio IST0145, Kiali KIA0301).',
+  remediation: 'Give each host one Gateway per gateway deployment (list several hosts on one server if they share the certificate), or bind the second Gateway to another ingress gateway by its selector.',
+  severity: 'high',
+  enforcement: 'mandatory',
+  kinds: ['Gateway'],
+  relational: true,
+  reads: ['Gateway', 'Deployment', 'StatefulSet', 'DaemonSet', 'ReplicaSet', 'Pod'],
+  estateContext: 'none',
+  config: {},
+  check({ object, target }) {
+    const own = listenersOf(object);
+    if (own.length === 0) return notApplicable('the Gateway has no server with a port and hosts');
+    const all = target.memo('mesh:gateway-listeners', () => target.ofKind('Gateway').flatMap(listenersOf));
+    const pods = gatewayPods(target);
+    const messages = new Set<string>();
+    const seen = new Set<string>();
+    for (const l of own) {
+      const key = `${l.port} ${l.host}`;
+      if (seen.has(key)) messages.add(`port ${l.port} host ${l.host} is declared twice in this Gateway`);
+      seen.add(key);
+      for (const other of all) {
+        if (other.gateway === object || other.port !== l.port || other.host !== l.host) continue;
+        if (!sameProxies(l.selector, other.selector, pods)) continue;
+        messages.add(`port ${l.port} host ${l.host} is also claimed by ${describeGateway(other.gateway)} on the same gateway pods (selector ${selectorText(l.selector) || 'none'}): one of them is dropped`);
+      }
+    }
+    return violations([...messages]);
+  },
+});
