@@ -147,7 +147,37 @@ export function appHttpRules(plan: AppInstancePlan, serviceDomain: string, lanes
   } else {
     http.push({ name: 'default', route: [to(ReleaseChannel.STABLE)], ...extras });
   }
-  return http;
+  return withoutShadowedMatches(http);
+}
+
+/** Stable text of a match condition (keys sorted), to compare two conditions. */
+function conditionKey(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(conditionKey).join(',')}]`;
+  if (value !== null && typeof value === 'object') {
+    const o = value as Record<string, unknown>;
+    return `{${Object.keys(o).sort().map((k) => `${JSON.stringify(k)}:${conditionKey(o[k])}`).join(',')}}`;
+  }
+  return JSON.stringify(value);
+}
+
+/**
+ * The rules without the match conditions that an earlier rule already takes (Istio takes the first match, so such a
+ * condition is dead: a canary match on the lane header after the lane's own rule, say). A rule left with no
+ * condition goes; a rule that had none (the catch-all) stays.
+ */
+function withoutShadowedMatches(rules: readonly HttpRule[]): HttpRule[] {
+  const taken = new Set<string>();
+  const out: HttpRule[] = [];
+  for (const rule of rules) {
+    if (rule.match === undefined) {
+      out.push(rule);
+      continue;
+    }
+    const match = rule.match.filter((m) => !taken.has(conditionKey(m)));
+    for (const m of match) taken.add(conditionKey(m));
+    if (match.length > 0) out.push(match.length === rule.match.length ? rule : { ...rule, match });
+  }
+  return out;
 }
 
 /** One meshed app instance's objects. @internal */
@@ -206,8 +236,9 @@ export function renderAppMesh(plan: AppInstancePlan, serviceDomain: string, fact
 /**
  * The one VirtualService of an ingress gateway: for every app bound to it, first the community → lane mapping (a
  * bounded list of exact ids, listed here once for the whole mesh: the header it sets is all the services behind
- * route on), then the app's own rules, each narrowed to the app's public hosts. It also binds `mesh`, so in-mesh
- * callers of a public host get the same routes, and a subset route never applies to the gateway alone (IST0140).
+ * route on), then the app's own rules, each narrowed to the app's public hosts. It binds the gateway only: its hosts
+ * are edge names, which sidecars do not route (no Service or ServiceEntry declares them); in-mesh callers reach the
+ * apps by their Service names, through the apps' own VirtualServices, which carry the same lane and canary rules.
  * @internal
  */
 export function renderGatewayRoutes(
@@ -254,6 +285,6 @@ export function renderGatewayRoutes(
     apiVersion: 'networking.istio.io/v1',
     kind: 'VirtualService',
     metadata: { name: g.name, namespace: g.namespace, labels: { [APP_MANAGED_BY]: MANAGED_BY, 'app.kubernetes.io/name': g.name } },
-    spec: { hosts: [...new Set(bound.flatMap((b) => b.hosts))].sort(), gateways: [gatewayRef(g), 'mesh'], http },
+    spec: { hosts: [...new Set(bound.flatMap((b) => b.hosts))].sort(), gateways: [gatewayRef(g)], http: withoutShadowedMatches(http) },
   };
 }

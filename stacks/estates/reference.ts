@@ -205,7 +205,7 @@ function addApps(
     namespace: 'charging',
     image: AppImage.pinned('registry.estate.internal/charging/gateway:3.8.1'),
     resources: { cpuMillis: { request: 2000, limit: 4000 }, memoryMiB: { request: 4096, limit: 4096 } },
-    ports: [{ name: 'http', port: 8080 }, { name: 'mqtts', port: 8883 }],
+    ports: [{ name: 'http', port: 8080 }, { name: 'tls-mqtt', port: 8883 }],
     probes: { liveness: { check: { tcp: { port: 8883 } }, periodSeconds: 10, failureThreshold: 6 } },
     // Devices hold connections for hours: offline stops new ones, then five minutes for devices to reconnect elsewhere.
     lifecycle: { drainSeconds: 300, stepsSeconds: 30, shutdownSeconds: 30 },
@@ -224,7 +224,7 @@ function addApps(
     // network); the operators' console reaches the HTTP API through the cluster's ingress gateway.
     access: {
       allowFrom: [
-        Caller.loadBalancer({ sourceRanges: ['100.64.0.0/10'], ports: ['mqtts'] }),
+        Caller.loadBalancer({ sourceRanges: ['100.64.0.0/10'], ports: ['tls-mqtt'] }),
         Caller.ingressGateway({ namespace: 'ingress-gateway', podLabels: { 'app.kubernetes.io/name': 'charging-console' }, ports: ['http'] }),
       ],
     },

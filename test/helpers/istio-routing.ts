@@ -100,3 +100,34 @@ export function virtualServiceFor(objects: readonly object[], host: string, gate
   if (found.length !== 1) throw new Error(`${found.length} VirtualServices serve ${host} at ${gateway}: expected exactly one`);
   return found[0];
 }
+
+/** A mesh host as `<service>.<namespace>` (short names resolved in `namespace`), or the host itself when external. */
+function serviceKey(host: string, namespace: string | undefined): string {
+  const labels = host.toLowerCase().split('.');
+  if (labels.length === 1) return `${labels[0]}.${namespace ?? 'default'}`;
+  if (labels.length === 2 || labels[2] === 'svc') return `${labels[0]}.${labels[1]}`;
+  return host.toLowerCase();
+}
+
+/**
+ * The DestinationRules (`DestinationRule/<namespace>/<name>`) of the hosts a VirtualService routes or mirrors to,
+ * whatever their namespace: the subsets its routes need.
+ */
+type NamedObject = { kind: string; metadata: { name: string; namespace?: string } };
+type RouteRule = { route?: { destination?: { host?: string } }[]; mirror?: { host?: string } };
+
+export function destinationRulesRoutedBy(objects: readonly NamedObject[], vs: unknown): string[] {
+  const o = vs as { metadata: { namespace?: string }; spec?: Record<string, RouteRule[]> };
+  const hosts = new Set<string>();
+  for (const protocol of ['http', 'tcp', 'tls']) {
+    for (const rule of o.spec?.[protocol] ?? []) {
+      for (const d of rule.route ?? []) if (d.destination?.host) hosts.add(serviceKey(d.destination.host, o.metadata.namespace));
+      if (rule.mirror?.host) hosts.add(serviceKey(rule.mirror.host, o.metadata.namespace));
+    }
+  }
+  return objects
+    .filter((d) => d.kind === 'DestinationRule')
+    .filter((d) => hosts.has(serviceKey((d as unknown as { spec: { host: string } }).spec.host, d.metadata.namespace)))
+    .map((d) => `DestinationRule/${d.metadata.namespace}/${d.metadata.name}`)
+    .sort();
+}

@@ -1,4 +1,5 @@
-import { asArray, field } from '../../engine/kube';
+import { asArray, field, namespaceOf } from '../../engine/kube';
+import { resolveHost, serviceHost } from '../../engine/mesh';
 import { defineRule, notApplicable, violations } from '../../engine/types';
 
 /** A VirtualService that splits or matches traffic between subsets and lists gateways also lists `mesh`. */
@@ -11,15 +12,25 @@ export const requireMeshGatewayBinding = defineRule({
   severity: 'medium',
   enforcement: 'mandatory',
   kinds: ['VirtualService'],
-  relational: false,
+  relational: true,
+  reads: ['ServiceEntry'],
   estateContext: 'none',
   config: {},
-  check({ object }) {
+  check({ object, target }) {
     const gateways = field(object, 'spec.gateways');
     if (gateways === undefined) return notApplicable('no gateways: the VirtualService applies to the mesh');
     const list = asArray(gateways);
-    const subsets = ['http', 'tcp', 'tls'].flatMap((p) => asArray(field(object, `spec.${p}`))).flatMap((r) => asArray(field(r, 'route'))).some((d) => field(d, 'destination.subset') !== undefined);
+    const subsets = ['http', 'tcp', 'tls']
+      .flatMap((p) => asArray(field(object, `spec.${p}`)))
+      .flatMap((r) => asArray(field(r, 'route')))
+      .some((d) => field(d, 'destination.subset') !== undefined);
     if (!subsets) return notApplicable('the VirtualService routes to no subset');
+    // Sidecars route only names of the mesh's registry: a Service name, or a ServiceEntry host. An edge name (the host a
+    // client outside sends to the gateway) is not one, so binding "mesh" would change nothing for in-mesh callers.
+    const ns = namespaceOf(object);
+    const meshNames = asArray(field(object, 'spec.hosts')).filter((h) => typeof h === 'string'
+      && (h.includes('*') || serviceHost(h, ns) !== undefined || resolveHost(target, h, ns).kind !== 'unresolved'));
+    if (meshNames.length === 0) return notApplicable('its hosts are edge names that no Service or ServiceEntry declares: in-mesh callers do not use them');
     return violations(list.includes('mesh') ? [] : [`it routes to subsets and lists gateways ${list.map(String).join(', ')} without "mesh": callers inside the mesh bypass its routes`]);
   },
 });

@@ -167,7 +167,7 @@ describe('routing changes in the PR preview', () => {
     expect(JSON.parse(JSON.stringify(report)).routing).toEqual({ changes: [{ kind: 'weight', text: 'order-api: gray 5% → 20%', targets: ['trade-hz1'] }], destructive: 0 });
   });
 
-  test('the reference estate: moving order-api\'s canary to its next step reads as one line per step, on every cluster it runs', () => {
+  test('the reference estate: moving order-api\'s canary to its next step reads as one line per route, on every cluster it runs', () => {
     const nextStep = (estate: Estate): Estate => {
       const order = AppTemplate.appsOf(estate).find((a) => a.name === 'order-api')!;
       (order.spec as { meshRelease: unknown }).meshRelease = { ...order.spec.meshRelease, grayWeight: 20, currentStep: 1 };
@@ -175,9 +175,16 @@ describe('routing changes in the PR preview', () => {
     };
     const asOf = new Date('2026-06-01T00:00:00+08:00');
     const report = diffSnapshots(side(referenceEstate(), asOf), side(nextStep(referenceEstate()), asOf));
-    const clusters = report.changes.filter((c) => c.ref.kind === 'VirtualService').map((c) => c.target);
+    // Two VirtualServices per cluster route order-api: its own (in-mesh callers) and the public gateway's edge route.
+    const clusters = [...new Set(report.changes.filter((c) => c.ref.kind === 'VirtualService').map((c) => c.target))].sort();
     expect(clusters.length).toBeGreaterThan(1);
-    expect(report.routing).toEqual({ changes: [{ kind: 'weight', text: 'order-api: gray 5% → 20%', targets: clusters }], destructive: 0 });
-    expect(renderText(report)).toContain(`Routing changes (1)\n\nRoutes, weights, lanes and mTLS (1)\n\n- order-api: gray 5% → 20% — ${clusters.join(', ')}`);
+    expect(report.routing).toEqual({
+      changes: [
+        { kind: 'weight', text: 'order-api: gray 5% → 20%', targets: clusters },
+        { kind: 'weight', text: 'public: order-api/gray 5% → 20% (rule "order-api-default")', targets: clusters },
+      ],
+      destructive: 0,
+    });
+    expect(renderText(report)).toContain(`Routing changes (2)\n\nRoutes, weights, lanes and mTLS (2)\n\n- order-api: gray 5% → 20% — ${clusters.join(', ')}`);
   });
 });

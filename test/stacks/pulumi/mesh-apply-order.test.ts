@@ -6,6 +6,7 @@
 import { KubeObject } from '../../../constructs';
 import { EstateStackOutputs, estateStack, indexTarget, meshHostKey, objectRules, planTarget } from '../../../stacks/pulumi';
 import { REFERENCE_TIMES, referenceSynthesis } from '../../helpers/reference';
+import { destinationRulesRoutedBy } from '../../helpers/istio-routing';
 import { clusterSettings, managementStackFixture, MANAGEMENT_STACK, testOptions, withClusterTargets } from './helpers/fixtures';
 import { MockRun, RecordedResource, runMocked } from './helpers/mock-runtime';
 
@@ -110,9 +111,14 @@ describe('a cluster stack with mesh routes, under the Pulumi mocks', () => {
     expect(routes.length).toBeGreaterThan(0);
     for (const o of routes) {
       const route = find(reference, 'VirtualService', o.object.metadata.namespace!, o.object.metadata.name);
-      const rule = find(reference, 'DestinationRule', o.object.metadata.namespace!, o.object.metadata.name);
-      expect(route.dependencies).toContain(rule.urn);
-      expect(rule.position).toBeLessThan(route.position);
+      const routed = destinationRulesRoutedBy(plan.objects.map((p) => p.object), o.object);
+      expect([o.object.metadata.name, routed.length > 0]).toEqual([o.object.metadata.name, true]);
+      for (const name of routed) {
+        const [, namespace, ruleName] = name.split('/');
+        const rule = find(reference, 'DestinationRule', namespace, ruleName);
+        expect(route.dependencies).toContain(rule.urn);
+        expect(rule.position).toBeLessThan(route.position);
+      }
     }
   });
 });

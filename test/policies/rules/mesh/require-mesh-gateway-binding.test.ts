@@ -21,4 +21,22 @@ describe('require-mesh-gateway-binding', () => {
     });
     expect(judge(requireMeshGatewayBinding, vs).kind).toBe('not-applicable');
   });
+
+  test('a gateway-only route for an edge name is not a sidecar route; the same name declared by a ServiceEntry is', () => {
+    const edge = broken(compliantVirtualService(), (v) => {
+      v.spec.hosts = ['shop.example.com'];
+      v.spec.gateways = ['istio-ingress/public'];
+    });
+    const verdict = judge(requireMeshGatewayBinding, edge);
+    expect(verdict).toEqual({ kind: 'not-applicable', reason: expect.stringContaining('edge names') });
+    const entry = {
+      apiVersion: 'networking.istio.io/v1',
+      kind: 'ServiceEntry',
+      metadata: { name: 'shop', namespace: 'shop' },
+      spec: { hosts: ['shop.example.com'], ports: [{ number: 443, name: 'https', protocol: 'HTTPS' }], resolution: 'DNS' },
+    };
+    expect(messages(judge(requireMeshGatewayBinding, edge, { target: [entry] }))).toEqual([
+      'it routes to subsets and lists gateways istio-ingress/public without "mesh": callers inside the mesh bypass its routes',
+    ]);
+  });
 });
