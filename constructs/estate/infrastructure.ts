@@ -1,3 +1,6 @@
+// Type-only: the provider specs' types live beside the renderer that writes them; a value import would tie the
+// estate model to the synthesis layer, which imports the estate.
+import type { AWSClusterSpec, AWSMachineSpec, Metal3ClusterSpec, Metal3MachineSpec } from '../synth/capi';
 import { InstanceSpec, DEFAULT_DISKS } from './instance';
 
 /** What a machine is for. */
@@ -60,8 +63,11 @@ export interface Metal3Options {
   readonly imageUrl: string;
   /** URL of its checksum file. */
   readonly imageChecksumUrl: string;
-  /** @default 'sha256' */
-  readonly imageChecksumType?: string;
+  /**
+   * Algorithm of the checksum, one of the values the Metal3Machine CRD accepts.
+   * @default 'sha256'
+   */
+  readonly imageChecksumType?: 'md5' | 'sha256' | 'sha512';
 }
 
 /** Options of the AWS provider. */
@@ -72,6 +78,53 @@ export interface AwsOptions {
   readonly iamInstanceProfile?: string;
   /** SSH key pair name. @default - no key pair */
   readonly sshKeyName?: string;
+}
+
+/*
+ * The built-in providers' spec builders. Each returns the provider's typed spec (synth/capi), so a misspelled or
+ * mistyped field fails tsc here, where the object is written, and not only in the CRD schema test. Not part of the
+ * public API: they are how InfrastructureProvider.metal3 and .aws render.
+ */
+
+/** The spec of a Metal3Cluster: the control-plane endpoint; no external cloud provider sets provider IDs. */
+export function metal3ClusterSpec(c: InfrastructureClusterContext): Metal3ClusterSpec {
+  return {
+    controlPlaneEndpoint: { host: c.controlPlaneEndpoint.host, port: c.controlPlaneEndpoint.port },
+    cloudProviderEnabled: false,
+  };
+}
+
+/** The spec of a Metal3Machine (and of a Metal3MachineTemplate's template): the image, and hosts of the machine's model, IDC and zone. */
+export function metal3MachineSpec(options: Metal3Options, m: MachineContext): Metal3MachineSpec {
+  return {
+    image: { url: options.imageUrl, checksum: options.imageChecksumUrl, checksumType: options.imageChecksumType ?? 'sha256', diskFormat: 'qcow2' },
+    hostSelector: {
+      matchLabels: {
+        'cluster-estate.io/machine-model': m.instance.model,
+        'cluster-estate.io/idc': m.idc,
+        ...(m.zone ? { 'cluster-estate.io/zone': m.zone } : {}),
+      },
+    },
+  };
+}
+
+/** The spec of an AWSCluster: the region and the control-plane endpoint. */
+export function awsClusterSpec(options: AwsOptions, c: InfrastructureClusterContext): AWSClusterSpec {
+  return {
+    region: options.region,
+    controlPlaneEndpoint: { host: c.controlPlaneEndpoint.host, port: c.controlPlaneEndpoint.port },
+  };
+}
+
+/** The spec of an AWSMachine (and of an AWSMachineTemplate's template): instance type, profile, key pair, root volume. */
+export function awsMachineSpec(options: AwsOptions, m: MachineContext): AWSMachineSpec {
+  return {
+    instanceType: m.instance.model,
+    iamInstanceProfile: options.iamInstanceProfile ?? 'nodes.cluster-api-provider-aws.sigs.k8s.io',
+    // `satisfies` because a spread escapes the return type's excess-property check: a misspelled key would pass.
+    ...(options.sshKeyName ? { sshKeyName: options.sshKeyName } satisfies Partial<AWSMachineSpec> : {}),
+    rootVolume: { size: (m.instance.disks ?? DEFAULT_DISKS)[0].sizeGiB },
+  };
 }
 
 /**
@@ -93,20 +146,9 @@ export class InfrastructureProvider {
       apiVersion: 'v1beta2',
       clusterKind: 'Metal3Cluster',
       machineKind: 'Metal3Machine',
-      clusterSpec: (c) => ({
-        controlPlaneEndpoint: { host: c.controlPlaneEndpoint.host, port: c.controlPlaneEndpoint.port },
-        cloudProviderEnabled: false,
-      }),
-      machineSpec: (m) => ({
-        image: { url: options.imageUrl, checksum: options.imageChecksumUrl, checksumType: options.imageChecksumType ?? 'sha256', diskFormat: 'qcow2' },
-        hostSelector: {
-          matchLabels: {
-            'cluster-estate.io/machine-model': m.instance.model,
-            'cluster-estate.io/idc': m.idc,
-            ...(m.zone ? { 'cluster-estate.io/zone': m.zone } : {}),
-          },
-        },
-      }),
+      // The spread opens each typed spec into the plain record every provider (custom ones too) hands the renderer.
+      clusterSpec: (c) => ({ ...metal3ClusterSpec(c) }),
+      machineSpec: (m) => ({ ...metal3MachineSpec(options, m) }),
     });
   }
 
@@ -117,16 +159,8 @@ export class InfrastructureProvider {
       apiVersion: 'v1beta2',
       clusterKind: 'AWSCluster',
       machineKind: 'AWSMachine',
-      clusterSpec: (c) => ({
-        region: options.region,
-        controlPlaneEndpoint: { host: c.controlPlaneEndpoint.host, port: c.controlPlaneEndpoint.port },
-      }),
-      machineSpec: (m) => ({
-        instanceType: m.instance.model,
-        iamInstanceProfile: options.iamInstanceProfile ?? 'nodes.cluster-api-provider-aws.sigs.k8s.io',
-        ...(options.sshKeyName ? { sshKeyName: options.sshKeyName } : {}),
-        rootVolume: { size: (m.instance.disks ?? DEFAULT_DISKS)[0].sizeGiB },
-      }),
+      clusterSpec: (c) => ({ ...awsClusterSpec(options, c) }),
+      machineSpec: (m) => ({ ...awsMachineSpec(options, m) }),
     });
   }
 

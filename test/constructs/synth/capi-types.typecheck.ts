@@ -3,10 +3,13 @@
  * `@ts-expect-error` marks a line that must NOT compile. If a type is loosened so that the misspelled field is
  * accepted, the directive is unused and tsc fails. Nothing here runs.
  */
+import type {
+  awsClusterSpec, awsMachineSpec, Metal3Options, metal3ClusterSpec, metal3MachineSpec,
+} from '../../../constructs/estate/infrastructure';
 import type { renderClusterManagementObjects } from '../../../constructs/synth/management';
 import type {
   AWSMachineTemplate, Cluster, KubeadmConfigTemplate, KubeadmControlPlane, Machine, MachineDeployment, MachineHealthCheck,
-  ManagementObject, Metal3Machine,
+  AWSClusterSpec, AWSMachineSpec, ManagementObject, Metal3ClusterSpec, Metal3Machine, Metal3MachineSpec,
 } from '../../../constructs/synth/capi';
 
 const metadata = { name: 'trade-hz1', namespace: 'trade-hz1' };
@@ -143,3 +146,44 @@ export const aws: AWSMachineTemplate = {
 type Rendered = ReturnType<typeof renderClusterManagementObjects>[number];
 type Exactly<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
 export const rendererIsTyped: Exactly<Rendered, ManagementObject> = true;
+
+/*
+ * The built-in providers' spec builders return the typed specs, not open records, so what they write is checked field
+ * by field. Were a builder's return type loosened to Record<string, unknown>, the misspelled fields below would
+ * compile and each @ts-expect-error would be unused.
+ */
+export const metal3ClusterBuilt: ReturnType<typeof metal3ClusterSpec> = {
+  // @ts-expect-error `cloudProviderEnable` is misspelled
+  cloudProviderEnable: false,
+};
+
+export const metal3MachineBuilt: ReturnType<typeof metal3MachineSpec> = {
+  // @ts-expect-error v1beta2 calls the image format `diskFormat`
+  image: { url: 'https://images/os.qcow2', format: 'qcow2' },
+};
+
+export const awsClusterBuilt: ReturnType<typeof awsClusterSpec> = {
+  // @ts-expect-error `regionName` is not a field of AWSClusterSpec (it is `region`)
+  regionName: 'cn-north-1',
+};
+
+export const awsMachineBuilt: ReturnType<typeof awsMachineSpec> = {
+  instanceType: 'm6i.2xlarge',
+  // @ts-expect-error rootVolume's size is in GiB, a number
+  rootVolume: { size: '100Gi' },
+};
+
+export const metal3ChecksumOption: Metal3Options = {
+  imageUrl: 'https://images/os.qcow2',
+  imageChecksumUrl: 'https://images/os.qcow2.sha256',
+  // @ts-expect-error the option takes only the checksum types the Metal3Machine CRD accepts
+  imageChecksumType: 'sha1',
+};
+
+/** Each builder returns exactly its provider's spec type. */
+export const buildersAreTyped: [
+  Exactly<ReturnType<typeof metal3ClusterSpec>, Metal3ClusterSpec>,
+  Exactly<ReturnType<typeof metal3MachineSpec>, Metal3MachineSpec>,
+  Exactly<ReturnType<typeof awsClusterSpec>, AWSClusterSpec>,
+  Exactly<ReturnType<typeof awsMachineSpec>, AWSMachineSpec>,
+] = [true, true, true, true];

@@ -13,13 +13,13 @@
  *    ready replicas in the zones left).
  */
 import { MANAGEMENT_TARGET, summarize } from '../../../constructs';
-import { ProcessTracker, sleep, waitFor } from '../../helpers/processes';
+import { sleep, waitFor } from '../../helpers/processes';
 import { REFERENCE_TIMES, referenceSynthesis } from '../../helpers/reference';
 import { describeWithBuiltEngines } from '../engines-env';
 import { expectedLines } from './expected';
-import { applyAll, describeObject, differenceLines, installCrds, loadCrds, unexpectedDifferences } from './estate-on-server';
-import { ControlPlane, startControlPlane } from './harness';
+import { applyAll, describeObject, differenceLines, unexpectedDifferences } from './estate-on-server';
 import { KubeClient, KubeError, ObjectRef } from './kube-client';
+import { useControlPlane } from './lifecycle';
 import { simulatedNodes, SimulatedNode } from './simulated-nodes';
 
 /** The cluster whose pods the scheduler places: two pools, one tainted and dedicated to its app. */
@@ -68,21 +68,22 @@ async function nodeNames(client: KubeClient): Promise<Set<string>> {
 
 describeWithBuiltEngines('cluster targets on a real control plane with simulated nodes',
   ['ETCD_BIN', 'KUBE_APISERVER_BIN', 'KUBE_CONTROLLER_MANAGER_BIN', 'KUBE_SCHEDULER_BIN', 'KWOK_BIN', 'KWOK_STAGES'] as const, (bins) => {
-    const tracker = new ProcessTracker();
-    let cp: ControlPlane;
+    const plane = useControlPlane({
+      bins, components: ['controller-manager', 'scheduler', 'kwok'], podReadyDelayMs: POD_READY_DELAY_MS,
+      // KWOK renews the simulated nodes' leases; on a loaded 2-core machine a renewal can come late, and the node
+      // lifecycle controller would then taint a node NotReady and take its zone out of the pods' spread. The drills
+      // remove nodes explicitly, so a longer grace period costs them nothing.
+      controllerManagerArgs: ['--node-monitor-grace-period=2m'],
+      // The mesh's kinds: meshed clusters carry Istio objects.
+      crdSets: ['istio'],
+    });
     let client: KubeClient;
     const report: Record<string, unknown> = {};
 
     beforeAll(async () => {
-      cp = await startControlPlane({ bins, tracker, components: ['controller-manager', 'scheduler', 'kwok'], podReadyDelayMs: POD_READY_DELAY_MS,
-        // KWOK renews the simulated nodes' leases; on a loaded 2-core machine a renewal can come late, and the node
-        // lifecycle controller would then taint a node NotReady and take its zone out of the pods' spread. The drills
-        // remove nodes explicitly, so a longer grace period costs them nothing.
-        controllerManagerArgs: ['--node-monitor-grace-period=2m'] });
-      client = cp.client;
-      // The mesh's kinds (meshed clusters carry Istio objects) and the namespaces the mesh installation owns (its root
-      // namespace, where the mesh-wide PeerAuthentication lives), as a cluster with Istio installed has them.
-      await installCrds(client, loadCrds(['istio']));
+      client = plane.cp.client;
+      // The namespaces the mesh installation owns (its root namespace, where the mesh-wide PeerAuthentication lives),
+      // as a cluster with Istio installed has them.
       const declared = new Set<string>();
       const used = new Set<string>();
       for (const asOf of Object.values(AS_OF)) {
@@ -95,15 +96,12 @@ describeWithBuiltEngines('cluster targets on a real control plane with simulated
       }
       for (const name of [...used].filter((n) => !declared.has(n)).sort()) await client.apply({ apiVersion: 'v1', kind: 'Namespace', metadata: { name } }, { fieldManager: 'mesh-installation' });
       // eslint-disable-next-line no-console
-      console.log(`control plane up: ${JSON.stringify(cp.startSeconds)} (seconds per component)`);
+      console.log(`control plane up: ${JSON.stringify(plane.cp.startSeconds)} (seconds per component)`);
     }, 300_000);
 
     afterAll(async () => {
       // eslint-disable-next-line no-console
       console.log(`cluster drills report:\n${JSON.stringify(report, null, 2)}`);
-      await cp?.stop();
-      await tracker.stopAll();
-      expect(tracker.alivePids()).toEqual([]);
     }, 60_000);
 
     it('accepts every cluster target\'s objects (strict), and Pod Security Admission restricted admits every templated pod', async () => {

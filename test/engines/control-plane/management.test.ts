@@ -6,13 +6,12 @@
  * differences allowed are the ones listed in expected/management-server-defaults.txt (server defaulting).
  */
 import { MANAGEMENT_TARGET } from '../../../constructs';
-import { ProcessTracker } from '../../helpers/processes';
 import { REFERENCE_TIMES, referenceSynthesis } from '../../helpers/reference';
 import { describeWithBuiltEngines } from '../engines-env';
 import { expectedLines } from './expected';
-import { applyAll, describeObject, describeWithCrds, differenceLines, installCrds, unexpectedDifferences, loadCrds } from './estate-on-server';
-import { ControlPlane, startControlPlane } from './harness';
+import { applyAll, describeObject, describeWithCrds, differenceLines, unexpectedDifferences } from './estate-on-server';
 import { KubeError, ObjectRef } from './kube-client';
+import { useControlPlane } from './lifecycle';
 
 const AS_OF = { dormant: REFERENCE_TIMES.dormantBefore, peak: REFERENCE_TIMES.peak } as const;
 
@@ -24,33 +23,22 @@ function managementObjects(asOf: Date): ObjectRef[] {
 
 describeWithBuiltEngines('management target on a real kube-apiserver', ['ETCD_BIN', 'KUBE_APISERVER_BIN'] as const, (bins) => {
   describeWithCrds('Cluster API, Metal3 and AWS objects', () => {
-    const tracker = new ProcessTracker();
-    let cp: ControlPlane;
-    let crdCount = 0;
+    const plane = useControlPlane({ bins, setupTimeoutMs: 240_000 });
 
-    beforeAll(async () => {
-      const t0 = Date.now();
-      cp = await startControlPlane({ bins, tracker });
-      crdCount = await installCrds(cp.client, loadCrds());
+    beforeAll(() => {
       // eslint-disable-next-line no-console
-      console.log(`control plane up in ${JSON.stringify(cp.startSeconds)} s; ${crdCount} CRDs established; ${((Date.now() - t0) / 1000).toFixed(1)} s in all`);
-    }, 240_000);
-
-    afterAll(async () => {
-      await cp?.stop();
-      await tracker.stopAll();
-      expect(tracker.alivePids()).toEqual([]);
-    }, 60_000);
+      console.log(`control plane up in ${JSON.stringify(plane.cp.startSeconds)} s; ${plane.crdCount} CRDs established; ${plane.setupSeconds.toFixed(1)} s in all`);
+    });
 
     it('installs the CRDs of the three providers', () => {
-      expect(crdCount).toBeGreaterThanOrEqual(15);
+      expect(plane.crdCount).toBeGreaterThanOrEqual(15);
     });
 
     for (const [label, asOf] of Object.entries(AS_OF)) {
       it(`accepts every management object at ${label} (${asOf.toISOString()}), strict, and only defaults them`, async () => {
         const objects = managementObjects(asOf);
         const t0 = Date.now();
-        const outcomes = await applyAll(cp.client, objects);
+        const outcomes = await applyAll(plane.cp.client, objects);
         const applySeconds = (Date.now() - t0) / 1000;
         expect(outcomes.filter((o) => o.error).map((o) => `${describeObject(o.object)}: ${o.error}`)).toEqual([]);
         // Warnings, one line per kind and message: the only ones are the deprecation of Metal3's v1beta1 kinds
@@ -59,7 +47,7 @@ describeWithBuiltEngines('management target on a real kube-apiserver', ['ETCD_BI
         expect(warnings).toEqual(expectedLines('management-warnings', warnings));
 
         const pairs = [];
-        for (const object of objects) pairs.push({ object, got: await cp.client.get(object) });
+        for (const object of objects) pairs.push({ object, got: await plane.cp.client.get(object) });
         const lines = differenceLines(pairs);
         // eslint-disable-next-line no-console
         console.log(`${label}: ${objects.length} objects accepted in ${applySeconds.toFixed(1)} s; ${lines.length} kinds of server-side difference:\n${lines.join('\n')}`);
@@ -72,13 +60,13 @@ describeWithBuiltEngines('management target on a real kube-apiserver', ['ETCD_BI
       const mhc = managementObjects(AS_OF.peak).find((o) => o.kind === 'MachineHealthCheck') as any;
       // A field the schema does not declare (v1beta1's name for what v1beta2 calls checks.nodeStartupTimeoutSeconds).
       const typo = { ...mhc, spec: { ...mhc.spec, nodeStartupTimeout: '10m' } };
-      await expect(cp.client.apply(typo)).rejects.toThrow(/\.spec\.nodeStartupTimeout: field not declared in schema|unknown field "spec\.nodeStartupTimeout"/);
+      await expect(plane.cp.client.apply(typo)).rejects.toThrow(/\.spec\.nodeStartupTimeout: field not declared in schema|unknown field "spec\.nodeStartupTimeout"/);
       // The same through a create (POST), where strict validation answers with its own message.
       const fresh = { ...typo, metadata: { name: 'typo-check', namespace: mhc.metadata.namespace } };
-      await expect(cp.client.create(fresh)).rejects.toThrow(/unknown field "spec\.nodeStartupTimeout"/);
+      await expect(plane.cp.client.create(fresh)).rejects.toThrow(/unknown field "spec\.nodeStartupTimeout"/);
       // CEL (v1beta2 MachineHealthCheck): an unhealthy machine condition may not be one of Cluster API's own.
       const cel = { ...mhc, spec: { ...mhc.spec, checks: { ...mhc.spec.checks, unhealthyMachineConditions: [{ type: 'Ready', status: 'False', timeoutSeconds: 300 }] } } };
-      const refused = await cp.client.apply(cel).then(() => undefined, (e: KubeError) => e);
+      const refused = await plane.cp.client.apply(cel).then(() => undefined, (e: KubeError) => e);
       expect(refused).toBeInstanceOf(KubeError);
       expect(refused?.status).toBe(422);
       expect(refused?.message).toMatch(/unhealthyMachineConditions\[0\]\.type/);

@@ -20,10 +20,11 @@ import * as fs from 'fs';
 import * as path from 'path';
 import * as yaml from 'js-yaml';
 import { MANAGEMENT_TARGET } from '../../../constructs';
-import { ProcessTracker, waitFor } from '../../helpers/processes';
+import { waitFor } from '../../helpers/processes';
 import { referenceSynthesis } from '../../helpers/reference';
-import { ControlPlane, startControlPlane } from '../control-plane/harness';
-import { describeWithCrds, installCrds, loadCrds } from '../control-plane/estate-on-server';
+import { describeWithCrds } from '../control-plane/estate-on-server';
+import { MANAGEMENT_CRD_SETS } from '../control-plane/estate-on-server';
+import { useControlPlane } from '../control-plane/lifecycle';
 import { simulatedNodes } from '../control-plane/simulated-nodes';
 import { describeWithBuiltEngines } from '../engines-env';
 import { buildOnce, PULUMI_KEYS, PulumiWorkspace, qualifiedStack, ROOT, summaryCounts } from './pulumi-cli';
@@ -37,40 +38,30 @@ const FINGERPRINT = /pulumi config set cluster-estate:clusterFingerprint (sha256
 describeWithBuiltEngines('the real Pulumi engine against a real control plane',
   [...PULUMI_KEYS, 'ETCD_BIN', 'KUBE_APISERVER_BIN', 'KUBE_CONTROLLER_MANAGER_BIN', 'KUBE_SCHEDULER_BIN', 'KWOK_BIN', 'KWOK_STAGES'] as const, (bins) => {
     describeWithCrds('management and cluster stacks, as the README runs them', () => {
-      const tracker = new ProcessTracker();
-      let cp: ControlPlane;
+      const plane = useControlPlane({ bins, components: ['controller-manager', 'scheduler', 'kwok'], crdSets: [...MANAGEMENT_CRD_SETS, 'istio'] });
       let ws: PulumiWorkspace;
+      plane.afterStop(() => ws?.remove());
       const synthesis = referenceSynthesis(new Date(AS_OF));
       const policyEnv = { ESTATE_POLICY_ESTATE: 'reference', ESTATE_POLICY_AS_OF: AS_OF };
 
       beforeAll(async () => {
         buildOnce();
-        cp = await startControlPlane({ bins, tracker, components: ['controller-manager', 'scheduler', 'kwok'] });
-        await installCrds(cp.client, loadCrds());
-        // charging-sh1 runs a mesh: its Istio kinds and the mesh's root namespace, as an installed Istio has them.
-        await installCrds(cp.client, loadCrds(['istio']));
-        await cp.client.apply({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'istio-system' } });
-        ws = PulumiWorkspace.create(bins, tracker);
+        // charging-sh1 runs a mesh: the mesh's root namespace, as an installed Istio has it (its kinds: crdSets above).
+        await plane.cp.client.apply({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'istio-system' } });
+        ws = PulumiWorkspace.create(bins, plane.tracker);
       }, 300_000);
-
-      afterAll(async () => {
-        await cp?.stop();
-        await tracker.stopAll();
-        expect(tracker.alivePids()).toEqual([]);
-        ws?.remove();
-      }, 60_000);
 
       test('management stack: init, kubeconfig secret, fingerprint pinned from the first preview, preview passes, up applies every object, a second up changes nothing', async () => {
         ws.useStackFile('management');
         await ws.stackInit('management');
-        await ws.configSet('management', 'cluster-estate:kubeconfig', fs.readFileSync(cp.kubeconfigPath, 'utf8'), true);
+        await ws.configSet('management', 'cluster-estate:kubeconfig', fs.readFileSync(plane.cp.kubeconfigPath, 'utf8'), true);
         await ws.configSet('management', 'cluster-estate:asOf', AS_OF);
-        expect(fs.readFileSync(path.join(ws.projectDir, 'Pulumi.management.yaml'), 'utf8')).not.toContain(cp.token);
+        expect(fs.readFileSync(path.join(ws.projectDir, 'Pulumi.management.yaml'), 'utf8')).not.toContain(plane.cp.token);
 
         const first = await ws.run(['preview', '--policy-pack', PACK], { stack: 'management', env: policyEnv, allowFailure: true });
         expect(first.code).not.toBe(0);
         expect(first.output).toMatch(/cluster-estate:clusterFingerprint is not set/);
-        expect(first.output).toContain(cp.server);
+        expect(first.output).toContain(plane.cp.server);
         expect(first.output).not.toMatch(/at .*\.ts:\d+/); // one message, no stack trace
         const fingerprint = FINGERPRINT.exec(first.output)![1];
         await ws.configSet('management', 'cluster-estate:clusterFingerprint', fingerprint);
@@ -85,7 +76,7 @@ describeWithBuiltEngines('the real Pulumi engine against a real control plane',
         const missing: string[] = [];
         for (const o of objects) {
           try {
-            const got = await cp.client.get<{ metadata: { labels?: Record<string, string> } }>(o);
+            const got = await plane.cp.client.get<{ metadata: { labels?: Record<string, string> } }>(o);
             // Every label the estate gives is there (the server adds its own, kubernetes.io/metadata.name on Namespaces).
             for (const [k, v] of Object.entries(o.metadata.labels ?? {})) if (got.metadata.labels?.[k] !== v) missing.push(`${o.kind} ${o.metadata.name}: label ${k}`);
           } catch (e) {
@@ -100,8 +91,8 @@ describeWithBuiltEngines('the real Pulumi engine against a real control plane',
 
       test('cluster stack fed by the management stack\'s kubeconfigs output (a secret end to end); HPA-owned replicas are not scaled back', async () => {
         // The Secret Cluster API writes once it has provisioned the cluster: here, a kubeconfig of this same server.
-        const kubeconfig = fs.readFileSync(cp.kubeconfigPath, 'utf8');
-        await cp.client.apply({ apiVersion: 'v1', kind: 'Secret', metadata: { name: `${CLUSTER}-kubeconfig`, namespace: CLUSTER, labels: { 'cluster.x-k8s.io/cluster-name': CLUSTER } }, type: 'cluster.x-k8s.io/secret', data: { value: Buffer.from(kubeconfig).toString('base64') } } as never);
+        const kubeconfig = fs.readFileSync(plane.cp.kubeconfigPath, 'utf8');
+        await plane.cp.client.apply({ apiVersion: 'v1', kind: 'Secret', metadata: { name: `${CLUSTER}-kubeconfig`, namespace: CLUSTER, labels: { 'cluster.x-k8s.io/cluster-name': CLUSTER } }, type: 'cluster.x-k8s.io/secret', data: { value: Buffer.from(kubeconfig).toString('base64') } } as never);
         await ws.configSetPath('management', 'cluster-estate:exportKubeconfigs[0]', CLUSTER);
         await ws.run(['up', '--yes'], { stack: 'management' });
         const shown = await ws.outputs('management');
@@ -109,21 +100,21 @@ describeWithBuiltEngines('the real Pulumi engine against a real control plane',
         const revealed = await ws.outputs('management', true);
         expect((revealed.kubeconfigs as Record<string, string>)[CLUSTER]).toBe(kubeconfig);
         const state = fs.readFileSync(path.join(ws.stateDir, '.pulumi', 'stacks', 'cluster-estate', 'management.json'), 'utf8');
-        expect(state).not.toContain(cp.token);
+        expect(state).not.toContain(plane.cp.token);
 
         // Nodes for the cluster's pools, played by KWOK, so that the apps' pods are scheduled and become ready.
-        for (const n of simulatedNodes(synthesis, CLUSTER, 'min')) await cp.client.create(n.object as never);
+        for (const n of simulatedNodes(synthesis, CLUSTER, 'min')) await plane.cp.client.create(n.object as never);
 
         fs.writeFileSync(path.join(ws.projectDir, `Pulumi.${CLUSTER}.yaml`), yaml.dump({ config: { 'cluster-estate:estate': 'reference', 'cluster-estate:target': CLUSTER, 'cluster-estate:managementStack': qualifiedStack('management') } }));
         await ws.stackInit(CLUSTER);
         await ws.configSet(CLUSTER, 'cluster-estate:asOf', AS_OF);
         const first = await ws.run(['preview'], { stack: CLUSTER, allowFailure: true });
-        expect(first.output).toMatch(new RegExp(`the ${qualifiedStack('management')} stack's kubeconfigs output points at ${cp.server.replace(/[.]/g, '\\.')}`));
+        expect(first.output).toMatch(new RegExp(`the ${qualifiedStack('management')} stack's kubeconfigs output points at ${plane.cp.server.replace(/[.]/g, '\\.')}`));
         await ws.configSet(CLUSTER, 'cluster-estate:clusterFingerprint', FINGERPRINT.exec(first.output)![1]);
         await ws.run(['up', '--yes', '--policy-pack', PACK], { stack: CLUSTER, env: { ...policyEnv, ESTATE_POLICY_TARGET: CLUSTER }, timeoutMs: 900_000 });
 
         const objects = synthesis.targets.find((t) => t.name === CLUSTER)!.objects;
-        for (const o of objects) await expect(cp.client.get(o)).resolves.toBeTruthy();
+        for (const o of objects) await expect(plane.cp.client.get(o)).resolves.toBeTruthy();
         const cfg = fs.readFileSync(path.join(ws.projectDir, `Pulumi.${CLUSTER}.yaml`), 'utf8');
         expect(cfg).not.toContain('kubeconfig:'); // the kubeconfig never lands in the cluster stack's file
 
@@ -131,11 +122,11 @@ describeWithBuiltEngines('the real Pulumi engine against a real control plane',
         const hpa = objects.find((o) => o.kind === 'HorizontalPodAutoscaler') as unknown as { metadata: { namespace: string }; spec: { scaleTargetRef: { name: string }; maxReplicas: number; minReplicas: number } };
         const ref = { apiVersion: 'apps/v1', kind: 'Deployment', metadata: { namespace: hpa.metadata.namespace, name: hpa.spec.scaleTargetRef.name } };
         const scaled = Math.min(hpa.spec.maxReplicas, hpa.spec.minReplicas + 1);
-        await cp.client.mergePatch(ref, { spec: { replicas: scaled } }, 'scale');
+        await plane.cp.client.mergePatch(ref, { spec: { replicas: scaled } }, 'scale');
         const up = await ws.run(['up', '--yes'], { stack: CLUSTER });
         expect(summaryCounts(up.output).updated ?? 0).toBe(0);
-        expect((await cp.client.get<{ spec: { replicas: number } }>(ref)).spec.replicas).toBe(scaled);
-        await waitFor('the scaled Deployment to stay scaled', async () => (await cp.client.get<{ spec: { replicas: number } }>(ref)).spec.replicas === scaled, 5000);
+        expect((await plane.cp.client.get<{ spec: { replicas: number } }>(ref)).spec.replicas).toBe(scaled);
+        await waitFor('the scaled Deployment to stay scaled', async () => (await plane.cp.client.get<{ spec: { replicas: number } }>(ref)).spec.replicas === scaled, 5000);
       }, 1_800_000);
 
       test('pulumi destroy of the management stack is refused for protected objects; the state and the server objects stay', async () => {
@@ -146,7 +137,7 @@ describeWithBuiltEngines('the real Pulumi engine against a real control plane',
         const after = await ws.exportState('management');
         expect((after.deployment.resources ?? []).length).toBe((before.deployment.resources ?? []).length);
         const cluster = synthesis.targets.find((t) => t.name === MANAGEMENT_TARGET)!.objects.find((o) => o.kind === 'Cluster')!;
-        await expect(cp.client.get(cluster)).resolves.toBeTruthy();
+        await expect(plane.cp.client.get(cluster)).resolves.toBeTruthy();
       }, 900_000);
     });
   });

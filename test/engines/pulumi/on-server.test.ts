@@ -20,11 +20,11 @@ import * as path from 'path';
 import * as yaml from 'js-yaml';
 import { ClusterGroupKind, MANAGEMENT_TARGET, Synthesis } from '../../../constructs';
 import { kubeconfigIdentity } from '../../../stacks/pulumi/kubeconfig';
-import { ProcessTracker, waitFor } from '../../helpers/processes';
+import { waitFor } from '../../helpers/processes';
 import { REFERENCE_TIMES, referenceSynthesis } from '../../helpers/reference';
-import { ControlPlane, startControlPlane } from '../control-plane/harness';
-import { describeWithCrds, installCrds, loadCrds, MANAGEMENT_CRD_SETS } from '../control-plane/estate-on-server';
+import { describeWithCrds, MANAGEMENT_CRD_SETS } from '../control-plane/estate-on-server';
 import { KubeError } from '../control-plane/kube-client';
+import { useControlPlane } from '../control-plane/lifecycle';
 import { simulatedNodes } from '../control-plane/simulated-nodes';
 import { describeWithBuiltEngines } from '../engines-env';
 import { buildOnce, PULUMI_KEYS, PulumiWorkspace, ROOT, StateResource, summaryCounts } from './pulumi-cli';
@@ -113,16 +113,19 @@ function milliCpu(q: string): number {
 describeWithBuiltEngines('the real Pulumi engine on a real control plane: preview, tenancy, promotion',
   [...PULUMI_KEYS, 'ETCD_BIN', 'KUBE_APISERVER_BIN', 'KUBE_CONTROLLER_MANAGER_BIN', 'KUBE_SCHEDULER_BIN', 'KWOK_BIN', 'KWOK_STAGES'] as const, (bins) => {
     describeWithCrds('management and trade-hz1 stacks on the server', () => {
-      const tracker = new ProcessTracker();
-      let cp: ControlPlane;
+      const plane = useControlPlane({
+        bins, components: ['controller-manager', 'scheduler', 'kwok'], controllerManagerArgs: ['--node-monitor-grace-period=2m'],
+        crdSets: [...MANAGEMENT_CRD_SETS, 'istio'],
+      });
       let ws: PulumiWorkspace;
+      plane.afterStop(() => ws?.remove());
       const dormant = referenceSynthesis(new Date(DORMANT));
 
       /** A stack of this workspace, pointed at the control plane with its kubeconfig (a secret) and pinned to it. */
       async function initStack(stack: string, target: string): Promise<void> {
         fs.writeFileSync(path.join(ws.projectDir, `Pulumi.${stack}.yaml`), yaml.dump({ config: { 'cluster-estate:estate': 'reference', 'cluster-estate:target': target } }));
         await ws.stackInit(stack);
-        const kubeconfig = fs.readFileSync(cp.kubeconfigPath, 'utf8');
+        const kubeconfig = fs.readFileSync(plane.cp.kubeconfigPath, 'utf8');
         await ws.configSet(stack, 'cluster-estate:kubeconfig', kubeconfig, true);
         // The fingerprint the first preview prints (control-plane.test.ts proves that path), computed as the stack does.
         await ws.configSet(stack, 'cluster-estate:clusterFingerprint', kubeconfigIdentity(kubeconfig, 'test').fingerprint);
@@ -131,27 +134,18 @@ describeWithBuiltEngines('the real Pulumi engine on a real control plane: previe
 
       beforeAll(async () => {
         buildOnce();
-        cp = await startControlPlane({ bins, tracker, components: ['controller-manager', 'scheduler', 'kwok'], controllerManagerArgs: ['--node-monitor-grace-period=2m'] });
-        await installCrds(cp.client, loadCrds([...MANAGEMENT_CRD_SETS, 'istio']));
         // The namespaces the mesh installation owns (its root namespace), as a cluster with Istio installed has them.
         const objects = objectsOf(dormant, CLUSTER);
         const declared = new Set(objects.filter((o) => o.kind === 'Namespace').map((o) => o.metadata.name));
         for (const ns of new Set(objects.map((o) => o.metadata.namespace).filter((n): n is string => !!n && !declared.has(n)))) {
-          await cp.client.apply({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: ns } }, { fieldManager: 'mesh-installation' });
+          await plane.cp.client.apply({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: ns } }, { fieldManager: 'mesh-installation' });
         }
         // Nodes of trade-hz1's pools at their autoscalers' minimum, so that the apps' pods run and their Deployments become ready.
-        for (const n of simulatedNodes(dormant, CLUSTER, 'min')) await cp.client.create(n.object as never);
-        ws = PulumiWorkspace.create(bins, tracker, 'estate-on-server-');
+        for (const n of simulatedNodes(dormant, CLUSTER, 'min')) await plane.cp.client.create(n.object as never);
+        ws = PulumiWorkspace.create(bins, plane.tracker, 'estate-on-server-');
         // eslint-disable-next-line no-console
-        console.log(`control plane up: ${JSON.stringify(cp.startSeconds)} (seconds per component)`);
+        console.log(`control plane up: ${JSON.stringify(plane.cp.startSeconds)} (seconds per component)`);
       }, 300_000);
-
-      afterAll(async () => {
-        await cp?.stop();
-        await tracker.stopAll();
-        expect(tracker.alivePids()).toEqual([]);
-        ws?.remove();
-      }, 60_000);
 
       test('the management and trade-hz1 stacks apply every object of their targets to the server', async () => {
         await initStack('management', MANAGEMENT_TARGET);
@@ -161,7 +155,7 @@ describeWithBuiltEngines('the real Pulumi engine on a real control plane: previe
           const objects = objectsOf(dormant, target);
           expect(summaryCounts(up.output).created).toBe(objects.length + 3); // objects, the provider, the component, the stack
           const missing: string[] = [];
-          for (const o of objects) await cp.client.get(o).catch((e: Error) => missing.push(`${refName(o)}: ${e.message}`));
+          for (const o of objects) await plane.cp.client.get(o).catch((e: Error) => missing.push(`${refName(o)}: ${e.message}`));
           expect({ stack, missing }).toEqual({ stack, missing: [] });
         }
       }, 1_800_000);
@@ -218,7 +212,7 @@ describeWithBuiltEngines('the real Pulumi engine on a real control plane: previe
           groups: readonly string[],
           attrs: { namespace?: string; verb: string; group?: string; resource: string; subresource?: string; name?: string },
         ): Promise<boolean> {
-          const review = await cp.client.call<{ status: { allowed: boolean } }>('POST', '/apis/authorization.k8s.io/v1/subjectaccessreviews', {
+          const review = await plane.cp.client.call<{ status: { allowed: boolean } }>('POST', '/apis/authorization.k8s.io/v1/subjectaccessreviews', {
             apiVersion: 'authorization.k8s.io/v1',
             kind: 'SubjectAccessReview',
             spec: { user, groups: [...groups, 'system:authenticated'], resourceAttributes: { group: '', ...attrs } },
@@ -232,7 +226,7 @@ describeWithBuiltEngines('the real Pulumi engine on a real control plane: previe
           expect(teamNamespaces().map((t) => t.namespace).sort()).toEqual(['payment', 'trade']);
           expect(new Set(tenancy.map((o) => o.kind))).toEqual(kinds);
           for (const o of tenancy) {
-            const got = await cp.client.get<Obj & { rules?: unknown; subjects?: unknown; roleRef?: unknown }>(o);
+            const got = await plane.cp.client.get<Obj & { rules?: unknown; subjects?: unknown; roleRef?: unknown }>(o);
             const sent = o as Obj & { rules?: unknown; subjects?: unknown; roleRef?: unknown };
             if (o.kind === 'Role') expect(got.rules).toEqual(sent.rules);
             if (o.kind === 'RoleBinding') expect([got.subjects, got.roleRef]).toEqual([sent.subjects, sent.roleRef]);
@@ -298,7 +292,7 @@ describeWithBuiltEngines('the real Pulumi engine on a real control plane: previe
         });
 
         test('RBAC on real requests: a deployer creates and deletes a Deployment in its namespace and is refused in another team\'s', async () => {
-          const asDeployer = cp.client.impersonating('dana', ['trade-deployers', 'system:authenticated']);
+          const asDeployer = plane.cp.client.impersonating('dana', ['trade-deployers', 'system:authenticated']);
           try {
             const deployment = (namespace: string) => ({
               apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'rbac-probe', namespace },
@@ -324,7 +318,7 @@ describeWithBuiltEngines('the real Pulumi engine on a real control plane: previe
           // The quota controller (kube-controller-manager) computes the quota's usage; until it has, admission refuses every pod.
           let quota: { status?: { hard?: Record<string, string>; used?: Record<string, string> } } = {};
           await waitFor('the quota controller to compute tenant-quota\'s usage', async () => {
-            quota = await cp.client.get(quotaObject);
+            quota = await plane.cp.client.get(quotaObject);
             return quota.status?.used?.['requests.cpu'] !== undefined && quota.status?.hard?.['requests.cpu'] === quotaObject.spec.hard['requests.cpu'];
           }, 60_000, 250);
           const free = milliCpu(quota.status!.hard!['requests.cpu']) - milliCpu(quota.status!.used!['requests.cpu']);
@@ -332,14 +326,14 @@ describeWithBuiltEngines('the real Pulumi engine on a real control plane: previe
           // Each container at the LimitRange's largest CPU (which it admits), one more of them than the free quota holds.
           const count = Math.floor(free / milliCpu(containerMax.cpu)) + 1;
           const big = { requests: { cpu: containerMax.cpu, memory: '64Mi' }, limits: { cpu: containerMax.cpu, memory: '64Mi' } };
-          const refused = await cp.client.create(restrictedPod(namespace, 'over-quota', Array.from({ length: count }, () => big))).catch((e: KubeError) => e);
+          const refused = await plane.cp.client.create(restrictedPod(namespace, 'over-quota', Array.from({ length: count }, () => big))).catch((e: KubeError) => e);
           expect(refused).toBeInstanceOf(KubeError);
           expect((refused as KubeError).status).toBe(403);
           expect((refused as KubeError).message).toMatch(/exceeded quota: tenant-quota, requested: .*requests\.cpu=/);
 
           // A Deployment of such pods is accepted (RBAC and admission judge the Deployment), and its ReplicaSet's pods
           // are refused by the same quota: the Deployment reports ReplicaFailure with the quota error.
-          const asDeployer = cp.client.impersonating('pia', ['payments-deployers', 'system:authenticated']);
+          const asDeployer = plane.cp.client.impersonating('pia', ['payments-deployers', 'system:authenticated']);
           const pod = restrictedPod(namespace, 'over-quota', Array.from({ length: count }, () => big));
           const deployment = {
             apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'over-quota', namespace },
@@ -353,26 +347,26 @@ describeWithBuiltEngines('the real Pulumi engine on a real control plane: previe
             await asDeployer.create(deployment);
             let message = '';
             await waitFor('the Deployment to report the ReplicaSet\'s quota failure', async () => {
-              const d = await cp.client.get<{ status?: { conditions?: { type: string; status: string; message: string }[] } }>(deployment);
+              const d = await plane.cp.client.get<{ status?: { conditions?: { type: string; status: string; message: string }[] } }>(deployment);
               message = d.status?.conditions?.find((c) => c.type === 'ReplicaFailure' && c.status === 'True')?.message ?? '';
               return message !== '';
             }, 60_000, 250);
             expect(message).toMatch(/exceeded quota: tenant-quota/);
-            expect(await cp.client.list('v1', 'Pod', { namespace, labelSelector: 'app.kubernetes.io/name=over-quota' })).toEqual([]);
+            expect(await plane.cp.client.list('v1', 'Pod', { namespace, labelSelector: 'app.kubernetes.io/name=over-quota' })).toEqual([]);
             await asDeployer.delete(deployment);
           } finally {
             asDeployer.close();
           }
 
           // A pod that states no resources gets the LimitRange's defaults, and is counted against the quota.
-          const plain = await cp.client.create<{ spec: { containers: { resources: unknown }[] } }>(restrictedPod(namespace, 'no-resources', [undefined]));
+          const plain = await plane.cp.client.create<{ spec: { containers: { resources: unknown }[] } }>(restrictedPod(namespace, 'no-resources', [undefined]));
           const limits = limitsObject.spec.limits[0];
           expect(plain.spec.containers[0].resources).toEqual({ requests: limits.defaultRequest, limits: limits.default });
           await waitFor('the quota to count the pod', async () => {
-            const q = await cp.client.get<typeof quota>(quotaObject);
+            const q = await plane.cp.client.get<typeof quota>(quotaObject);
             return milliCpu(q.status!.used!['requests.cpu']) === milliCpu(quota.status!.used!['requests.cpu']) + milliCpu(limits.defaultRequest.cpu);
           }, 60_000, 250);
-          await cp.client.delete(restrictedPod(namespace, 'no-resources', []), { gracePeriodSeconds: 0 });
+          await plane.cp.client.delete(restrictedPod(namespace, 'no-resources', []), { gracePeriodSeconds: 0 });
         }, 300_000);
       });
 
@@ -394,7 +388,7 @@ describeWithBuiltEngines('the real Pulumi engine on a real control plane: previe
             got[cluster] = [];
             for (const o of mine) {
               try {
-                const live = await cp.client.get<Obj>(o);
+                const live = await plane.cp.client.get<Obj>(o);
                 if (o.kind === 'MachineDeployment') got[cluster].push(`${o.metadata.name} ${poolSize(live)}`);
               } catch (e) {
                 missing.push(`${refName(o)}: ${(e as Error).message}`);
@@ -408,13 +402,13 @@ describeWithBuiltEngines('the real Pulumi engine on a real control plane: previe
         /** Whether anything of a peak cluster is left on the server: its Namespace, or Cluster API objects in it. */
         async function leftOnServer(cluster: string): Promise<string[]> {
           const left: string[] = [];
-          const ns = await cp.client.request('GET', `/api/v1/namespaces/${cluster}`);
+          const ns = await plane.cp.client.request('GET', `/api/v1/namespaces/${cluster}`);
           if (ns.status !== 404) left.push(`Namespace/${cluster} (${ns.status}${ns.body?.status?.phase ? ` ${ns.body.status.phase}` : ''})`);
           // Every namespaced kind the estate gives a peak cluster (Cluster API and infrastructure kinds, Secrets).
           const kinds = new Set(objectsOf(referenceSynthesis(REFERENCE_TIMES.peak), MANAGEMENT_TARGET).filter((o) => o.metadata.namespace && peakClusters.includes(o.metadata.namespace)).map((o) => `${o.apiVersion} ${o.kind}`));
           for (const k of [...kinds].sort()) {
             const [apiVersion, kind] = k.split(' ');
-            for (const o of await cp.client.list<Obj>(apiVersion, kind)) if (o.metadata.namespace === cluster && !(kind === 'Secret' && o.metadata.name.startsWith('default-token'))) left.push(refName(o));
+            for (const o of await plane.cp.client.list<Obj>(apiVersion, kind)) if (o.metadata.namespace === cluster && !(kind === 'Secret' && o.metadata.name.startsWith('default-token'))) left.push(refName(o));
           }
           return left;
         }
