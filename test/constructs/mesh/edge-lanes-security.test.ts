@@ -150,6 +150,42 @@ describe('named ingress gateways', () => {
     expect(errorsOf(twoServices({ fixture: ok, group: false, shop: { mesh: {} } }))).toEqual([]);
   });
 
+  test('wildcard hosts: a gateway whose hosts overlap another\'s on one port conflicts; disjoint names do not', () => {
+    const two = (a: string[], b: string[], port = 443) => errorsOf(twoServices({
+      group: false, shop: { mesh: {} }, fixture: meshWith({ ingressGateways: [
+      { name: 'public', sourceRanges: ['198.51.100.0/24'], listeners: [{ port: 443, hosts: a, tlsCredentialName: 'a' }] },
+      { name: 'partner', sourceRanges: ['198.51.100.0/24'], listeners: [{ port, hosts: b, tlsCredentialName: 'b' }] },
+      ] }),
+    }));
+    const conflict = (value: string, message: string) => [expect.objectContaining({
+      rule: 'gateway-conflict', path: 'shopfloor/daily/new-k8s/mesh/gateway/partner', value: JSON.stringify(value), message: expect.stringContaining(message),
+    })];
+    expect(two([PUBLIC_HOST], ['*.example.com'])).toEqual(conflict('*.example.com:443', `overlaps host ${PUBLIC_HOST}, already served by gateway "public"`));
+    expect(two(['*.example.com'], [PUBLIC_HOST])).toEqual(conflict(`${PUBLIC_HOST}:443`, 'overlaps host *.example.com'));
+    expect(two(['*.example.com'], ['*.eu.example.com'])).toEqual(conflict('*.eu.example.com:443', 'overlaps host *.example.com'));
+    expect(two(['*.a.com'], ['x.b.com'])).toEqual([]);
+    expect(two(['*.a.com'], ['a.com'])).toEqual([]); // a wildcard covers the names below it, not the domain itself
+    expect(two(['*.example.com'], [PUBLIC_HOST], 8443)).toEqual([]);
+  });
+
+  test('wildcard hosts: one gateway may pair a wildcard with a dedicated name; "*", "*.com" and namespaces are refused', () => {
+    const one = (listeners: { port: number; hosts: string[]; tlsCredentialName: string }[]) => errorsOf(twoServices({
+      group: false, shop: { mesh: {} }, fixture: meshWith({ ingressGateways: [{ name: 'public', sourceRanges: ['198.51.100.0/24'], listeners }] }),
+    }));
+    // One proxy, one listener per port: the most specific name picks the certificate.
+    const wildAndShop = [{ port: 443, hosts: ['*.example.com'], tlsCredentialName: 'wild' }, { port: 443, hosts: [PUBLIC_HOST], tlsCredentialName: 'shop' }];
+    expect(one(wildAndShop)).toEqual([]);
+    expect(one([{ port: 443, hosts: [PUBLIC_HOST], tlsCredentialName: 'a' }, { port: 443, hosts: [PUBLIC_HOST], tlsCredentialName: 'b' }]))
+      .toEqual([expect.objectContaining({ rule: 'gateway-conflict', value: JSON.stringify(`${PUBLIC_HOST}:443`) })]);
+    const refused = one([{ port: 443, hosts: ['*', '*.com', 'shop/api.example.com', '*-mr.example.com'], tlsCredentialName: 'a' }]);
+    const byValue = new Map(refused.map((e) => [e.value, e]));
+    expect(refused.map((e) => e.rule)).toEqual(Array(4).fill('gateway-listener'));
+    expect([...byValue.keys()].sort()).toEqual(['"*"', '"*-mr.example.com"', '"*.com"', '"shop/api.example.com"']);
+    expect(byValue.get('"*"')!.message).toContain('overlap every other gateway');
+    expect(byValue.get('"shop/api.example.com"')!.message).toContain('names a namespace');
+    expect(byValue.get('"*.com"')!.message).toContain('at least two labels');
+  });
+
   test('listeners are checked: HTTPS needs a credential, a plain listener takes none, one replica is refused', () => {
     const errors = errorsOf(twoServices({ group: false, shop: { mesh: {} }, fixture: meshWith({ ingressGateways: [
       { name: 'public', sourceRanges: ['198.51.100.0/24'], replicas: 1, listeners: [{ port: 443, hosts: [PUBLIC_HOST] }, { port: 80, protocol: GatewayProtocol.HTTP, hosts: ['x.example.com'], tlsCredentialName: 'c' }] },
