@@ -22,6 +22,8 @@ export interface GatewayBackend {
   readonly app: string;
   readonly namespace: string;
   readonly ports: readonly number[];
+  /** The app's VMs on the cluster, as host blocks in address order: its Service sends them part of the requests. */
+  readonly vmBlocks?: readonly string[];
 }
 
 const NETPOL = 'networking.k8s.io/v1';
@@ -107,13 +109,17 @@ export function renderGatewayWorkload(
         ingress: [{ from: g.sourceRanges.map((cidr) => ({ ipBlock: { cidr } })), ports: ports.map((l) => ({ port: l.port, protocol: 'TCP' })) }],
         egress: [
           { to: [{ namespaceSelector: { matchLabels: { [NAMESPACE_NAME_LABEL]: mesh.rootNamespace } } }], ports: [{ port: 15012, protocol: 'TCP' }] },
-          ...[...backends].sort((a, b) => `${a.namespace}/${a.app}`.localeCompare(`${b.namespace}/${b.app}`)).map((b) => ({
-            to: [{
+          ...[...backends].sort((a, b) => `${a.namespace}/${a.app}`.localeCompare(`${b.namespace}/${b.app}`)).flatMap((b) => {
+            const ports = [...b.ports].sort((x, y) => x - y).map((port) => ({ port, protocol: 'TCP' }));
+            const pods = {
               namespaceSelector: { matchLabels: { [NAMESPACE_NAME_LABEL]: b.namespace } },
               podSelector: { matchLabels: { [LABEL_APP]: b.app } },
-            }],
-            ports: [...b.ports].sort((x, y) => x - y).map((port) => ({ port, protocol: 'TCP' })),
-          })),
+            };
+            return [
+              { to: [pods], ports },
+              ...(b.vmBlocks && b.vmBlocks.length > 0 ? [{ to: b.vmBlocks.map((cidr) => ({ ipBlock: { cidr } })), ports }] : []),
+            ];
+          }),
         ],
       },
     },

@@ -4,6 +4,7 @@ import { AppTemplate } from '../apps/app-template';
 import { LABEL_APP, LABEL_CHANNEL, MANAGED_BY, APP_MANAGED_BY, ReleaseChannel } from '../apps/labels';
 import type { Taint } from '../estate/node-pool';
 import type { Estate } from '../estate/estate';
+import { vmAddressBlocks } from '../tenancy/render';
 import { MeshSpec } from './mesh';
 import { istioDuration } from './traffic';
 import { IngressGatewaySpec, gatewayRef } from './gateway';
@@ -91,6 +92,7 @@ export function renderClusterMesh(cluster: MeshClusterFacts, instances: readonly
       app: i.app,
       namespace: i.namespace,
       ports: i.spec.ports.map((p) => p.port),
+      vmBlocks: vmAddressBlocks(i).map((b) => b.text),
     }));
     objects.push(...renderGatewayWorkload(g, mesh, cluster, backends));
     const vs = renderGatewayRoutes(g, meshed, cluster.serviceDomain, facts.lanes);
