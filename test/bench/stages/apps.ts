@@ -55,7 +55,8 @@ function plainPlans(input: AppsInput): { clusters: ClusterPlan[]; instances: App
   const clusters = buildClusterPlans(input.spec);
   const instances = appPlans(input.spec, input.apps, clusters);
   // What the mesh renderer reads from the estate: no lane groups, and each app's namespace (callers by service account).
-  const mesh = { estate: input.spec.name, lanes: [], namespaces: new Map(instances.map((i) => [i.app, i.namespace])) };
+  const namespaces = new Map(instances.map((i) => [i.app, i.namespace]));
+  const mesh = { estate: input.spec.name, environment: input.spec.environment, lanes: [], namespaces };
   return { clusters, instances, mesh };
 }
 

@@ -22,8 +22,9 @@ function matrix(asOf: string): { matrix: Matrix; clusters: string[]; declared: S
   for (const target of synthesis.targets.filter((t) => t.name !== 'management')) {
     clusters.push(target.name);
     const evaluator = new NetworkPolicyEvaluator(target.objects);
-    // The apps' pods; the mesh's ingress gateways are callers from outside the apps (the last test).
-    const pods = podEndpoints(target.objects).filter((p) => p.labels?.[LABEL_APP] !== undefined);
+    // The apps' pods; the mesh's ingress gateways (labelled with their own name as app) are callers from outside the
+    // apps (the last tests).
+    const pods = podEndpoints(target.objects).filter((p) => apps.has(p.labels?.[LABEL_APP] ?? ''));
     const services = target.objects.filter((o) => o.kind === 'Service');
     for (const source of pods) {
       for (const destination of pods) {
