@@ -1,9 +1,9 @@
 import { renderNamespace } from '../apps/render/cluster-objects';
-import { APP_MANAGED_BY, LABEL_APP, MANAGED_BY, SUPPRESS_POLICY_PREFIX } from '../apps/labels';
+import { APP_MANAGED_BY, LABEL_APP, LABEL_CHANNEL, LABEL_ENV, MANAGED_BY, ReleaseChannel, SUPPRESS_POLICY_PREFIX } from '../apps/labels';
 import { CLUSTER_DNS, DEFAULT_DENY_POLICY, NAMESPACE_NAME_LABEL } from '../tenancy/render';
 import { AppPriority } from '../apps/priority';
 import { cpuQuantity, memoryQuantity } from '../apps/resources';
-import { NODE_POOL } from '../estate/well-known-labels';
+import { LABEL_CLUSTER, LABEL_IDC, NODE_POOL } from '../estate/well-known-labels';
 import type { KubeObject } from '../synth/kube-object';
 import { GatewayProtocol, IngressGatewaySpec } from './gateway';
 import { injectionLabel, MeshSpec } from './mesh';
@@ -22,6 +22,8 @@ export interface GatewayBackend {
   readonly app: string;
   readonly namespace: string;
   readonly ports: readonly number[];
+  /** The app's VMs on the cluster, as host blocks in address order: its Service sends them part of the requests. */
+  readonly vmBlocks?: readonly string[];
 }
 
 const NETPOL = 'networking.k8s.io/v1';
@@ -86,8 +88,18 @@ export function renderGatewayWorkload(
   mesh: MeshSpec,
   cluster: MeshClusterFacts,
   backends: readonly GatewayBackend[],
+  environment?: string,
 ): KubeObject[] {
   const podLabels = gatewayPodLabels(g);
+  // The standard pod labels where they mean something for a gateway: logs, metrics and incident tooling find its pods
+  // by app (the gateway's name), cluster, env and IDC like any app's; it has one version, the stable channel.
+  const standardLabels: Record<string, string> = {
+    [LABEL_APP]: g.name,
+    [LABEL_CLUSTER]: cluster.name,
+    ...(environment !== undefined ? { [LABEL_ENV]: environment } : {}),
+    ...(cluster.idc !== undefined ? { [LABEL_IDC]: cluster.idc } : {}),
+    [LABEL_CHANNEL]: ReleaseChannel.STABLE,
+  };
   const selector = { [GATEWAY_SELECTOR_LABEL]: g.name };
   const labels = { 'app.kubernetes.io/name': g.name, 'app.kubernetes.io/component': 'ingress-gateway', [APP_MANAGED_BY]: MANAGED_BY };
   const metadata = { name: g.name, namespace: g.namespace, labels };
@@ -107,13 +119,17 @@ export function renderGatewayWorkload(
         ingress: [{ from: g.sourceRanges.map((cidr) => ({ ipBlock: { cidr } })), ports: ports.map((l) => ({ port: l.port, protocol: 'TCP' })) }],
         egress: [
           { to: [{ namespaceSelector: { matchLabels: { [NAMESPACE_NAME_LABEL]: mesh.rootNamespace } } }], ports: [{ port: 15012, protocol: 'TCP' }] },
-          ...[...backends].sort((a, b) => `${a.namespace}/${a.app}`.localeCompare(`${b.namespace}/${b.app}`)).map((b) => ({
-            to: [{
+          ...[...backends].sort((a, b) => `${a.namespace}/${a.app}`.localeCompare(`${b.namespace}/${b.app}`)).flatMap((b) => {
+            const ports = [...b.ports].sort((x, y) => x - y).map((port) => ({ port, protocol: 'TCP' }));
+            const pods = {
               namespaceSelector: { matchLabels: { [NAMESPACE_NAME_LABEL]: b.namespace } },
               podSelector: { matchLabels: { [LABEL_APP]: b.app } },
-            }],
-            ports: [...b.ports].sort((x, y) => x - y).map((port) => ({ port, protocol: 'TCP' })),
-          })),
+            };
+            return [
+              { to: [pods], ports },
+              ...(b.vmBlocks && b.vmBlocks.length > 0 ? [{ to: b.vmBlocks.map((cidr) => ({ ipBlock: { cidr } })), ports }] : []),
+            ];
+          }),
         ],
       },
     },
@@ -134,7 +150,7 @@ export function renderGatewayWorkload(
         strategy: { type: 'RollingUpdate', rollingUpdate: { maxSurge: '25%', maxUnavailable: 0 } },
         template: {
           metadata: {
-            labels: { ...podLabels, ...injectionLabel(mesh) },
+            labels: { ...standardLabels, ...podLabels, ...injectionLabel(mesh) },
             annotations: { 'inject.istio.io/templates': 'gateway', 'kubectl.kubernetes.io/default-container': 'istio-proxy' },
           },
           spec: {

@@ -33,7 +33,10 @@ export interface GatewayListenerProps {
   readonly port: number;
   /** @default GatewayProtocol.HTTPS */
   readonly protocol?: GatewayProtocol;
-  /** The host names served, lowercase DNS names (a leading `*.` wildcard is allowed). */
+  /**
+   * The host names served, lowercase DNS names. A leading `*.` before at least two labels (`*.example.com`) serves
+   * every name below it; `*` and `namespace/` prefixes are refused. Two gateways whose hosts overlap on a port conflict.
+   */
   readonly hosts: string[];
   /**
    * The Secret in the gateway's namespace holding the certificate and key (`tls.credentialName`). Required for
@@ -168,6 +171,16 @@ export function hostServes(listenerHost: string, host: string): boolean {
 }
 
 /**
+ * Whether two listener hosts can both claim one request: equal names, or a wildcard covering the other (`*.a.com`
+ * covers `x.a.com` and `*.x.a.com`, never `a.com`), as Istio's own check of conflicting gateways matches hosts.
+ */
+function listenerHostsOverlap(a: string, b: string): boolean {
+  if (a === b) return true;
+  if (a.startsWith('*.') && b.startsWith('*.')) return a.endsWith(b.slice(1)) || b.endsWith(a.slice(1));
+  return hostServes(a, b) || hostServes(b, a);
+}
+
+/**
  * Checks every gateway of one cluster; a host and port claimed twice (by two gateways, or two listeners of one) is
  * reported at the later gateway's path.
  * @internal
@@ -179,7 +192,8 @@ export function checkIngressGateways(
   problems: ProblemCollector,
 ): void {
   const names = new Set<string>();
-  const claimed = new Map<string, string>();
+  // Every valid host claimed so far on each port: its gateway and listener.
+  const claimed = new Map<number, { host: string; gateway: string }[]>();
   for (const g of gateways) {
     const path = gatewayPath(clusterPath, g.name);
     const nameProblem = checkDnsLabel(g.name, 50);
@@ -312,20 +326,30 @@ export function checkIngressGateways(
         if (typeof h !== 'string' || !HOST.test(h)) { problems.error({
           path,
           rule: 'gateway-listener',
-          message: `host "${h}" is not a lowercase DNS name (a leading "*." is allowed)`,
-          fix: 'use a name such as "api.example.com"',
+          message: typeof h === 'string' && h.includes('/')
+            ? `host "${h}" names a namespace: the estate binds each app's routes to the gateway itself`
+            : h === '*'
+              ? 'host "*" would answer for every name on the port and overlap every other gateway\'s hosts there'
+              : `host "${h}" is not a lowercase DNS name (a leading "*." before at least two labels is allowed)`,
+          fix: 'use a name such as "api.example.com", or a wildcard such as "*.example.com"',
           value: h,
         }); continue; }
-        const key = `${h}:${l.port}`;
-        const owner = claimed.get(key);
-        if (owner !== undefined) problems.error({
+        const onPort = claimed.get(l.port) ?? [];
+        // Across gateways any overlap conflicts (Istio IST0145); within one gateway only a repeated name does, since
+        // its servers on one port become one listener where the most specific name wins (one wildcard certificate
+        // beside a dedicated one is a common set-up).
+        const clash = onPort.find((c) => (c.gateway !== g.name ? listenerHostsOverlap(c.host, h) : c.host === h));
+        if (clash) problems.error({
           path,
           rule: 'gateway-conflict',
-          message: `host ${h} on port ${l.port} is already served by gateway "${owner}": the proxies would race for it (Istio IST0145)`,
-          fix: 'serve each host and port from one gateway only',
-          value: key,
+          message: clash.host === h
+            ? `host ${h} on port ${l.port} is already served by gateway "${clash.gateway}": the proxies would race for it (Istio IST0145)`
+            : `host ${h} on port ${l.port} overlaps host ${clash.host}, already served by gateway "${clash.gateway}": the proxies would race for the names both cover (Istio IST0145)`,
+          fix: 'serve each host and port from one gateway only (a wildcard included)',
+          value: `${h}:${l.port}`,
         });
-        else claimed.set(key, g.name);
+        else onPort.push({ host: h, gateway: g.name });
+        claimed.set(l.port, onPort);
       }
     }
     const lanes = g.communityLanes;

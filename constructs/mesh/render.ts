@@ -4,6 +4,7 @@ import { AppTemplate } from '../apps/app-template';
 import { LABEL_APP, LABEL_CHANNEL, MANAGED_BY, APP_MANAGED_BY, ReleaseChannel } from '../apps/labels';
 import type { Taint } from '../estate/node-pool';
 import type { Estate } from '../estate/estate';
+import { vmAddressBlocks } from '../tenancy/render';
 import { MeshSpec } from './mesh';
 import { istioDuration } from './traffic';
 import { IngressGatewaySpec, gatewayRef } from './gateway';
@@ -15,6 +16,8 @@ import { renderVmGroups } from './vm';
 /** The mesh facts of a cluster the renderers need. */
 export interface MeshClusterFacts {
   readonly name: string;
+  /** The cluster's IDC, for the gateway pods' standard labels. @default - no IDC label */
+  readonly idc?: string;
   readonly serviceDomain: string;
   readonly kubernetesVersion?: string;
   readonly pools?: readonly { readonly name: string; readonly taints: readonly Taint[] }[];
@@ -24,6 +27,8 @@ export interface MeshClusterFacts {
 /** What the mesh renderers need from the whole estate: its lane groups, and the namespace of every app (for callers). */
 export interface EstateMeshFacts {
   readonly estate: string;
+  /** The estate's environment, for the gateway pods' standard labels. @default - no env label */
+  readonly environment?: string;
   readonly lanes: readonly LaneGroupSpec[];
   readonly namespaces: ReadonlyMap<string, string>;
 }
@@ -32,6 +37,7 @@ export interface EstateMeshFacts {
 export function estateMeshFacts(estate: Estate): EstateMeshFacts {
   return {
     estate: estate.node.id,
+    environment: estate.environment,
     lanes: LaneGroup.groupsOf(estate).map((g) => g.spec),
     namespaces: new Map(AppTemplate.appsOf(estate).map((a) => [a.name, a.spec.namespace])),
   };
@@ -91,8 +97,9 @@ export function renderClusterMesh(cluster: MeshClusterFacts, instances: readonly
       app: i.app,
       namespace: i.namespace,
       ports: i.spec.ports.map((p) => p.port),
+      vmBlocks: vmAddressBlocks(i).map((b) => b.text),
     }));
-    objects.push(...renderGatewayWorkload(g, mesh, cluster, backends));
+    objects.push(...renderGatewayWorkload(g, mesh, cluster, backends, facts.environment));
     const vs = renderGatewayRoutes(g, meshed, cluster.serviceDomain, facts.lanes);
     if (vs) objects.push(vs);
   }

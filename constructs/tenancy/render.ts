@@ -4,6 +4,7 @@ import { instancePods } from '../apps/instance-plan';
 import { SidecarKind, SidecarSpec } from '../apps/sidecars';
 import { cpuQuantity, limitsOf, memoryQuantity } from '../apps/resources';
 import { toManifest } from '../apps/render/wire';
+import { cidrContains, CidrBlock, parseCidr } from '../estate/cidr';
 import { LABEL_CLUSTER, LABEL_ESTATE, ESTATE_DOMAIN } from '../estate/well-known-labels';
 import type { KubeObject } from '../synth/kube-object';
 import { CallerKind, CallerSpec, DestinationKind, NetworkProtocol } from './access';
@@ -195,6 +196,38 @@ export function sidecarDestinations(sidecar: SidecarSpec): { namespace?: string;
   return out;
 }
 
+/**
+ * The addresses of the legacy VMs that serve an app instance beside its pods (its mesh VM groups on the instance's
+ * cluster), as host blocks (`/32`, or `/128` for IPv6), in address order. The app's Service selects their
+ * WorkloadEntries, so a caller's proxy sends part of its requests straight to these addresses.
+ */
+export function vmAddressBlocks(plan: AppInstancePlan): CidrBlock[] {
+  if (!plan.mesh || !plan.spec.mesh) return [];
+  const blocks = new Map<string, CidrBlock>();
+  for (const g of plan.spec.mesh.vmGroups) {
+    if (g.cluster !== plan.cluster) continue;
+    for (const vm of g.vms) {
+      const text = `${vm.address}/${vm.address.includes(':') ? 128 : 32}`;
+      try { blocks.set(text, parseCidr(text)); } catch { /* not an address: validation refuses it */ }
+    }
+  }
+  return [...blocks.values()].sort((a, b) => (a.family !== b.family ? (a.family === 'ipv4' ? -1 : 1) : a.first < b.first ? -1 : a.first > b.first ? 1 : 0));
+}
+
+/**
+ * The VM blocks a caller's egress does not allow yet on every one of `list`'s ports: its external destinations may
+ * already cover a VM (a range the team listed while the VMs were outside the mesh).
+ */
+function uncoveredVms(vms: readonly CidrBlock[], list: readonly PortRule[], caller: AppInstancePlan): CidrBlock[] {
+  const external = caller.spec.access.egressTo.filter((d) => d.kind === DestinationKind.EXTERNAL)
+    .flatMap((d) => (d.cidrs ?? []).flatMap((c) => {
+      try { return [{ block: parseCidr(c), ports: d.ports, protocol: d.protocol as string }]; } catch { return []; }
+    }));
+  const covered = (vm: CidrBlock, p: PortRule) =>
+    external.some((e) => e.protocol === p.protocol && e.ports.includes(p.port) && cidrContains(e.block, vm));
+  return vms.filter((vm) => !list.every((p) => covered(vm, p)));
+}
+
 /** istiod's port for proxies' configuration and certificates (xDS over mTLS). */
 export const ISTIOD_XDS_PORT = 15012;
 
@@ -235,7 +268,11 @@ function renderNetworkPolicies(meta: (name: string) => Record<string, unknown>, 
       for (const c of grants) {
         const p = callerPorts(callee.spec, c).filter((x) => !seen.has(`${x.protocol}/${x.port}`));
         for (const x of p) seen.add(`${x.protocol}/${x.port}`);
-        if (p.length > 0) egress.push({ to: [appPeer(callee.namespace, callee.app)], ports: ports(p) });
+        if (p.length === 0) continue;
+        egress.push({ to: [appPeer(callee.namespace, callee.app)], ports: ports(p) });
+        // During a migration the callee's Service also selects its VMs: their addresses are outside every pod selector.
+        const vms = uncoveredVms(vmAddressBlocks(callee), p, i);
+        if (vms.length > 0) egress.push({ to: vms.map((b) => ({ ipBlock: { cidr: b.text } })), ports: ports(p) });
       }
     }
     for (const d of i.spec.access.egressTo) {

@@ -1,5 +1,6 @@
 import { AppTemplate } from '../apps/app-template';
 import { podTotals, replicaBounds } from '../apps/replicas';
+import { filterPlacement } from '../apps/placement';
 import { capacityInstants } from '../apps/capacity-check';
 import { PhaseAt, PromotionPhase } from '../estate/promotion';
 import { parseCidr } from '../estate/cidr';
@@ -147,7 +148,16 @@ export function validateTenancy(estate: Estate, problems: ProblemCollector): voi
     }
   }
 
-  for (const app of apps) checkAccess(app, appsByName, appNamespaces, problems);
+  // Each app's clusters, resolved once over one walk of the estate: with callers on thousands of apps, resolving
+  // a placement per caller (each walking the estate's tree) made validation grow with the square of the estate.
+  const allClusters = estate.clusters;
+  const clusterNames = new Map<AppTemplate, Set<string>>();
+  const clustersOf = (a: AppTemplate): Set<string> => {
+    let names = clusterNames.get(a);
+    if (!names) clusterNames.set(a, (names = new Set(filterPlacement(allClusters, a.placement).map((c) => c.name))));
+    return names;
+  };
+  for (const app of apps) checkAccess(app, appsByName, appNamespaces, clustersOf, problems);
   if (!problems.hasErrors) checkBudgets(estate, teams, apps, problems);
 }
 
@@ -155,12 +165,11 @@ function checkAccess(
   app: AppTemplate,
   appsByName: ReadonlyMap<string, AppTemplate>,
   appNamespaces: ReadonlySet<string>,
+  clustersOf: (app: AppTemplate) => ReadonlySet<string>,
   problems: ProblemCollector,
 ): void {
   const path = app.node.path;
   const portNames = new Set(app.spec.ports.map((p) => p.name));
-  // The app's clusters, only when a caller app needs them (placement walks the estate).
-  let clusters: Set<string> | undefined;
   for (const c of app.spec.access.allowFrom) {
     if (c.ports !== undefined) {
       if (c.ports.length === 0) problems.error({
@@ -188,7 +197,7 @@ function checkAccess(
           fix: `name one of: ${[...appsByName.keys()].sort().join(', ')}; or use Caller.namespace() for pods the estate does not template`,
           value: c.name,
         });
-      } else if (!caller.clusters.some((cl) => (clusters ??= new Set(app.clusters.map((c) => c.name))).has(cl.name))) {
+      } else if (![...clustersOf(caller)].some((name) => clustersOf(app).has(name))) {
         problems.warning({
           path,
           rule: 'access-caller-elsewhere',

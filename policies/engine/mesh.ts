@@ -46,6 +46,19 @@ export function hostMatches(pattern: string, host: string): boolean {
   return p === h;
 }
 
+/**
+ * True when two Gateway server hosts can both claim one request: equal, `*` against anything, or a wildcard covering
+ * the other (`*.a.com` covers `x.a.com` and `*.x.a.com`, never `a.com`), as Istio's check of conflicting gateways
+ * (IST0145) matches them. Give bare names, without a `namespace/` part.
+ */
+export function hostsOverlap(a: string, b: string): boolean {
+  const x = a.toLowerCase();
+  const y = b.toLowerCase();
+  if (x === y || x === '*' || y === '*') return true;
+  if (x.startsWith('*.') && y.startsWith('*.')) return x.endsWith(y.slice(1)) || y.endsWith(x.slice(1));
+  return hostMatches(x, y) || hostMatches(y, x);
+}
+
 /** Every host the target's ServiceEntries declare (namespace-local exports ignored: offline, every entry is visible). */
 export function serviceEntryHosts(target: TargetView): readonly string[] {
   return target.memo('mesh:service-entry-hosts', () =>

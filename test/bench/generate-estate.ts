@@ -11,6 +11,7 @@ import {
   EtcdCompactionMode, EtcdMemberPlan, Estate, IdcKind, InfrastructureProvider, InstanceSpec, PoolPlan,
   Promotion, PromotionCalendar, PromotionPhase, SecretsEncryption, Taint, TaintEffect, phaseAt, timeoutsForRtt,
 } from '../../constructs/internal';
+import { GatewayProtocol, MeshProps, resolveMesh } from '../../constructs/mesh';
 import { INSTANCE_TYPES } from '../../stacks/estates/instance-types';
 
 /** Clusters that share one IDC (several clusters per IDC avoid one scheduler carrying a whole data center). */
@@ -81,6 +82,8 @@ export interface PoolSpec {
 
 export interface ClusterSpec {
   readonly name: string;
+  /** The cluster's service mesh (every generated cluster runs one, with a public ingress gateway). */
+  readonly mesh: MeshProps;
   readonly group: 'daily' | 'peak';
   readonly region: string;
   readonly idc: IdcSpec;
@@ -91,6 +94,27 @@ export interface ClusterSpec {
   readonly controlPlaneReplicas: number;
   readonly purpose: string;
   readonly pools: PoolSpec[];
+}
+
+/** The wildcard every generated cluster's public gateway serves: each app routed from the edge has a name below it. */
+export const BENCH_PUBLIC_DOMAIN = 'shop.bench.example.com';
+/** The name of every generated cluster's ingress gateway. */
+export const BENCH_GATEWAY = 'public';
+
+/**
+ * The mesh of a generated cluster: Istio at a pinned revision, STRICT mTLS, and one public ingress gateway on the
+ * ingress pool, serving the apps' edge names under one wildcard certificate, open to the balancer's range.
+ */
+function benchMesh(): MeshProps {
+  return {
+    revision: '1-30',
+    ingressGateways: [{
+      name: BENCH_GATEWAY,
+      nodePool: 'ingress',
+      sourceRanges: ['100.100.0.0/16'],
+      listeners: [{ port: 443, protocol: GatewayProtocol.HTTPS, hosts: [`*.${BENCH_PUBLIC_DOMAIN}`], tlsCredentialName: 'shop-wildcard-cert' }],
+    }],
+  };
 }
 
 /** Everything about a generated estate, as plain data. */
@@ -110,7 +134,8 @@ export interface EstateSpec {
  * A realistic estate of `clusterCount` clusters: ceil(N/5) IDCs of three zones (every third on a public cloud),
  * spread over about sqrt(IDCs) regions (at least two); a daily group and a Double 11 peak group (one cluster in
  * five) judged at the peak; one cluster in three with 5 etcd members and 5 API servers, the others 3 and 3; three
- * node pools per cluster (fixed ingress, autoscaled general, fixed middleware); disjoint pod, service and etcd blocks.
+ * node pools per cluster (fixed ingress, autoscaled general, fixed middleware); disjoint pod, service and etcd blocks;
+ * an Istio mesh on every cluster with a public ingress gateway on the ingress pool.
  */
 export function estateSpec(clusterCount: number): EstateSpec {
   if (!Number.isInteger(clusterCount) || clusterCount < 1 || clusterCount > MAX_GENERATED_CLUSTERS) {
@@ -146,6 +171,7 @@ export function estateSpec(clusterCount: number): EstateSpec {
     const size = 1 + (k % 4); // 1..4: machines per zone vary between clusters
     clusters.push({
       name: `${peak ? 'peak' : 'trade'}-${pad(k + 1, 4)}`,
+      mesh: benchMesh(),
       group: peak ? 'peak' : 'daily',
       region,
       idc,
@@ -249,6 +275,7 @@ export function buildEstate(spec: EstateSpec): Estate {
       purpose: c.purpose,
       controlPlane: { replicas: c.controlPlaneReplicas },
       etcd: { members: c.etcdMembers, memberSubnet: c.etcdSubnet },
+      mesh: c.mesh,
     });
     for (const pool of c.pools) {
       cluster.addNodePool(pool.name, {
@@ -347,6 +374,7 @@ export function buildClusterPlans(spec: EstateSpec): ClusterPlan[] {
       },
       pools,
       patches: [],
+      mesh: resolveMesh(c.mesh),
     };
   });
   return plans.sort((a, b) => compare(a.name, b.name));

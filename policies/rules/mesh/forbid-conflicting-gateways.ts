@@ -1,5 +1,6 @@
 import type { KubeObject } from '../../../constructs';
 import { asArray, field, mapSelectorMatches, namespaceOf, podTemplateOf, podLabels, stringMap } from '../../engine/kube';
+import { hostsOverlap } from '../../engine/mesh';
 import type { TargetView } from '../../engine/target';
 import { defineRule, notApplicable, violations } from '../../engine/types';
 
@@ -53,9 +54,9 @@ function describeGateway(g: KubeObject): string {
 export const forbidConflictingGateways = defineRule({
   id: 'forbid-conflicting-gateways',
   area: 'mesh',
-  description: 'No two Gateway servers that select the same gateway pods claim the same port and host, within one Gateway or across Gateways.',
+  description: 'No two Gateways on the same gateway pods claim one port with overlapping hosts (equal, or a wildcard covering the other), nor one Gateway a host twice.',
   rationale: 'Istio builds one listener per port on the gateway proxy and keeps only one server per host there: the other Gateway\'s routes, TLS certificate or both are dropped without an error, and its host answers 404 or with the wrong certificate (Istio IST0145, Kiali KIA0301).',
-  remediation: 'Give each host one Gateway per gateway deployment (list several hosts on one server if they share the certificate), or bind the second Gateway to another ingress gateway by its selector.',
+  remediation: 'Give each host, wildcards included, one Gateway per gateway deployment (list several hosts on one server if they share the certificate, or put a wildcard and its dedicated names in one Gateway), or bind the second Gateway to another ingress gateway by its selector.',
   severity: 'high',
   enforcement: 'mandatory',
   kinds: ['Gateway'],
@@ -75,9 +76,12 @@ export const forbidConflictingGateways = defineRule({
       if (seen.has(key)) messages.add(`port ${l.port} host ${l.host} is declared twice in this Gateway`);
       seen.add(key);
       for (const other of all) {
-        if (other.gateway === object || other.port !== l.port || other.host !== l.host) continue;
+        if (other.gateway === object || other.port !== l.port || !hostsOverlap(other.host, l.host)) continue;
         if (!sameProxies(l.selector, other.selector, pods)) continue;
-        messages.add(`port ${l.port} host ${l.host} is also claimed by ${describeGateway(other.gateway)} on the same gateway pods (selector ${selectorText(l.selector) || 'none'}): one of them is dropped`);
+        const where = `${describeGateway(other.gateway)} on the same gateway pods (selector ${selectorText(l.selector) || 'none'})`;
+        messages.add(other.host === l.host
+          ? `port ${l.port} host ${l.host} is also claimed by ${where}: one of them is dropped`
+          : `port ${l.port} host ${l.host} overlaps host ${other.host} of ${where}: the names both cover go to one of them only`);
       }
     }
     return violations([...messages]);

@@ -14,23 +14,43 @@ function targetRefsOf(o: KubeObject): string[] {
     .map((r) => `${String(r.group ?? '')}/${String(r.kind ?? '')}/${String(r.namespace ?? namespaceOf(o) ?? '')}/${String(r.name ?? '')}`);
 }
 
-/** True when every `from` source of a rule names request principals: the rule never matches a request without a token. */
-function ruleRequiresPrincipal(rule: unknown): boolean {
-  const from = asArray(field(rule, 'from'));
-  return from.length > 0 && from.every((f) => asArray(field(f, 'source.requestPrincipals')).length > 0);
+/** Condition keys that only a request carrying a valid token can satisfy (when they list values). */
+const TOKEN_CONDITION = /^request\.auth\./;
+
+/** The source fields that say who calls, as written in the rule (for messages). */
+const SOURCE_FIELDS = ['principals', 'namespaces', 'ipBlocks', 'remoteIpBlocks', 'serviceAccounts'] as const;
+
+/**
+ * Why an ALLOW rule admits a request without a token: undefined when it cannot (every `from` source names request
+ * principals, or a `when` condition reads the token's claims), else the sources it admits them from. `from` entries
+ * are ORed and the fields of one source ANDed, so one source without requestPrincipals is enough to let them in.
+ */
+function tokenlessSources(rule: unknown): string | undefined {
+  if (!isObject(rule)) return undefined;
+  if (asArray(rule.when).some((w) => typeof field(w, 'key') === 'string' && TOKEN_CONDITION.test(String(field(w, 'key'))) && asArray(field(w, 'values')).length > 0)) return undefined;
+  const from = asArray(rule.from);
+  if (from.length === 0) return rule.to === undefined && rule.when === undefined ? 'any source, for every request' : 'any source';
+  const open = from.filter((f) => asArray(field(f, 'source.requestPrincipals')).length === 0);
+  if (open.length === 0) return undefined;
+  return open.map((f) => {
+    const named = SOURCE_FIELDS.filter((k) => asArray(field(f, `source.${k}`)).length > 0)
+      .map((k) => `${k} ${asArray(field(f, `source.${k}`)).map(String).join(', ')}`);
+    return named.length > 0 ? named.join('; ') : 'any source';
+  }).join(' or ');
 }
 
-/** How an AuthorizationPolicy treats requests without a token. */
-function stance(ap: KubeObject): 'requires' | 'leaks' | 'neutral' {
-  const action = field(ap, 'spec.action') ?? 'ALLOW';
-  const rules = asArray(field(ap, 'spec.rules'));
-  if (action === 'DENY') {
-    return rules.some((r) => asArray(field(r, 'from')).some((f) => asArray(field(f, 'source.notRequestPrincipals')).includes('*'))) ? 'requires' : 'neutral';
-  }
-  if (action !== 'ALLOW') return 'neutral';
-  // A rule with no source, operation or condition matches every request, token or not; ALLOW policies add up.
-  if (rules.some((r) => isObject(r) && r.from === undefined && r.to === undefined && r.when === undefined)) return 'leaks';
-  return rules.some(ruleRequiresPrincipal) ? 'requires' : 'neutral';
+/**
+ * True when a DENY policy refuses every request without a token: a rule with no operation or condition whose source
+ * says only `notRequestPrincipals: ["*"]`. DENY is evaluated before ALLOW, so nothing an ALLOW says can undo it.
+ */
+function deniesEveryTokenless(ap: KubeObject): boolean {
+  if ((field(ap, 'spec.action') ?? 'ALLOW') !== 'DENY') return false;
+  return asArray(field(ap, 'spec.rules')).some((r) => isObject(r) && r.to === undefined && r.when === undefined
+    && asArray(r.from).some((f) => {
+      const source = field(f, 'source');
+      return isObject(source) && asArray(source.notRequestPrincipals).includes('*')
+        && Object.keys(source).every((k) => k === 'notRequestPrincipals');
+    }));
 }
 
 /** The AuthorizationPolicies that apply to pods with `labels` in `namespace` (workload, namespace and mesh level). */
@@ -58,9 +78,9 @@ function applying(
 export const requireAuthorizationWithRequestAuthentication = defineRule({
   id: 'require-authorization-with-request-authentication',
   area: 'mesh',
-  description: 'The workloads a RequestAuthentication selects are under an AuthorizationPolicy requiring a request principal, and under no ALLOW rule matching every request.',
+  description: 'Workloads under a RequestAuthentication refuse requests without a token: every ALLOW rule names requestPrincipals, or a DENY refuses them all.',
   rationale: 'A RequestAuthentication only rejects invalid tokens: a request with no token at all passes with no identity, so JWT looks enforced while anyone can call the service. Only an authorization rule on requestPrincipals makes a missing token fail (istio.io, JWT authentication).',
-  remediation: 'Add an ALLOW AuthorizationPolicy for the same workloads whose rules require requestPrincipals (["*"], or the issuer/subject), or a DENY with notRequestPrincipals ["*"]; remove ALLOW rules that have no source, operation or condition.',
+  remediation: 'Give every ALLOW rule for the same workloads requestPrincipals (["*"], or the issuer/subject) beside its principals, namespaces or ipBlocks, or add a DENY with notRequestPrincipals ["*"]; ALLOW rules add up, so one rule without requestPrincipals lets token-less requests from its sources in.',
   severity: 'critical',
   enforcement: 'mandatory',
   kinds: ['RequestAuthentication'],
@@ -75,11 +95,21 @@ export const requireAuthorizationWithRequestAuthentication = defineRule({
     const selector = selectorOf(object);
     const refs = targetRefsOf(object);
     const describe = (ap: KubeObject) => `AuthorizationPolicy ${namespaceOf(ap) ?? ''}/${String(ap.metadata?.name ?? '')}`;
+    // Istio: a matching DENY refuses; with no ALLOW policy everything passes; otherwise a request passes when one
+    // ALLOW rule matches it. So a token-less request is refused only by a DENY on notRequestPrincipals, or when
+    // ALLOW policies exist and none of their rules can match a request without a token.
     const judge = (where: string, policies: KubeObject[]): string[] => {
-      const leaking = policies.filter((ap) => stance(ap) === 'leaks');
-      if (leaking.length > 0) return [`${where}: ${leaking.map(describe).join(', ')} allows requests without a token, so the JWT check can be bypassed`];
-      if (!policies.some((ap) => stance(ap) === 'requires')) return [`${where}: no AuthorizationPolicy requires a request principal, so a request without a token passes`];
-      return [];
+      if (policies.some(deniesEveryTokenless)) return [];
+      const allows = policies.filter((ap) => (field(ap, 'spec.action') ?? 'ALLOW') === 'ALLOW');
+      if (allows.length === 0) return [`${where}: no AuthorizationPolicy requires a request principal, so a request without a token passes`];
+      const out: string[] = [];
+      for (const ap of allows) {
+        asArray(field(ap, 'spec.rules')).forEach((r, n) => {
+          const sources = tokenlessSources(r);
+          if (sources !== undefined) out.push(`${where}: ${describe(ap)} rule ${n + 1} names no requestPrincipals, so it lets requests without a token through from ${sources}`);
+        });
+      }
+      return out;
     };
     // Judged per pod template when the target has the workloads, otherwise at the selector's own scope.
     const pods = refs.length > 0 || (ns === root && Object.keys(selector).length === 0) ? []

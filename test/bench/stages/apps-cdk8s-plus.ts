@@ -6,7 +6,9 @@
  * has none (PriorityClass, Namespace, PodDisruptionBudget), and JSON patches for what neither can express
  * (topology spread, priority class name, pod-level seccomp, trafficDistribution) or to drop what cdk8s-plus adds on
  * its own (the `cdk8s.io/metadata.addr` pod label, an empty `externalIPs`). The values come from the same plain plans
- * as baseline (b): the stage checks that the files are byte-identical to ours.
+ * as baseline (b): the stage checks that the files are byte-identical to ours. cdk8s-plus has nothing for Istio: the
+ * mesh's objects (mTLS, gateway, routes, authorization) are plain ApiObjects of the mesh renderer's manifests, as a
+ * team would write them with imported CRD types, and meshed pods carry the injection label and proxy-size annotations.
  */
 import { ApiObject, App, Chart, Duration, JsonPatch, Size } from 'cdk8s';
 import { Construct } from 'constructs';
@@ -18,6 +20,7 @@ import {
   ANNOTATION_DEBUG, ANNOTATION_DEFAULT_CONTAINER, ANNOTATION_TOPOLOGY_HINTS, ANNOTATION_TOPOLOGY_MODE, LABEL_CLUSTER,
   LABEL_ESTATE, LABEL_SERVING, SERVING, APP_MANAGED_BY, MANAGED_BY, SidecarKind, TOPOLOGY_ZONE, renderTenancyObjects,
 } from '../../../constructs/internal';
+import { EstateMeshFacts, proxyResourceAnnotations, renderClusterMesh } from '../../../constructs/mesh';
 
 const { k8s } = kplus;
 
@@ -64,6 +67,7 @@ export function buildCdk8sPlusApp(
   clusters: readonly ClusterPlan[],
   instances: readonly AppInstancePlan[],
   chartPerCluster = false,
+  mesh: EstateMeshFacts = { estate, lanes: [], namespaces: new Map() },
 ): { app: App; charts: Chart[] } {
   const app = new App({ outdir: '.', recordConstructMetadata: false });
   const charts: Chart[] = [];
@@ -90,6 +94,8 @@ export function buildCdk8sPlusApp(
     }
     addTenancy(scope, estate, cluster.name, list);
     for (const instance of list) addInstance(scope, instance);
+    // Last in the cluster's scope: synthCharts gives objects without the cluster label to the cluster before them.
+    for (const o of renderClusterMesh(cluster, list, mesh)) new ApiObject(scope, `mesh-${o.kind}-${o.metadata.namespace ?? ''}-${o.metadata.name}`, o);
   }
   return { app, charts };
 }
@@ -191,6 +197,7 @@ function addInstance(chart: Construct, plan: AppInstancePlan): void {
     const labels = workloadLabels(plan, w);
     const annotations: Record<string, string> = { [ANNOTATION_DEFAULT_CONTAINER]: spec.name, ...w.image.annotations };
     if (spec.debug) annotations[ANNOTATION_DEBUG] = spec.debug.reason ?? 'debug mode';
+    if (plan.mesh && spec.mesh) Object.assign(annotations, proxyResourceAnnotations(spec.mesh.proxyResources));
     const mainMounts: VolumeMountSpec[] = [{ volume: 'tmp', mountPath: '/tmp', sizeLimitMiB: spec.tmpSizeMiB }];
     if (logShipper) mainMounts.push({ volume: APP_LOG_VOLUME, mountPath: APP_LOG_DIR, sizeLimitMiB: 1024 });
     const main: kplus.ContainerProps = {
@@ -216,7 +223,7 @@ function addInstance(chart: Construct, plan: AppInstancePlan): void {
     const sidecars = spec.sidecars.map((s) => sidecar(s, plan.nativeSidecars, spec.lifecycle));
     const deployment = new kplus.Deployment(chart, `${id}-${w.channel}`, {
       metadata: { name: w.name, namespace: plan.namespace, labels },
-      podMetadata: { labels: { ...labels, [LABEL_SERVING]: SERVING }, annotations },
+      podMetadata: { labels: { ...labels, [LABEL_SERVING]: SERVING, ...(plan.mesh?.injection ?? {}) }, annotations },
       select: false,
       ...(w.replicas !== undefined ? { replicas: w.replicas } : {}),
       minReady: Duration.seconds(0),
@@ -311,13 +318,17 @@ function addInstance(chart: Construct, plan: AppInstancePlan): void {
 
 /**
  * What `app.synth()` does for each chart (validate the App, resolve the chart), without cdk8s's own YAML writer;
- * the objects go to the target of their cluster label, in the order the chart gives them.
+ * the objects go to the target of their cluster label, in the order the chart gives them. The mesh's objects carry
+ * no cluster label (Istio's own objects are labelled by the mesh): each goes to the cluster of the object before it,
+ * since a chart lists its objects in construct order and every cluster's scope starts with labelled objects.
  */
 export function synthCharts(charts: readonly Chart[]): { target: string; objects: KubeObject[] }[] {
   const targets = new Map<string, KubeObject[]>();
   for (const chart of charts) {
+    let current = chart.node.id;
     for (const object of chart.toJson() as KubeObject[]) {
-      const target = object.metadata.labels?.[LABEL_CLUSTER] ?? chart.node.id;
+      const target = object.metadata.labels?.[LABEL_CLUSTER] ?? current;
+      current = target;
       const list = targets.get(target);
       if (list) list.push(object);
       else targets.set(target, [object]);

@@ -3,16 +3,21 @@
  * 2N apps, each placed on five neighbouring clusters, so every cluster runs 10 app instances: 10,000 instances at
  * 1,000 clusters. The apps vary the way a real estate's do: stable, canary and blue/green releases; one to three
  * sidecars; pinned and composed images; a tainted pool for some; totals split by IDC; peak profiles; fixed replicas.
+ * Three apps in five are in their clusters' mesh (the others keep a hand-built proxy or none): each with circuit
+ * breaking, a timeout and retries, the app before it as its caller (an AuthorizationPolicy, methods and paths for
+ * some), canaries routed by header or by community at weight steps, and one app in ten routed from the edge through
+ * the cluster's public gateway: DestinationRules, VirtualServices and AuthorizationPolicies beside the apps' objects.
  *
  * The same description is turned into
  *  - AppTemplates on the estate built with the construct API (`addApps`), for "ours", and
  *  - plain plans, with no constructs, no validation and no cdk8s (`appPlans`), for both baselines.
  */
 import {
-  AppImage, AppInstancePlan, AppPriority, AppSpecProps, AppTemplate, ClusterPlan, Estate, phaseAt, planAppInstance,
+  AppImage, AppInstancePlan, AppPriority, AppSpecProps, AppTemplate, Caller, ClusterPlan, Estate, phaseAt, planAppInstance,
   PromotionPhase, Release, ReleaseChannel, resolveAppSpec, Sidecar, sortInstances, splitReplicas,
 } from '../../../constructs/internal';
-import { EstateSpec } from '../generate-estate';
+import { CanaryRoute, AppMeshProps } from '../../../constructs/mesh';
+import { BENCH_GATEWAY, BENCH_PUBLIC_DOMAIN, EstateSpec } from '../generate-estate';
 
 /** Apps per cluster: 2, each on 5 clusters, make 10 instances per cluster. */
 export const APPS_PER_CLUSTER = 2;
@@ -21,6 +26,11 @@ export const INSTANCES_PER_CLUSTER = APPS_PER_CLUSTER * CLUSTERS_PER_APP;
 
 const PRIORITIES = [AppPriority.HIGH, AppPriority.STANDARD, AppPriority.CRITICAL, AppPriority.STANDARD, AppPriority.BATCH];
 const LOGS = { brokers: ['kafka-logs-0.logging.svc.cluster.local:9092', 'kafka-logs-1.logging.svc.cluster.local:9092'] };
+
+/** A residential community's id, as the clients send it. */
+function community(k: number): string {
+  return `c-${String(k % 97).padStart(4, '0')}`;
+}
 
 /** One generated app: its props (no construct references), where it runs and how many replicas. */
 export interface GeneratedApp {
@@ -57,12 +67,34 @@ export function generateApps(spec: EstateSpec): GeneratedApp[] {
     const image = j % 4 === 0
       ? AppImage.fromLayers({ stack: 'registry.bench.internal/stacks/ubuntu:22.04-20241001', runtime: `registry.bench.internal/runtimes/openjdk:${17 + (j % 2) * 4}.0.${j % 9}`, entrypoint: ['/opt/runtime/bin/java', '-jar', `/app/${name}.jar`], version, registry: 'registry.bench.internal/apps' })
       : AppImage.pinned(`registry.bench.internal/${team}/${name}:${version}`);
-    const sidecars = j % 3 === 0
-      ? [Sidecar.meshProxy(), Sidecar.logShipper({ ...LOGS, topic: `${name}-logs` }), Sidecar.opsAgent()]
-      : j % 3 === 1 ? [Sidecar.logShipper({ ...LOGS, topic: `${name}-logs` }), Sidecar.opsAgent()] : [Sidecar.opsAgent()];
-    const release = j % 10 === 3 ? Release.canary({ grayPercent: 10, grayImage: AppImage.pinned(`registry.bench.internal/${team}/${name}:${version}-rc.1`) })
+    // Three apps in five join the mesh, canaries (j % 10 == 3) and blue/green releases (j % 10 == 7) among them.
+    const meshed = j % 5 === 0 || j % 5 === 2 || j % 5 === 3;
+    const edge = j % 10 === 0;
+    const logs = j % 3 !== 2 ? [Sidecar.logShipper({ ...LOGS, topic: `${name}-logs` })] : [];
+    const sidecars = [...(j % 3 === 0 && !meshed ? [Sidecar.meshProxy()] : []), ...logs, Sidecar.opsAgent()];
+    const grayImage = AppImage.pinned(`registry.bench.internal/${team}/${name}:${version}-rc.1`);
+    const release = j % 10 === 3 ? Release.canary({
+      grayPercent: 10,
+      grayImage,
+      route: j % 20 === 3 ? CanaryRoute.header('x-canary', 'yes') : CanaryRoute.communities([community(j), community(j + 31)]),
+      weightSteps: [5, 20, 50, 100],
+      currentStep: j % 3,
+    })
       : j % 10 === 7 ? Release.blueGreen({ active: ReleaseChannel.BLUE, greenImage: AppImage.pinned(`registry.bench.internal/${team}/${name}:1.${(j % 50) + 1}.0`), idleReplicas: 1 })
         : Release.stable();
+    const mesh: AppMeshProps | undefined = meshed ? {
+      circuitBreaker: {
+        maxConnections: 1024 + (j % 4) * 512, consecutive5xxErrors: 3 + (j % 3), intervalMs: 10_000, baseEjectionMs: 30_000, maxEjectionPercent: 20,
+      },
+      timeoutMs: 2000 + (j % 3) * 1000,
+      retries: { attempts: 2, perTryTimeoutMs: 1000 },
+      ...(edge ? { gateways: [{ gateway: BENCH_GATEWAY, hosts: [`${name}.${BENCH_PUBLIC_DOMAIN}`] }] } : {}),
+    } : undefined;
+    // The app before it calls it (on the clusters both run on); the edge's gateway too for the edge apps.
+    const callers = meshed ? [
+      ...(j > 0 ? [Caller.app(`app-${String(j).padStart(5, '0')}`, { ports: ['http'], ...(j % 4 === 0 ? { methods: ['GET', 'POST'], paths: ['/api/*'] } : {}) })] : []),
+      ...(edge ? [Caller.ingressGateway({ namespace: 'ingress-gateway', podLabels: { 'app.kubernetes.io/name': BENCH_GATEWAY }, ports: ['http'] })] : []),
+    ] : [];
     const props: AppSpecProps = {
       namespace: team,
       image,
@@ -80,6 +112,8 @@ export function generateApps(spec: EstateSpec): GeneratedApp[] {
       autoscaling: j % 11 === 6 ? { enabled: false } : { maxFactor: 2 + (j % 3), cpuUtilizationPercent: 60 + (j % 3) * 10 },
       release,
       partOf: team,
+      ...(mesh ? { mesh } : {}),
+      ...(callers.length > 0 ? { access: { allowFrom: callers } } : {}),
     };
     apps.push({
       name,

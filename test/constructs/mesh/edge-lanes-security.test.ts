@@ -5,9 +5,10 @@
  * hop; every Istio object is checked against the Istio 1.30 CRDs.
  */
 import {
-  AppImage, AppTemplate, AppTemplateProps, Caller, GatewayProtocol, KubeObject, LaneGroup, LaneMode, LanePropagation, MeshProps, Release,
-  ReleaseChannel, synthesize, validateEstate,
+  AppImage, AppTemplate, AppTemplateProps, Caller, Destination, GatewayProtocol, KubeObject, LaneGroup, LaneMode, LanePropagation, MeshProps,
+  Release, ReleaseChannel, synthesize, validateEstate,
 } from '../../../constructs';
+import { Endpoint, NetworkPolicyEvaluator, podEndpoints } from '../../../policies/api';
 import { Fixture, FixtureOptions, fixtureEstate, shopProps, targetObjects, TIMES } from '../apps/app-fixtures';
 import { ClusterApiSchemas, describeWithSharedCrds, SHARED_ISTIO_CRDS_DIR } from '../../helpers/crd-schemas';
 import { field, theObject } from '../../helpers/objects';
@@ -148,6 +149,42 @@ describe('named ingress gateways', () => {
       { name: 'partner', sourceRanges: ['198.51.100.0/24'], listeners: [{ port: 8443, hosts: [PUBLIC_HOST], tlsCredentialName: 'b' }] },
     ] });
     expect(errorsOf(twoServices({ fixture: ok, group: false, shop: { mesh: {} } }))).toEqual([]);
+  });
+
+  test('wildcard hosts: a gateway whose hosts overlap another\'s on one port conflicts; disjoint names do not', () => {
+    const two = (a: string[], b: string[], port = 443) => errorsOf(twoServices({
+      group: false, shop: { mesh: {} }, fixture: meshWith({ ingressGateways: [
+      { name: 'public', sourceRanges: ['198.51.100.0/24'], listeners: [{ port: 443, hosts: a, tlsCredentialName: 'a' }] },
+      { name: 'partner', sourceRanges: ['198.51.100.0/24'], listeners: [{ port, hosts: b, tlsCredentialName: 'b' }] },
+      ] }),
+    }));
+    const conflict = (value: string, message: string) => [expect.objectContaining({
+      rule: 'gateway-conflict', path: 'shopfloor/daily/new-k8s/mesh/gateway/partner', value: JSON.stringify(value), message: expect.stringContaining(message),
+    })];
+    expect(two([PUBLIC_HOST], ['*.example.com'])).toEqual(conflict('*.example.com:443', `overlaps host ${PUBLIC_HOST}, already served by gateway "public"`));
+    expect(two(['*.example.com'], [PUBLIC_HOST])).toEqual(conflict(`${PUBLIC_HOST}:443`, 'overlaps host *.example.com'));
+    expect(two(['*.example.com'], ['*.eu.example.com'])).toEqual(conflict('*.eu.example.com:443', 'overlaps host *.example.com'));
+    expect(two(['*.a.com'], ['x.b.com'])).toEqual([]);
+    expect(two(['*.a.com'], ['a.com'])).toEqual([]); // a wildcard covers the names below it, not the domain itself
+    expect(two(['*.example.com'], [PUBLIC_HOST], 8443)).toEqual([]);
+  });
+
+  test('wildcard hosts: one gateway may pair a wildcard with a dedicated name; "*", "*.com" and namespaces are refused', () => {
+    const one = (listeners: { port: number; hosts: string[]; tlsCredentialName: string }[]) => errorsOf(twoServices({
+      group: false, shop: { mesh: {} }, fixture: meshWith({ ingressGateways: [{ name: 'public', sourceRanges: ['198.51.100.0/24'], listeners }] }),
+    }));
+    // One proxy, one listener per port: the most specific name picks the certificate.
+    const wildAndShop = [{ port: 443, hosts: ['*.example.com'], tlsCredentialName: 'wild' }, { port: 443, hosts: [PUBLIC_HOST], tlsCredentialName: 'shop' }];
+    expect(one(wildAndShop)).toEqual([]);
+    expect(one([{ port: 443, hosts: [PUBLIC_HOST], tlsCredentialName: 'a' }, { port: 443, hosts: [PUBLIC_HOST], tlsCredentialName: 'b' }]))
+      .toEqual([expect.objectContaining({ rule: 'gateway-conflict', value: JSON.stringify(`${PUBLIC_HOST}:443`) })]);
+    const refused = one([{ port: 443, hosts: ['*', '*.com', 'shop/api.example.com', '*-mr.example.com'], tlsCredentialName: 'a' }]);
+    const byValue = new Map(refused.map((e) => [e.value, e]));
+    expect(refused.map((e) => e.rule)).toEqual(Array(4).fill('gateway-listener'));
+    expect([...byValue.keys()].sort()).toEqual(['"*"', '"*-mr.example.com"', '"*.com"', '"shop/api.example.com"']);
+    expect(byValue.get('"*"')!.message).toContain('overlap every other gateway');
+    expect(byValue.get('"shop/api.example.com"')!.message).toContain('names a namespace');
+    expect(byValue.get('"*.com"')!.message).toContain('at least two labels');
   });
 
   test('listeners are checked: HTTPS needs a credential, a plain listener takes none, one replica is refused', () => {
@@ -299,6 +336,43 @@ describe('legacy VMs', () => {
       expect(field(e, 'spec.labels')).toMatchObject({ 'cluster-estate.io/channel': 'stable' });
       expect(field(e, 'spec.serviceAccount')).toBe('cart');
     }
+  });
+
+  test('callers reach the VMs: an ipBlock per VM address in the caller\'s egress, unless its own destinations cover them', () => {
+    const evaluator = new NetworkPolicyEvaluator(objects);
+    const pods = podEndpoints(objects);
+    const shopPod = pods.find((p) => p.name === 'shop/shop')!;
+    const cartPod = pods.find((p) => p.name === 'cart/cart')!;
+    const vm = (ip: string): Endpoint => ({ name: `vm ${ip}`, ip });
+    const egress = field<Loose[]>(theObject(objects, 'NetworkPolicy', 'shop-allow-egress', 'shop'), 'spec.egress');
+    const toCart = egress.findIndex((r) => r.to[0].podSelector?.matchLabels['cluster-estate.io/app'] === 'cart');
+    expect(egress[toCart + 1]).toEqual({ to: [{ ipBlock: { cidr: '10.8.0.21/32' } }, { ipBlock: { cidr: '10.8.0.22/32' } }], ports: [{ port: 8080, protocol: 'TCP' }] });
+    for (const ip of ['10.8.0.21', '10.8.0.22']) {
+      expect(evaluator.check(shopPod, vm(ip), 8080).allowed).toBe(true);
+      expect(evaluator.check(shopPod, vm(ip), 9090).allowed).toBe(false);
+      expect(evaluator.check(cartPod, vm(ip), 8080).allowed).toBe(false); // not a caller of cart
+    }
+    expect(evaluator.check(shopPod, vm('10.8.0.23'), 8080).allowed).toBe(false);
+    // The gateway routes to shop only, which has no VMs: its egress lists none.
+    expect(JSON.stringify(field(theObject(objects, 'NetworkPolicy', 'public-allow', 'ingress-gateway'), 'spec.egress'))).not.toContain('ipBlock');
+    // Already covered by the caller's own external destination on that port: nothing added; a range on another port is not enough.
+    const covered = (ports: number[]) => objectsOf(twoServices({
+      group: false,
+      shop: { access: { allowFrom: [FROM_GATEWAY], egressTo: [Destination.external('old-platform', { cidrs: ['10.8.0.0/24'], ports })] } },
+      cart: { release: Release.stable(), mesh: { vmGroups } },
+    }));
+    const ipBlocksOf = (o: KubeObject[]) => field<Loose[]>(theObject(o, 'NetworkPolicy', 'shop-allow-egress', 'shop'), 'spec.egress')
+      .flatMap((r) => r.to.filter((t: Loose) => t.ipBlock).map((t: Loose) => t.ipBlock.cidr));
+    expect(ipBlocksOf(covered([8080]))).toEqual(['10.8.0.0/24']);
+    expect(ipBlocksOf(covered([443]))).toEqual(['10.8.0.21/32', '10.8.0.22/32', '10.8.0.0/24']);
+  });
+
+  test('the gateway reaches the VMs of an app it routes to', () => {
+    const o = objectsOf(twoServices({ group: false, shop: { mesh: { gateways: [{ gateway: 'public', hosts: [PUBLIC_HOST] }], propagates: ['x-lane'], vmGroups } } }));
+    const gateway = podEndpoints(o).find((p) => p.name === 'ingress-gateway/public')!;
+    const evaluator = new NetworkPolicyEvaluator(o);
+    expect(evaluator.check(gateway, { name: 'vm', ip: '10.8.0.22' }, 8080).allowed).toBe(true);
+    expect(evaluator.check(gateway, { name: 'vm', ip: '10.8.0.22' }, 9090).allowed).toBe(false);
   });
 
   test('a VM address must be an IP; labels may not contradict the selector; the cluster must run the app', () => {

@@ -88,6 +88,23 @@ describe('the reference estate in the mesh', () => {
     expect([...order.spec.template.spec.containers, ...(order.spec.template.spec.initContainers ?? [])].map((c) => c.name)).not.toContain('mesh-proxy');
   });
 
+  test('gateway pods carry the standard pod labels: app (the gateway), cluster, env, IDC and the stable channel', () => {
+    const synthesis = referenceSynthesis(REFERENCE_TIMES.dormantBefore);
+    type Workload = KubeObject & { spec: { template: { metadata: { labels: Record<string, string> } } } };
+    const gateways = synthesis.targets.flatMap((t) => t.objects.filter((o) => o.kind === 'Deployment' && o.metadata.namespace === 'ingress-gateway')
+      .map((o) => ({ target: t.name, labels: (o as Workload).spec.template.metadata.labels })));
+    expect(gateways.length).toBeGreaterThan(0);
+    for (const { target, labels } of gateways) {
+      const cluster = synthesis.plan.clusters.find((c) => c.name === target)!;
+      expect(labels).toMatchObject({
+        'cluster-estate.io/app': labels.istio, 'cluster-estate.io/cluster': target, 'cluster-estate.io/env': 'production',
+        'cluster-estate.io/idc': cluster.idc, 'cluster-estate.io/channel': 'stable',
+      });
+    }
+    const result = runChecks(synthesis.targets, { rules: RULES, context: estateContext(synthesis, referenceEstate()) });
+    expect(result.findings.filter((f) => f.policy === 'require-pod-labels' && f.object.namespace === 'ingress-gateway')).toEqual([]);
+  });
+
   test.each(Object.entries(REFERENCE_TIMES))('the mesh rules find nothing %s', (_phase, asOf) => {
     const synthesis = referenceSynthesis(asOf);
     const result = runChecks(synthesis.targets, { rules: RULES, context: estateContext(synthesis, referenceEstate()) });

@@ -22,8 +22,9 @@ function matrix(asOf: string): { matrix: Matrix; clusters: string[]; declared: S
   for (const target of synthesis.targets.filter((t) => t.name !== 'management')) {
     clusters.push(target.name);
     const evaluator = new NetworkPolicyEvaluator(target.objects);
-    // The apps' pods; the mesh's ingress gateways are callers from outside the apps (the last test).
-    const pods = podEndpoints(target.objects).filter((p) => p.labels?.[LABEL_APP] !== undefined);
+    // The apps' pods; the mesh's ingress gateways (labelled with their own name as app) are callers from outside the
+    // apps (the last tests).
+    const pods = podEndpoints(target.objects).filter((p) => apps.has(p.labels?.[LABEL_APP] ?? ''));
     const services = target.objects.filter((o) => o.kind === 'Service');
     for (const source of pods) {
       for (const destination of pods) {
@@ -110,6 +111,30 @@ describe('reachability of the reference estate (NetworkPolicies evaluated)', () 
       expect(charging.check(consoleGateway, pod, 8080).allowed).toBe(true);
       expect(charging.check(consoleGateway, pod, 8883).allowed).toBe(false);
       expect(charging.check(gateway, pod, 8080).allowed).toBe(false);
+    }
+  });
+
+  test('during the settlement migration order-api reaches payment-worker\'s VMs in trade-sz1, and only order-api does', () => {
+    const synthesis = synthesize(referenceEstate(), { asOf: new Date('2026-06-01T00:00:00+08:00') });
+    const objectsOf = (name: string) => synthesis.targets.find((t) => t.name === name)!.objects;
+    const vms: Endpoint[] = ['10.60.8.21', '10.60.8.22'].map((ip) => ({ name: `settle-vm ${ip}`, ip }));
+    const sz1 = new NetworkPolicyEvaluator(objectsOf('trade-sz1'));
+    const pods = podEndpoints(objectsOf('trade-sz1'));
+    const orders = pods.filter((p) => p.labels?.[LABEL_APP] === 'order-api');
+    const others = pods.filter((p) => p.labels?.[LABEL_APP] !== 'order-api');
+    expect(orders.map((p) => p.name)).toEqual(['trade/order-api', 'trade/order-api-gray']);
+    expect(others.length).toBeGreaterThan(0);
+    for (const vm of vms) {
+      for (const order of orders) {
+        expect(sz1.check(order, vm, 8081).allowed).toBe(true); // payment-worker's one port
+        expect(sz1.check(order, vm, 22).allowed).toBe(false);
+      }
+      for (const other of others) expect(sz1.check(other, vm, 8081).allowed).toBe(false);
+    }
+    // Where the VMs joined no mesh, nothing reaches them.
+    const hz1 = new NetworkPolicyEvaluator(objectsOf('trade-hz1'));
+    for (const order of podEndpoints(objectsOf('trade-hz1')).filter((p) => p.labels?.[LABEL_APP] === 'order-api')) {
+      expect(hz1.check(order, vms[0], 8081).allowed).toBe(false);
     }
   });
 });
