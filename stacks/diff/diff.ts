@@ -8,7 +8,7 @@ import { KubeObject, MANAGEMENT_TARGET } from '../../constructs';
 import { capacityDelta, promotionPhases } from './capacity';
 import { day2Analysis } from './day2';
 import { apiGroup, classifyUpdate, destructiveReason, ESTATE_LABELS, owningCluster, ProtectionContext } from './classify';
-import { ChangeAction, DiffReport, ObjectChange, ObjectRef, PolicyFindings, StackSummary } from './model';
+import { ChangeAction, DiffReport, ObjectChange, ObjectRef, PolicyFindings, StackSummary, TransitionReport } from './model';
 import { policyDelta } from './policies';
 import { accessDelta } from './access';
 import { countDocuments, DocumentCache, fileObjects, Snapshot, SnapshotFile, targetOf } from './snapshot';
@@ -35,6 +35,14 @@ export interface DiffSnapshotsOptions {
    * @default true
    */
   readonly day2?: boolean;
+  /**
+   * Transitions the head's synthesis judged against this base with its plan (`estate synth --base-dir` writes them
+   * to `day2.json`). A head synthesized against what runs keeps the running members' rendered configuration, so a
+   * rule that compares the plan with what runs (`etcd-settings-not-applied`) cannot be judged from the manifests;
+   * these are added to the report's transitions, each once.
+   * @default - none
+   */
+  readonly planTransitions?: TransitionReport;
 }
 
 type Plain = Record<string, unknown>;
@@ -327,12 +335,25 @@ export function diffSnapshots(base: Snapshot, head: Snapshot, options: DiffSnaps
     ...(options.baseFindings && options.headFindings
       ? { policies: { ...policyDelta(options.baseFindings, options.headFindings), ...(options.baseUnchecked ? { baseUnchecked: true } : {}) } }
       : {}),
-    ...(running ? { transitions: running.transitions, operationalImpact: running.impact } : {}),
+    ...(running ? { transitions: withPlanTransitions(running.transitions, options.planTransitions), operationalImpact: running.impact } : {}),
     ...(access ? { access } : {}),
     topology: affectedTopology(changes, managementTarget, places, facts),
     notes,
   };
   return report;
+}
+
+/** The transitions judged from the manifests, then those only the plan shows (a problem judged by both is kept once). */
+function withPlanTransitions(judged: TransitionReport, plan: TransitionReport | undefined): TransitionReport {
+  if (!plan) return judged;
+  const key = (p: { rule?: string; path?: string; message?: string }) => `${p.rule}\u0000${p.path}\u0000${p.message}`;
+  const seen = new Set([...judged.refused, ...judged.warnings].map(key));
+  const added = (list: TransitionReport['refused']) => list.filter((p) => {
+    if (seen.has(key(p))) return false;
+    seen.add(key(p));
+    return true;
+  });
+  return { refused: [...judged.refused, ...added(plan.refused)], warnings: [...judged.warnings, ...added(plan.warnings)] };
 }
 
 /** Counts of a report: stacks that change, objects by action, destructive changes. */
