@@ -3,7 +3,7 @@ import { Option } from 'commander';
 import { DEFAULT_ESTATE, EstateInputError } from '../estates';
 import {
   DEFAULT_MAX_CHARS, DiffReport, diffSnapshots, loadSnapshotDir, PolicyFindings, readFindingsFile, renderMarkdown,
-  renderText, Snapshot, SynthesisChecker, synthesizeRevisions,
+  renderText, Snapshot, SynthesisChecker, synthesizeRevisions, TransitionReport,
 } from '../diff';
 import { CliIo, CommandRegistration, ExitCode } from './io';
 import { reportError } from './report-error';
@@ -77,6 +77,7 @@ export function buildDiffReport(options: DiffCommandOptions, cwd: string, deps: 
   let headLabel: string;
   let notes: string[] = [];
   let baseUnchecked = false;
+  let planTransitions: TransitionReport | undefined;
   if (options.base !== undefined) {
     const asOf = (parseAsOfOption(options.asOf) ?? (deps.now ? deps.now() : new Date())).toISOString();
     const pair = synthesizeRevisions({
@@ -84,7 +85,7 @@ export function buildDiffReport(options: DiffCommandOptions, cwd: string, deps: 
       policies: options.policies !== false && !findings,
       ...(deps.checker && !findings ? { checker: deps.checker } : {}),
     });
-    ({ base, head, baseLabel, headLabel, notes } = pair);
+    ({ base, head, baseLabel, headLabel, notes, planTransitions } = pair);
     if (!findings && pair.baseFindings && pair.headFindings) {
       findings = { base: pair.baseFindings, head: pair.headFindings };
       baseUnchecked = pair.baseUnchecked === true;
@@ -104,6 +105,7 @@ export function buildDiffReport(options: DiffCommandOptions, cwd: string, deps: 
     headLabel,
     notes,
     ...(findings ? { baseFindings: findings.base, headFindings: findings.head, baseUnchecked } : {}),
+    ...(planTransitions ? { planTransitions } : {}),
   });
 }
 

@@ -33,6 +33,14 @@ function groupOf(kind: string): 'always' | 'etcd' | 'pools' | undefined {
   return undefined;
 }
 
+function isInfrastructureTemplate(kind: string): boolean {
+  return kind.endsWith('MachineTemplate');
+}
+
+function templateKey(o: KubeObject): string {
+  return `${o.kind}/${o.metadata?.name}`;
+}
+
 /**
  * The running estates of both sides, read from the management files that differ (every file with `all`, for the
  * cluster and control plane only), each file reading only the groups of documents that differ in it.
@@ -49,16 +57,35 @@ export function runningSides(
   const baseObjects: KubeObject[] = [];
   const headObjects: KubeObject[] = [];
   // A pool whose documents are the same on both sides rolls nothing: only the pools' documents that differ are read.
-  const read = (file: SnapshotFile, groups: ReadonlySet<string>, into: KubeObject[], unchanged?: readonly boolean[]) => {
+  // An infrastructure machine template whose name is not on the other side is known to roll its machines by its name
+  // alone (templates are named after their content), so only its metadata is read.
+  const read = (file: SnapshotFile, groups: ReadonlySet<string>, into: KubeObject[], unchanged?: readonly boolean[], other?: ReadonlySet<string>) => {
     if (file.text === undefined) {
       into.push(...fileObjects(file));
       return;
     }
     cache.documents(file).forEach((doc, i) => {
-      const group = groupOf(KIND_LINE.exec(doc)?.[1] ?? '');
+      const kind = KIND_LINE.exec(doc)?.[1] ?? '';
+      const group = groupOf(kind);
       if (group === undefined || !groups.has(group) || (group === 'pools' && unchanged?.[i])) return;
+      if (other && isInfrastructureTemplate(kind)) {
+        const header = cache.headers(file, i);
+        if (header.length === 1 && !other.has(templateKey(header[0]))) {
+          into.push(header[0]);
+          return;
+        }
+      }
       into.push(...cache.objects(file, i));
     });
+  };
+  /** The infrastructure machine templates among a file's documents that differ, by kind and name. */
+  const templatesThatDiffer = (file: SnapshotFile, unchanged: readonly boolean[]): Set<string> => {
+    const out = new Set<string>();
+    cache.documents(file).forEach((doc, i) => {
+      if (unchanged[i] || !isInfrastructureTemplate(KIND_LINE.exec(doc)?.[1] ?? '')) return;
+      for (const o of cache.headers(file, i)) out.add(templateKey(o));
+    });
+    return out;
   };
   const everything = new Set(['always', 'etcd', 'pools']);
   for (const path of new Set([...b.keys(), ...h.keys()])) {
@@ -84,8 +111,13 @@ export function runningSides(
         if (group) groups.add(group);
       });
     }
-    read(bf, groups, baseObjects, match.inBase);
-    read(hf, groups, headObjects, match.inHead);
+    if (groups.has('pools')) {
+      read(bf, groups, baseObjects, match.inBase, templatesThatDiffer(hf, match.inHead));
+      read(hf, groups, headObjects, match.inHead, templatesThatDiffer(bf, match.inBase));
+    } else {
+      read(bf, groups, baseObjects, match.inBase);
+      read(hf, groups, headObjects, match.inHead);
+    }
   }
   const estate = head.estate || base.estate;
   return { base: readRunningEstate(estate, baseObjects), head: readRunningEstate(estate, headObjects) };

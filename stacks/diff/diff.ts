@@ -8,11 +8,11 @@ import { KubeObject, MANAGEMENT_TARGET } from '../../constructs';
 import { capacityDelta, promotionPhases } from './capacity';
 import { day2Analysis } from './day2';
 import { apiGroup, classifyUpdate, destructiveReason, ESTATE_LABELS, owningCluster, ProtectionContext } from './classify';
-import { ChangeAction, DiffReport, ObjectChange, ObjectRef, PolicyFindings, StackSummary } from './model';
+import { ChangeAction, DiffReport, ObjectChange, ObjectRef, PolicyFindings, StackSummary, TransitionReport } from './model';
 import { policyDelta } from './policies';
 import { accessDelta } from './access';
 import { routingDelta } from './routing';
-import { countDocuments, DocumentCache, fileObjects, Snapshot, targetOf } from './snapshot';
+import { countDocuments, DocumentCache, fileObjects, Snapshot, SnapshotFile, targetOf } from './snapshot';
 import { diffObjects, toFieldChange } from './structural';
 import { affectedTopology, ClusterPlace, factsKey, ObjectFacts } from './topology-changes';
 
@@ -36,6 +36,14 @@ export interface DiffSnapshotsOptions {
    * @default true
    */
   readonly day2?: boolean;
+  /**
+   * Transitions the head's synthesis judged against this base with its plan (`estate synth --base-dir` writes them
+   * to `day2.json`). A head synthesized against what runs keeps the running members' rendered configuration, so a
+   * rule that compares the plan with what runs (`etcd-settings-not-applied`) cannot be judged from the manifests;
+   * these are added to the report's transitions, each once.
+   * @default - none
+   */
+  readonly planTransitions?: TransitionReport;
 }
 
 type Plain = Record<string, unknown>;
@@ -44,28 +52,105 @@ function refOf(o: KubeObject): ObjectRef {
   return { apiVersion: o.apiVersion, kind: o.kind, ...(o.metadata?.namespace ? { namespace: o.metadata.namespace } : {}), name: o.metadata?.name };
 }
 
-function idOf(o: KubeObject): string {
-  return `${o.apiVersion}\u0000${o.kind}\u0000${o.metadata?.namespace ?? ''}\u0000${o.metadata?.name}`;
-}
-
-function groupIdOf(o: KubeObject): string {
-  return `${apiGroup(o.apiVersion)}\u0000${o.kind}\u0000${o.metadata?.namespace ?? ''}\u0000${o.metadata?.name}`;
-}
-
 function labelsOf(o: KubeObject | undefined): Record<string, string> {
   return o?.metadata?.labels ?? {};
 }
 
+/** What identifies an object within a target. */
+interface Identity {
+  readonly apiVersion: string;
+  readonly kind: string;
+  readonly namespace?: string;
+  readonly name: string;
+}
+
+function identityOf(o: KubeObject): Identity {
+  return { apiVersion: o.apiVersion, kind: o.kind, namespace: o.metadata?.namespace || undefined, name: o.metadata?.name };
+}
+
+/**
+ * An object of one side as the pairing sees it: its identity, read from its document's lines, and the object itself,
+ * parsed only as far as it is needed: whole when it is compared with its counterpart, up to its metadata when it is
+ * created or deleted (what the report says of it comes from its identity and labels).
+ */
+class PoolObject {
+  public readonly id: string;
+  private object?: KubeObject;
+  private readonly apiVersion: string;
+
+  public constructor(
+    identity: Identity,
+    object?: KubeObject,
+    private readonly cache?: DocumentCache,
+    private readonly file?: SnapshotFile,
+    private readonly index = 0,
+  ) {
+    this.object = object;
+    this.apiVersion = identity.apiVersion;
+    this.id = `${identity.apiVersion}\u0000${identity.kind}\u0000${identity.namespace ?? ''}\u0000${identity.name}`;
+  }
+
+  /** The identity without the version of the API group: an object whose apiVersion moved keeps it. */
+  public get groupId(): string {
+    return `${apiGroup(this.apiVersion)}${this.id.slice(this.apiVersion.length)}`;
+  }
+
+  public static of(object: KubeObject): PoolObject {
+    return new PoolObject(identityOf(object), object);
+  }
+
+  /** The whole object. */
+  public full(): KubeObject {
+    if (this.cache && this.file) this.object = this.cache.objects(this.file, this.index)[0] ?? this.object;
+    return this.object!;
+  }
+
+  /** Parses this object and its counterpart together, when both are documents not yet parsed (see `DocumentCache.pair`). */
+  public readWith(other: PoolObject): void {
+    if (this.cache && this.file && other.cache === this.cache && other.file) this.cache.pair(this.file, this.index, other.file, other.index);
+  }
+
+  /** The object as far as its metadata: whole when it was read whole. */
+  public meta(): KubeObject {
+    if (this.object === undefined) this.object = this.cache!.headers(this.file!, this.index)[0];
+    return this.object;
+  }
+}
+
 interface TargetPools {
-  base: KubeObject[];
-  head: KubeObject[];
+  base: PoolObject[];
+  head: PoolObject[];
   unchanged: number;
+}
+
+/** The objects of a file's document at `index`, by identity; read further only when the pairing needs them. */
+function documentObjects(cache: DocumentCache, file: SnapshotFile, index: number, into: PoolObject[]): void {
+  const identity = cache.identity(file, index);
+  if (identity) {
+    into.push(new PoolObject(identity, undefined, cache, file, index));
+    return;
+  }
+  // Not read from its lines: read as far as its metadata (whole, when it is not the writer's; then it may hold other
+  // than one object, each whole already).
+  const objects = cache.headers(file, index);
+  if (objects.length === 1) into.push(new PoolObject(identityOf(objects[0]), objects[0], cache, file, index));
+  else for (const o of objects) into.push(PoolObject.of(o));
+}
+
+function sideObjects(cache: DocumentCache, file: SnapshotFile, into: PoolObject[]): void {
+  if (file.objects !== undefined || file.text === undefined) {
+    for (const o of fileObjects(file)) into.push(PoolObject.of(o));
+    return;
+  }
+  const n = cache.documents(file).length;
+  for (let i = 0; i < n; i++) documentObjects(cache, file, i, into);
 }
 
 /**
  * Splits both sides' files by target. A byte-identical file is unchanged as a whole and never parsed; in a file that
  * differs, a document whose text also appears on the other side is an unchanged object (its identity is part of its
- * text), so only the documents that differ are parsed. Fixture sides (objects, no text) are taken as they are.
+ * text), so only the documents that differ are read, and only as far as their metadata until they are paired.
+ * Fixture sides (objects, no text) are taken as they are.
  */
 function poolByTarget(base: Snapshot, head: Snapshot, cache: DocumentCache): Map<string, TargetPools> {
   const pools = new Map<string, TargetPools>();
@@ -89,18 +174,18 @@ function poolByTarget(base: Snapshot, head: Snapshot, cache: DocumentCache): Map
       const match = cache.match(b, h);
       p.unchanged += match.unchanged;
       match.inHead.forEach((paired, i) => {
-        if (!paired) p.head.push(...cache.objects(h, i));
+        if (!paired) documentObjects(cache, h, i, p.head);
       });
       match.inBase.forEach((paired, i) => {
-        if (!paired) p.base.push(...cache.objects(b, i));
+        if (!paired) documentObjects(cache, b, i, p.base);
       });
       continue;
     }
-    p.base.push(...fileObjects(b));
-    if (h) p.head.push(...fileObjects(h));
+    sideObjects(cache, b, p.base);
+    if (h) sideObjects(cache, h, p.head);
   }
   for (const h of head.files) {
-    if (!seen.has(h.path)) pool(targetOf(h)).head.push(...fileObjects(h));
+    if (!seen.has(h.path)) sideObjects(cache, h, pool(targetOf(h)).head);
   }
   return pools;
 }
@@ -126,37 +211,17 @@ export function diffSnapshots(base: Snapshot, head: Snapshot, options: DiffSnaps
     for (const c of summary?.clusters ?? []) setPlace(c.cluster, { region: c.region, idc: c.idc, groupKind: c.phase !== undefined ? 'peak' : 'daily' });
     for (const c of summary?.absentClusters ?? []) setPlace(c.name, { groupKind: 'peak' });
   }
-  const facts = new Map<string, ObjectFacts>();
-  for (const p of pools.values()) {
-    for (const o of p.base.concat(p.head)) {
-      const l = labelsOf(o);
-      if (o.kind === 'Cluster' && apiGroup(o.apiVersion) === 'cluster.x-k8s.io') {
-        setPlace(o.metadata.name, {
-          ...(l['cluster-estate.io/region'] ? { region: l['cluster-estate.io/region'] } : {}),
-          ...(l['cluster-estate.io/idc'] ? { idc: l['cluster-estate.io/idc'] } : {}),
-          ...(l[ESTATE_LABELS.groupKind] ? { groupKind: l[ESTATE_LABELS.groupKind] } : {}),
-        });
-      }
-      if (l['node.cluster.x-k8s.io/pool'] || l[ESTATE_LABELS.machineRole]) {
-        facts.set(factsKey(o.kind, o.metadata.namespace, o.metadata.name), {
-          ...(l['node.cluster.x-k8s.io/pool'] ? { pool: l['node.cluster.x-k8s.io/pool'] } : {}),
-          ...(l[ESTATE_LABELS.machineRole] ? { machineRole: l[ESTATE_LABELS.machineRole] } : {}),
-        });
-      }
-    }
-  }
-
   interface Pending { target: string; action: ChangeAction; ref: ObjectRef; object: Plain; change: Omit<ObjectChange, 'destructive' | 'cluster'> }
   const pending: Pending[] = [];
   const stacks: StackSummary[] = [];
   for (const target of [...pools.keys()]) {
     const p = pools.get(target)!;
-    const baseById = new Map(p.base.map((o) => [idOf(o), o]));
-    const headById = new Map(p.head.map((o) => [idOf(o), o]));
+    const baseById = new Map(p.base.map((o) => [o.id, o]));
+    const headById = new Map(p.head.map((o) => [o.id, o]));
     let unchanged = p.unchanged;
-    const deleted: KubeObject[] = [];
-    const created: KubeObject[] = [];
-    const pairs: [KubeObject, KubeObject][] = [];
+    const deleted: PoolObject[] = [];
+    const created: PoolObject[] = [];
+    const pairs: [PoolObject, PoolObject][] = [];
     for (const [id, b] of baseById) {
       const h = headById.get(id);
       if (h) pairs.push([b, h]);
@@ -164,17 +229,20 @@ export function diffSnapshots(base: Snapshot, head: Snapshot, options: DiffSnaps
     }
     for (const [id, h] of headById) if (!baseById.has(id)) created.push(h);
     // An apiVersion move (v1beta1 -> v1beta2) is the same object, not a delete and a create.
-    const createdByGroupId = new Map(created.map((o) => [groupIdOf(o), o]));
-    const moved = new Set<KubeObject>();
+    const createdByGroupId = new Map(created.map((o) => [o.groupId, o]));
+    const moved = new Set<PoolObject>();
     for (const b of deleted) {
-      const h = createdByGroupId.get(groupIdOf(b));
+      const h = createdByGroupId.get(b.groupId);
       if (h && !moved.has(h)) {
         pairs.push([b, h]);
         moved.add(b);
         moved.add(h);
       }
     }
-    for (const [b, h] of pairs) {
+    for (const [pb, ph] of pairs) {
+      pb.readWith(ph);
+      const b = pb.full();
+      const h = ph.full();
       const raw = diffObjects(b.kind, b as Plain, h as Plain);
       if (raw.length === 0) {
         unchanged++;
@@ -193,8 +261,9 @@ export function diffSnapshots(base: Snapshot, head: Snapshot, options: DiffSnaps
         },
       });
     }
-    for (const b of deleted) {
-      if (moved.has(b)) continue;
+    for (const entry of deleted) {
+      if (moved.has(entry)) continue;
+      const b = entry.meta();
       pending.push({
         target,
         action: ChangeAction.DELETE,
@@ -203,8 +272,9 @@ export function diffSnapshots(base: Snapshot, head: Snapshot, options: DiffSnaps
         change: { target, ref: refOf(b), action: ChangeAction.DELETE, fields: [] },
       });
     }
-    for (const h of created) {
-      if (moved.has(h)) continue;
+    for (const entry of created) {
+      if (moved.has(entry)) continue;
+      const h = entry.meta();
       pending.push({
         target,
         action: ChangeAction.CREATE,
@@ -214,6 +284,31 @@ export function diffSnapshots(base: Snapshot, head: Snapshot, options: DiffSnaps
       });
     }
     stacks.push({ target, create: 0, update: 0, replace: 0, delete: 0, unchanged });
+  }
+
+  // Read after the pairing: paired objects are whole by then, the others read as far as their metadata.
+  const facts = new Map<string, ObjectFacts>();
+  for (const p of pools.values()) {
+    for (const entry of p.base.concat(p.head)) {
+      const o = entry.meta();
+      const l = labelsOf(o);
+      if (o.kind === 'Cluster' && apiGroup(o.apiVersion) === 'cluster.x-k8s.io') {
+        setPlace(o.metadata.name, {
+          ...(l['cluster-estate.io/region'] ? { region: l['cluster-estate.io/region'] } : {}),
+          ...(l['cluster-estate.io/idc'] ? { idc: l['cluster-estate.io/idc'] } : {}),
+          ...(l[ESTATE_LABELS.groupKind] ? { groupKind: l[ESTATE_LABELS.groupKind] } : {}),
+        });
+      }
+      const pool = l['node.cluster.x-k8s.io/pool'];
+      const machineRole = l[ESTATE_LABELS.machineRole];
+      if (pool || machineRole) {
+        // Built field by field: tens of thousands of objects pass here, and spreading costs more than the rest.
+        const f: { pool?: string; machineRole?: string } = {};
+        if (pool) f.pool = pool;
+        if (machineRole) f.machineRole = machineRole;
+        facts.set(factsKey(o.kind, o.metadata.namespace, o.metadata.name), f);
+      }
+    }
   }
 
   const clustersDeleted = new Set(pending.filter((x) => x.action === ChangeAction.DELETE && x.ref.kind === 'Cluster' && apiGroup(x.ref.apiVersion) === 'cluster.x-k8s.io').map((x) => x.ref.name));
@@ -250,13 +345,26 @@ export function diffSnapshots(base: Snapshot, head: Snapshot, options: DiffSnaps
     ...(options.baseFindings && options.headFindings
       ? { policies: { ...policyDelta(options.baseFindings, options.headFindings), ...(options.baseUnchecked ? { baseUnchecked: true } : {}) } }
       : {}),
-    ...(running ? { transitions: running.transitions, operationalImpact: running.impact } : {}),
+    ...(running ? { transitions: withPlanTransitions(running.transitions, options.planTransitions), operationalImpact: running.impact } : {}),
     ...(access ? { access } : {}),
     ...(routing ? { routing } : {}),
     topology: affectedTopology(changes, managementTarget, places, facts),
     notes,
   };
   return report;
+}
+
+/** The transitions judged from the manifests, then those only the plan shows (a problem judged by both is kept once). */
+function withPlanTransitions(judged: TransitionReport, plan: TransitionReport | undefined): TransitionReport {
+  if (!plan) return judged;
+  const key = (p: { rule?: string; path?: string; message?: string }) => `${p.rule}\u0000${p.path}\u0000${p.message}`;
+  const seen = new Set([...judged.refused, ...judged.warnings].map(key));
+  const added = (list: TransitionReport['refused']) => list.filter((p) => {
+    if (seen.has(key(p))) return false;
+    seen.add(key(p));
+    return true;
+  });
+  return { refused: [...judged.refused, ...added(plan.refused)], warnings: [...judged.warnings, ...added(plan.warnings)] };
 }
 
 /** Counts of a report: stacks that change, objects by action, destructive changes. */

@@ -224,9 +224,32 @@ function renderSummary(report: DiffReport, caps: Caps): string {
 const MAX_LIST_LINES = 100;
 const MAX_FIELDS_PER_OBJECT = 80;
 
-/** One <details> block per updated or replaced object; created and deleted objects listed per stack and namespace. */
-function detailBlocks(report: DiffReport): { text: string; objects: number }[] {
-  const blocks: { text: string; objects: number; rank: number }[] = [];
+/** The <details> block of one updated or replaced object, or of several with the same change. */
+function changeBlock(c: ObjectChange, list: readonly ObjectChange[]): string {
+  const fields = c.fields.slice(0, MAX_FIELDS_PER_OBJECT);
+  const diffLines = fields.flatMap(fieldChangeLines);
+  if (c.fields.length > MAX_FIELDS_PER_OBJECT) diffLines.push(`# … and ${plural(c.fields.length - MAX_FIELDS_PER_OBJECT, 'more field')}`);
+  const what = list.length === 1 ? `<code>${html(refText(c.ref))}</code>` : `${num(list.length)} × ${html(c.ref.kind)} (same change)`;
+  const header = `${c.destructive ? '⚠ ' : ''}${c.action} · ${what} · ${html(c.target)} · ${plural(c.fields.length, 'field')}`;
+  const extra: string[] = [];
+  if (list.length > 1) {
+    for (const o of list.slice(0, MAX_LIST_LINES)) extra.push(code(refText(o.ref)));
+    if (list.length > MAX_LIST_LINES) extra.push(`… and ${num(list.length - MAX_LIST_LINES)} more`);
+  }
+  if (c.apiVersionChange) extra.push(`apiVersion ${code(c.apiVersionChange.from)} → ${code(c.apiVersionChange.to)}`);
+  for (const r of c.replaceReasons ?? []) extra.push(`replaced: ${r}`);
+  if (c.destructive) extra.push(`destructive: ${c.destructive}`);
+  const text = [`<details><summary>${header}</summary>`, '', ...extra.map((e) => `- ${e}`), ...(extra.length > 0 ? [''] : []), fence(diffLines, 'diff'), '', '</details>', ''].join('\n');
+  return text;
+}
+
+/**
+ * One <details> block per updated or replaced object; created and deleted objects listed per stack and namespace.
+ * Each block's text is made when asked for: a large change fills the comment with its first blocks, and the rest are
+ * only counted.
+ */
+function detailBlocks(report: DiffReport): { text: () => string; objects: number }[] {
+  const blocks: { text: () => string; objects: number; rank: number }[] = [];
   // Objects of one stack and kind with exactly the same field changes (a pool scaled in every zone) share a block.
   const same = new Map<string, ObjectChange[]>();
   for (const c of report.changes) {
@@ -238,21 +261,7 @@ function detailBlocks(report: DiffReport): { text: string; objects: number }[] {
   }
   for (const list of same.values()) {
     const c = list[0];
-    const fields = c.fields.slice(0, MAX_FIELDS_PER_OBJECT);
-    const diffLines = fields.flatMap(fieldChangeLines);
-    if (c.fields.length > MAX_FIELDS_PER_OBJECT) diffLines.push(`# … and ${plural(c.fields.length - MAX_FIELDS_PER_OBJECT, 'more field')}`);
-    const what = list.length === 1 ? `<code>${html(refText(c.ref))}</code>` : `${num(list.length)} × ${html(c.ref.kind)} (same change)`;
-    const header = `${c.destructive ? '⚠ ' : ''}${c.action} · ${what} · ${html(c.target)} · ${plural(c.fields.length, 'field')}`;
-    const extra: string[] = [];
-    if (list.length > 1) {
-      for (const o of list.slice(0, MAX_LIST_LINES)) extra.push(code(refText(o.ref)));
-      if (list.length > MAX_LIST_LINES) extra.push(`… and ${num(list.length - MAX_LIST_LINES)} more`);
-    }
-    if (c.apiVersionChange) extra.push(`apiVersion ${code(c.apiVersionChange.from)} → ${code(c.apiVersionChange.to)}`);
-    for (const r of c.replaceReasons ?? []) extra.push(`replaced: ${r}`);
-    if (c.destructive) extra.push(`destructive: ${c.destructive}`);
-    const text = [`<details><summary>${header}</summary>`, '', ...extra.map((e) => `- ${e}`), ...(extra.length > 0 ? [''] : []), fence(diffLines, 'diff'), '', '</details>', ''].join('\n');
-    blocks.push({ text, objects: list.length, rank: c.destructive ? 0 : c.action === ChangeAction.REPLACE ? 1 : 2 });
+    blocks.push({ text: () => changeBlock(c, list), objects: list.length, rank: c.destructive ? 0 : c.action === ChangeAction.REPLACE ? 1 : 2 });
   }
   const groups = new Map<string, ObjectChange[]>();
   for (const c of report.changes) {
@@ -271,7 +280,7 @@ function detailBlocks(report: DiffReport): { text: string; objects: number }[] {
     const byKind = [...kinds.entries()].map(([k, n]) => `${num(n)} ${k}`).join(', ');
     const items = list.slice(0, MAX_LIST_LINES).map((c) => `- ${code(refText(c.ref))}${c.destructive ? ` — ${c.destructive}` : ''}`);
     if (list.length > MAX_LIST_LINES) items.push(`- … and ${num(list.length - MAX_LIST_LINES)} more`);
-    const text = [`<details><summary>${header}</summary>`, '', `${byKind}.`, '', ...items, '', '</details>', ''].join('\n');
+    const text = () => [`<details><summary>${header}</summary>`, '', `${byKind}.`, '', ...items, '', '</details>', ''].join('\n');
     blocks.push({ text, objects: list.length, rank: destructive > 0 ? 0 : action === ChangeAction.DELETE ? 3 : 4 });
   }
   return blocks.map((b, i) => ({ ...b, i })).sort((a, b) => a.rank - b.rank || a.i - b.i).map(({ text, objects }) => ({ text, objects }));
@@ -302,8 +311,9 @@ export function renderMarkdown(report: DiffReport, options: MarkdownOptions = {}
   let shownObjects = 0;
   let shownBlocks = 0;
   for (const b of blocks) {
-    if (head.length + body.length + b.text.length + footer.length + cutReserve > maxChars) break;
-    body += `${b.text}\n`;
+    const text = b.text();
+    if (head.length + body.length + text.length + footer.length + cutReserve > maxChars) break;
+    body += `${text}\n`;
     shownObjects += b.objects;
     shownBlocks++;
   }

@@ -13,12 +13,17 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { BUILT_IN_ESTATES, EstateInputError } from '../estates';
-import { PolicyFindings } from './model';
+import { PolicyFindings, TransitionReport } from './model';
 import { parseFindings, SynthesisChecker } from './policies';
 import { emptySnapshot, loadSnapshotDir, Snapshot } from './snapshot';
 
 /** The CLI entry point of a checkout of this project, relative to its root. */
 export const CLI_ENTRY = 'stacks/cli/main.ts';
+/**
+ * The day-2 plan `estate synth --base-dir` writes next to the head's manifests (stacks/cli/day2-plan.ts): its
+ * transitions are judged with the head's plan, which the manifests alone do not carry.
+ */
+export const HEAD_PLAN_FILE = 'day2.json';
 
 const CHILD_TIMEOUT_MS = 20 * 60 * 1000;
 const MAX_OUTPUT_BYTES = 512 * 1024 * 1024;
@@ -172,6 +177,8 @@ export interface RevisionPair {
   readonly headFindings?: PolicyFindings;
   /** True when only the head could be checked (the base has no `estate check`): every finding counts as introduced. */
   readonly baseUnchecked?: boolean;
+  /** The transitions the head's synthesis judged against the base with its plan (its `day2.json`), when it wrote one. */
+  readonly planTransitions?: TransitionReport;
 }
 
 export interface RevisionPairOptions {
@@ -263,7 +270,8 @@ export function synthesizeRevisions(options: RevisionPairOptions): RevisionPair 
           : { headFindings: headCheck.findings, baseFindings: { findings: [] }, baseUnchecked: true };
       }
     }
-    return { base, head: head.snapshot, baseLabel, headLabel, notes, ...checked };
+    const planTransitions = baseDir && head.dir ? readPlanTransitions(path.join(head.dir, HEAD_PLAN_FILE)) : undefined;
+    return { base, head: head.snapshot, baseLabel, headLabel, notes, ...checked, ...(planTransitions ? { planTransitions } : {}) };
   } finally {
     if (added) {
       // Unlink the dependencies first: removing the worktree must never reach through the link.
@@ -276,6 +284,21 @@ export function synthesizeRevisions(options: RevisionPairOptions): RevisionPair 
       }
     }
     fs.rmSync(tmp, { recursive: true, force: true });
+  }
+}
+
+/**
+ * The refused and risky transitions of a day-2 plan file, or undefined when there is none (a revision whose CLI does
+ * not write one) or it is not one.
+ */
+export function readPlanTransitions(file: string): TransitionReport | undefined {
+  const text = readIfExists(file);
+  if (text === undefined) return undefined;
+  try {
+    const doc = JSON.parse(text) as { refused?: unknown; warnings?: unknown };
+    return Array.isArray(doc.refused) && Array.isArray(doc.warnings) ? { refused: doc.refused, warnings: doc.warnings } : undefined;
+  } catch {
+    return undefined;
   }
 }
 

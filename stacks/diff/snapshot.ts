@@ -144,6 +144,12 @@ function readObjects(file: SnapshotFile, reader: WriterYamlReader): readonly Kub
   return out;
 }
 
+/** The objects of one document from what the fast reader made of it (`undefined`: not the writer's, so js-yaml reads it). */
+function documentObjects(where: string, doc: string, value: unknown): readonly KubeObject[] {
+  if (value === undefined) return loadYaml(where, doc);
+  return value !== null && typeof value === 'object' ? [value as KubeObject] : [];
+}
+
 function loadYaml(where: string, text: string): KubeObject[] {
   try {
     // The core schema (YAML 1.2): the writer quotes every string another type could claim, so nothing is lost, and
@@ -153,6 +159,9 @@ function loadYaml(where: string, text: string): KubeObject[] {
     throw new EstateInputError(`${where} is not valid YAML: ${(e as Error).message.split('\n')[0]}`, 'give folders written by `estate synth`');
   }
 }
+
+/** Documents of one length beyond which matching compares texts through a map rather than one by one. */
+const MAX_SAME_LENGTH = 16;
 
 /** Which documents of a base file and a head file have an equal document on the other side. */
 export interface DocumentMatch {
@@ -170,7 +179,11 @@ export interface DocumentMatch {
  * object, not by text: hashing long document texts again would cost as much as parsing them.
  */
 export class DocumentCache {
-  private readonly files = new Map<SnapshotFile, { readonly docs: readonly string[]; readonly parsed: (readonly KubeObject[] | undefined)[] }>();
+  private readonly files = new Map<SnapshotFile, {
+    readonly docs: readonly string[];
+    readonly parsed: (readonly KubeObject[] | undefined)[];
+    readonly headers: (readonly KubeObject[] | undefined)[];
+  }>();
   /** Documents identical on both sides parse once (their texts' hashes are cached by the comparison already). */
   private readonly byText = new Map<string, readonly KubeObject[]>();
   private readonly reader = new WriterYamlReader();
@@ -203,14 +216,39 @@ export class DocumentCache {
         unchanged++;
       }
     }
-    const rest = new Map<string, number[]>();
+    // The rest by length first: documents of different lengths differ, and hashing every document's text would cost
+    // about as much as reading it. Equal lengths are compared as text, a few at a time (else by a map of texts).
+    const byLength = new Map<number, number[]>();
+    let crowded = false;
     b.forEach((doc, i) => {
       if (inBase[i]) return;
-      const at = rest.get(doc);
-      if (at) at.push(i);
-      else rest.set(doc, [i]);
+      const at = byLength.get(doc.length);
+      if (at) crowded ||= at.push(i) > MAX_SAME_LENGTH;
+      else byLength.set(doc.length, [i]);
     });
-    if (rest.size > 0) {
+    if (byLength.size > 0 && !crowded) {
+      h.forEach((doc, i) => {
+        if (inHead[i]) return;
+        const at = byLength.get(doc.length);
+        if (!at) return;
+        // The last equal one, as the map of texts below pairs them.
+        for (let k = at.length - 1; k >= 0; k--) {
+          if (b[at[k]] === doc) {
+            inBase[at[k]] = inHead[i] = true;
+            at.splice(k, 1);
+            unchanged++;
+            break;
+          }
+        }
+      });
+    } else if (crowded) {
+      const rest = new Map<string, number[]>();
+      b.forEach((doc, i) => {
+        if (inBase[i]) return;
+        const at = rest.get(doc);
+        if (at) at.push(i);
+        else rest.set(doc, [i]);
+      });
       h.forEach((doc, i) => {
         if (inHead[i]) return;
         const at = rest.get(doc);
@@ -238,11 +276,52 @@ export class DocumentCache {
     return objects;
   }
 
+  /**
+   * Parses two documents that are versions of one object together (`WriterYamlReader.readPair`): the blocks they
+   * share are read once, and are the same objects on both sides. Either already parsed: nothing to do.
+   */
+  public pair(baseFile: SnapshotFile, baseIndex: number, headFile: SnapshotFile, headIndex: number): void {
+    const b = this.entry(baseFile);
+    const h = this.entry(headFile);
+    if (b.parsed[baseIndex] !== undefined || h.parsed[headIndex] !== undefined) return;
+    const bDoc = b.docs[baseIndex];
+    const hDoc = h.docs[headIndex];
+    if (bDoc === undefined || hDoc === undefined) return;
+    // Not remembered by text: two versions of one object that differ are rarely equal to a third document, and
+    // hashing their texts would cost a good part of reading them.
+    const [bValue, hValue] = this.reader.readPair(bDoc, hDoc);
+    b.parsed[baseIndex] = documentObjects(baseFile.path, bDoc, bValue);
+    h.parsed[headIndex] = documentObjects(headFile.path, hDoc, hValue);
+  }
+
+  /** The identity of the file's document at `index` read from its lines, or `undefined` (read its header then). */
+  public identity(file: SnapshotFile, index: number): { apiVersion: string; kind: string; namespace?: string; name: string } | undefined {
+    return this.reader.readIdentity(this.entry(file).docs[index]);
+  }
+
+  /**
+   * The object of the file's document at `index` as far as its identity and metadata go (`apiVersion`, `kind`,
+   * `metadata`), or the whole object when it is parsed already or cannot be read in part: what a diff needs of an
+   * object created or deleted.
+   */
+  public headers(file: SnapshotFile, index: number): readonly KubeObject[] {
+    const entry = this.entry(file);
+    const parsed = entry.parsed[index];
+    if (parsed !== undefined) return parsed;
+    let header = entry.headers[index];
+    if (header === undefined) {
+      const read = this.reader.readHeader(entry.docs[index]);
+      header = read ? [read as unknown as KubeObject] : this.objects(file, index);
+      entry.headers[index] = header;
+    }
+    return header;
+  }
+
   private entry(file: SnapshotFile) {
     let entry = this.files.get(file);
     if (!entry) {
       const docs = file.text === undefined ? [] : splitDocuments(file.text);
-      this.files.set(file, (entry = { docs, parsed: new Array(docs.length) }));
+      this.files.set(file, (entry = { docs, parsed: new Array(docs.length), headers: new Array(docs.length) }));
     }
     return entry;
   }

@@ -25,6 +25,9 @@ const SINGLE_QUOTE = 39;
 const BACKSLASH = 92;
 const PIPE = 124;
 
+/** How many keys deep `readPair` remembers blocks. */
+const MEMO_DEPTH = 3;
+
 /** A cursor over a document's lines. */
 class Lines {
   /** Start of the current line, its end (index of its newline or the text's end), and its indentation. */
@@ -169,6 +172,36 @@ function plainScalar(text: string): Scalar | undefined {
 export class WriterYamlReader {
   private readonly scalars = new Map<string, Scalar>();
   private readonly keys = new Map<string, string>();
+  /**
+   * While a pair is read (`readPair`): the nested blocks of the first document by their path of keys (and column),
+   * with their text and value; the second document takes the value of a block whose text is the same.
+   */
+  private memo?: Map<string, { readonly col: number; readonly text: string; readonly value: unknown }>;
+  private reuse = false;
+  /** The path of keys to the current mapping, while it is a chain of mappings from the root (not inside a list). */
+  private path?: string;
+  private depth = 0;
+
+  /**
+   * The values of two documents, usually two versions of one object (`read` each, `undefined` when not the writer's).
+   * A nested block of the second whose text equals the block under the same keys in the first is not read again:
+   * it takes the first's value (the same object, so a comparison of the two sees it equal at once). Versions of one
+   * object mostly differ in a few lines, so this reads little more than one of them.
+   */
+  public readPair(first: string, second: string): [unknown, unknown] {
+    this.memo = new Map();
+    this.reuse = false;
+    try {
+      const a = this.read(first);
+      if (a === undefined) this.memo = undefined;
+      this.reuse = true;
+      return [a, this.read(second)];
+    } finally {
+      this.memo = undefined;
+      this.reuse = false;
+      this.path = undefined;
+    }
+  }
 
   /**
    * The value of one document (without its `---` separator) when it is written in the writer's subset of YAML, or
@@ -178,12 +211,126 @@ export class WriterYamlReader {
     const text = doc.charCodeAt(doc.length - 1) === NEWLINE ? doc.slice(0, -1) : doc;
     // Other line breaks and a byte-order mark are YAML's business, not this reader's.
     if (text === '' || text.charCodeAt(0) === 0xfeff || text.includes('\r')) return undefined;
+    this.path = this.memo ? '' : undefined;
+    this.depth = 0;
     try {
       const lines = new Lines(text);
       if (lines.indent !== 0) return undefined;
       if (!isItem(lines, 0) && keyEnd(lines, 0) < 0) return undefined;
       const value = this.node(lines, 0);
       return lines.done ? value : undefined;
+    } catch (e) {
+      if (e instanceof NotWriterYaml) return undefined;
+      throw e;
+    }
+  }
+
+  /**
+   * The identity of one document (`apiVersion`, `kind`, `metadata.namespace`, `metadata.name`) read from its lines
+   * alone: the top-level `apiVersion:` and `kind:`, and the `name:` and `namespace:` lines directly under a top-level
+   * `metadata:` (two spaces in, as the writer indents), up to the end of `metadata` once `apiVersion` and `kind` are
+   * read. Nothing else is read, so pairing the documents that differ costs a scan of their first lines; the rest of a
+   * document is checked when it is read (a duplicate key there fails that read, as before). `undefined` when a value is not a plain or quoted string, or a line is not of that
+   * shape (read the header then).
+   */
+  public readIdentity(doc: string): { apiVersion: string; kind: string; namespace?: string; name: string } | undefined {
+    let apiVersion: string | undefined;
+    let kind: string | undefined;
+    let name: string | undefined;
+    let namespace: string | undefined;
+    let inMetadata = false;
+    let metadataSeen = false;
+    if (doc.charCodeAt(0) === 0xfeff || doc.includes('\r')) return undefined;
+    try {
+      let at = 0;
+      const n = doc.length;
+      while (at < n) {
+        let end = doc.indexOf('\n', at);
+        if (end < 0) end = n;
+        const c = doc.charCodeAt(at);
+        if (c !== SPACE) {
+          // The writer sorts keys: past `metadata`, with `apiVersion` and `kind` read, the rest is the object's body.
+          if (inMetadata && apiVersion !== undefined && kind !== undefined) break;
+          inMetadata = false;
+          if (doc.startsWith('apiVersion: ', at)) {
+            if (apiVersion !== undefined) return undefined;
+            apiVersion = this.stringAt(doc, at + 12, end);
+          } else if (doc.startsWith('kind: ', at)) {
+            if (kind !== undefined) return undefined;
+            kind = this.stringAt(doc, at + 6, end);
+          } else if (end - at === 9 && doc.startsWith('metadata:', at)) {
+            if (metadataSeen) return undefined;
+            inMetadata = metadataSeen = true;
+          }
+        } else if (inMetadata && doc.charCodeAt(at + 1) === SPACE && doc.charCodeAt(at + 2) !== SPACE) {
+          if (doc.startsWith('name: ', at + 2)) {
+            if (name !== undefined) return undefined;
+            name = this.stringAt(doc, at + 8, end);
+          } else if (doc.startsWith('namespace: ', at + 2)) {
+            if (namespace !== undefined) return undefined;
+            namespace = this.stringAt(doc, at + 13, end);
+          } else if (doc.charCodeAt(at + 2) === DASH) {
+            return undefined;
+          }
+        }
+        at = end + 1;
+      }
+    } catch (e) {
+      if (e instanceof NotWriterYaml) return undefined;
+      throw e;
+    }
+    if (apiVersion === undefined || kind === undefined || name === undefined) return undefined;
+    return namespace === undefined ? { apiVersion, kind, name } : { apiVersion, kind, namespace, name };
+  }
+
+  /** The string a scalar written from `at` to `end` means, or NOT_WRITER_YAML when it means something else. */
+  private stringAt(text: string, at: number, end: number): string {
+    const value = this.scalar(text.slice(at, end));
+    if (typeof value !== 'string') throw NOT_WRITER_YAML;
+    return value;
+  }
+
+  /**
+   * The identity and metadata of one document (`apiVersion`, `kind` and `metadata`, read as `read` reads them) when
+   * it is written in the writer's subset of YAML, without reading its other top-level fields: their lines are only
+   * checked to be indented under their key. A diff needs no more of an object created or deleted, and those are
+   * often half of the documents that differ. `undefined` when the document is not the writer's, or has no string
+   * `apiVersion`, `kind` and `metadata.name` (read it whole then).
+   */
+  public readHeader(doc: string): { apiVersion: string; kind: string; metadata: Record<string, unknown> } | undefined {
+    const text = doc.charCodeAt(doc.length - 1) === NEWLINE ? doc.slice(0, -1) : doc;
+    if (text === '' || text.charCodeAt(0) === 0xfeff || text.includes('\r')) return undefined;
+    try {
+      const lines = new Lines(text);
+      const out: Record<string, unknown> = {};
+      const seen = new Set<string>();
+      while (!lines.done) {
+        if (lines.indent !== 0) return undefined;
+        const colon = keyEnd(lines, 0);
+        if (colon < 0) return undefined;
+        const key = this.key(lines.text.slice(lines.start, colon));
+        if (seen.has(key)) return undefined;
+        seen.add(key);
+        const inline = colon + 1 !== lines.end;
+        if (inline && lines.text.charCodeAt(colon + 2) === SPACE) return undefined;
+        if (key === 'apiVersion' || key === 'kind' || key === 'metadata') {
+          if (!inline) {
+            out[key] = this.nested(lines, 0);
+          } else {
+            const value = lines.text.slice(colon + 2, lines.end);
+            out[key] = this.value(lines, value, 0);
+            if (value.charCodeAt(0) !== PIPE) lines.next();
+          }
+          continue;
+        }
+        // Any other field: its lines are skipped, and must be indented under it (a scalar has none).
+        lines.next();
+        while (!lines.done && lines.indent > 0) lines.next();
+      }
+      const { apiVersion, kind, metadata } = out;
+      if (typeof apiVersion !== 'string' || typeof kind !== 'string' || metadata === null || typeof metadata !== 'object' || Array.isArray(metadata)) return undefined;
+      if (typeof (metadata as Record<string, unknown>).name !== 'string') return undefined;
+      return { apiVersion, kind, metadata: metadata as Record<string, unknown> };
     } catch (e) {
       if (e instanceof NotWriterYaml) return undefined;
       throw e;
@@ -303,6 +450,9 @@ export class WriterYamlReader {
   private sequence(lines: Lines, col: number): unknown[] {
     const out: unknown[] = [];
     let first = true;
+    // Blocks inside lists are not remembered by path: a list item has no key.
+    const path = this.path;
+    this.path = undefined;
     while (!lines.done) {
       if (!first && (lines.indent !== col || !isItem(lines, col))) {
         if (lines.indent > col) throw NOT_WRITER_YAML;
@@ -311,7 +461,47 @@ export class WriterYamlReader {
       first = false;
       out.push(lines.start + col + 1 === lines.end ? this.nested(lines, col) : this.node(lines, col + 2));
     }
+    this.path = path;
     return out;
+  }
+
+  /**
+   * Whether `text` from `start` holds exactly the block `block` of the first document, nested under a key at `col`:
+   * the same characters, then the end of the text or a line indented no further than the key (where the block ends).
+   */
+  private static sameBlock(text: string, start: number, block: string, col: number): boolean {
+    if (text.slice(start, start + block.length) !== block) return false;
+    const end = start + block.length;
+    const closedByLine = block.charCodeAt(block.length - 1) === NEWLINE;
+    if (end >= text.length) return end === text.length && !closedByLine;
+    if (!closedByLine) return false;
+    let i = end;
+    while (text.charCodeAt(i) === SPACE) i++;
+    return i - end <= col && i < text.length && text.charCodeAt(i) !== NEWLINE;
+  }
+
+  /** The block nested under a key at `col` (the key's line is current), remembered or taken by its path. */
+  private nestedUnder(lines: Lines, col: number, key: string): unknown {
+    const path = this.path;
+    if (path === undefined || !this.memo) return this.nested(lines, col);
+    // Blocks deeper than a few keys are small: remembering them would cost more than reading them.
+    if (this.depth >= MEMO_DEPTH) return this.nested(lines, col);
+    const childPath = `${path}\u0001${key}`;
+    const start = lines.end + 1;
+    if (this.reuse) {
+      const known = this.memo.get(childPath);
+      if (known !== undefined && known.col === col && WriterYamlReader.sameBlock(lines.text, start, known.text, col)) {
+        lines.load(start + known.text.length);
+        return known.value;
+      }
+    }
+    this.path = childPath;
+    this.depth++;
+    const value = this.nested(lines, col);
+    this.depth--;
+    this.path = path;
+    if (!this.reuse) this.memo.set(childPath, { col, text: lines.text.slice(start, lines.start), value });
+    return value;
   }
 
   private mapping(lines: Lines, col: number): Record<string, unknown> {
@@ -328,7 +518,7 @@ export class WriterYamlReader {
       const key = this.key(lines.text.slice(lines.start + col, colon));
       if (Object.prototype.hasOwnProperty.call(out, key)) throw NOT_WRITER_YAML;
       if (colon + 1 === lines.end) {
-        out[key] = this.nested(lines, col);
+        out[key] = this.nestedUnder(lines, col, key);
       } else {
         const valueAt = colon + 2;
         // `key:  x` (two spaces) is not how the writer writes.

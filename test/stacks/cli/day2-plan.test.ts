@@ -54,6 +54,26 @@ describe('day-2 commands', () => {
     expect(JSON.parse(json.out).transitions.refused.map((p: { rule: string }) => p.rule).sort()).toEqual(['etcd-member-readdress', 'immutable-field']);
   });
 
+  test('estate check --base-dir: a new etcd heartbeat on a live cluster warns etcd-settings-not-applied with path and fix, and exits 0', async () => {
+    // As editing the estate file's `etcd: { …, heartbeatIntervalMs: 150 }` would (the timeouts are read from the props).
+    const estate = estateModule(tmp, 'heartbeat', "Object.assign(Reflect.get(charging.etcd, 'props'), { heartbeatIntervalMs: 150 });");
+    const text = await run(['check', '--estate', estate, '--as-of', AS_OF, '--base-dir', base], tmp);
+    // A warning is not a refusal: the check passes (README: exit 1 only on a refused transition).
+    expect(text.code).toBe(0);
+    expect(text.out).toContain('transitions: none refused');
+    expect(text.out).toContain('risky transitions (1):');
+    expect(text.out).toMatch(/warning etcd-settings-not-applied at reference\/daily\/charging-sh1\/Etcd: .*heartbeat-interval/);
+    expect(text.out).toMatch(/Fix: .*estate synth --base-dir <what runs> --replace-etcd-member charging-sh1-etcd-0/);
+    const json = await run(['check', '--estate', estate, '--as-of', AS_OF, '--base-dir', base, '--format', 'json'], tmp);
+    expect(json.code).toBe(0);
+    const transitions = JSON.parse(json.out).transitions;
+    expect(transitions.refused).toEqual([]);
+    expect(transitions.warnings).toHaveLength(1);
+    expect(transitions.warnings[0]).toMatchObject({ rule: 'etcd-settings-not-applied', path: 'reference/daily/charging-sh1/Etcd', severity: 'warning' });
+    expect(transitions.warnings[0].value).toContain('heartbeat-interval: 100 -> 150');
+    expect(transitions.warnings[0].fix).toContain('--replace-etcd-member charging-sh1-etcd-0');
+  });
+
   test('estate check --base-dir on the unchanged estate passes; a missing folder is bad input (2)', async () => {
     expect((await run(['check', '--as-of', AS_OF, '--base-dir', base], tmp)).code).toBe(0);
     const missing = await run(['check', '--as-of', AS_OF, '--base-dir', path.join(tmp, 'nowhere')], tmp);

@@ -4,7 +4,7 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
-import { Estate, synthesisFiles, synthesize } from '../../../constructs/internal';
+import { Estate, ProblemSeverity, synthesisFiles, synthesize, validateTransition } from '../../../constructs/internal';
 import { referenceEstate } from '../../../stacks/estates';
 import { diffSnapshots, renderMarkdown, renderText, Snapshot, snapshotFromFiles } from '../../../stacks/diff';
 import { runningOf } from '../../constructs/day2/helpers';
@@ -114,5 +114,28 @@ describe('estate diff of day-2 changes', () => {
     const md = renderMarkdown(diffSnapshots(base, head));
     expect(md).toContain('no machines replaced');
     expect(md).toContain('No machines replaced.');
+  });
+  test('a head synthesized against what runs: etcd settings only its plan shows reach the preview through planTransitions, once', () => {
+    const baseSynthesis = synthesize(referenceEstate(), { asOf: T });
+    const estate = referenceEstate();
+    Object.assign(Reflect.get(charging(estate).etcd, 'props'), { heartbeatIntervalMs: 150 });
+    const headSynthesis = synthesize(estate, { asOf: T, base: runningOf(baseSynthesis) });
+    const base = snapshotFromFiles(synthesisFiles(baseSynthesis));
+    const head = snapshotFromFiles(synthesisFiles(headSynthesis));
+    // The running members keep their bootstraps: the manifests alone show no settings change.
+    expect(diffSnapshots(base, head).transitions).toEqual({ refused: [], warnings: [] });
+    const problems = validateTransition(runningOf(baseSynthesis), runningOf(headSynthesis), { plan: headSynthesis.plan });
+    const planTransitions = {
+      refused: problems.filter((p) => p.severity === ProblemSeverity.ERROR),
+      warnings: problems.filter((p) => p.severity === ProblemSeverity.WARNING),
+    };
+    const report = diffSnapshots(base, head, { planTransitions });
+    expect(report.transitions!.refused).toEqual([]);
+    expect(report.transitions!.warnings.map((p) => [p.rule, p.path])).toEqual([['etcd-settings-not-applied', 'reference/daily/charging-sh1/Etcd']]);
+    expect(renderMarkdown(report)).toContain('etcd-settings-not-applied');
+    // A problem the manifests show too is listed once.
+    const fresh = synthesize(estate, { asOf: T });
+    const both = diffSnapshots(base, snapshotFromFiles(synthesisFiles(fresh)), { planTransitions });
+    expect(both.transitions!.warnings.map((p) => p.rule)).toEqual(['etcd-settings-not-applied']);
   });
 });

@@ -126,6 +126,25 @@ describeGit('estate diff --base REF', () => {
     expect(md).toContain('test/fixtures/estates/small.js does not exist at the base revision: every object counts as created');
   });
 
+  test('a new etcd heartbeat in the working tree: the head, synthesized against the base, warns etcd-settings-not-applied as estate check does', () => {
+    const reference = path.join(repo, 'stacks/estates/reference.ts');
+    const text = fs.readFileSync(reference, 'utf8');
+    const changed = text.replace('etcd: { members: 3, memberSubnet: network(4).etcd }', 'etcd: { members: 3, memberSubnet: network(4).etcd, heartbeatIntervalMs: 150 }');
+    expect(changed).not.toBe(text);
+    fs.writeFileSync(reference, changed);
+    try {
+      const io = capture(repo);
+      expect(diffCommand({ base: 'HEAD', asOf: AS_OF, policies: false, format: 'json' }, io)).toBe(0);
+      const report = JSON.parse(io.stdout()) as DiffReport;
+      expect(report.transitions!.refused).toEqual([]);
+      expect(report.transitions!.warnings).toHaveLength(1);
+      expect(report.transitions!.warnings[0]).toMatchObject({ rule: 'etcd-settings-not-applied', path: 'reference/daily/charging-sh1/Etcd', severity: 'warning' });
+      expect(report.transitions!.warnings[0].fix).toContain('--replace-etcd-member charging-sh1-etcd-0');
+    } finally {
+      fs.writeFileSync(reference, text);
+    }
+  });
+
   test('--no-policies skips the checks', () => {
     const io = capture(repo);
     expect(diffCommand({ base: 'HEAD~1', asOf: AS_OF, policies: false, format: 'json' }, io)).toBe(0);

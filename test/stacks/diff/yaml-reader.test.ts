@@ -155,3 +155,83 @@ describe('the fast reader reads what js-yaml reads', () => {
     expect(Object.keys(new WriterYamlReader().read(doc) as object)).toEqual(['16', 'null', 'quoted: key', '1.5']);
   });
 });
+
+describe('reading part of a document, or two versions of one object together', () => {
+  const asOf = Object.values(REFERENCE_TIMES)[0];
+  const documents = (): string[] => synthesisFiles(referenceSynthesis(asOf))
+    .filter((f) => f.path.endsWith('.yaml'))
+    .flatMap((f) => splitDocuments(f.text));
+
+  test('identity and header of every reference document are those js-yaml reads', () => {
+    const reader = new WriterYamlReader();
+    let identities = 0;
+    let headers = 0;
+    for (const doc of documents()) {
+      const value = jsYaml(doc) as { apiVersion: string; kind: string; metadata: { name: string; namespace?: string } };
+      const identity = reader.readIdentity(doc);
+      if (identity) {
+        identities++;
+        const expected = { apiVersion: value.apiVersion, kind: value.kind, name: value.metadata.name };
+        expect(identity).toStrictEqual(value.metadata.namespace === undefined ? expected : { ...expected, namespace: value.metadata.namespace });
+      }
+      const header = reader.readHeader(doc);
+      if (header) {
+        headers++;
+        expect(header).toStrictEqual({ apiVersion: value.apiVersion, kind: value.kind, metadata: value.metadata });
+      }
+    }
+    expect(identities).toBeGreaterThan(100);
+    expect(headers).toBeGreaterThan(100);
+  });
+
+  test.each([
+    ['no metadata name', 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  labels:\n    a: b\n'],
+    ['a name that is not a string', 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: 12\n'],
+    ['metadata in flow style', 'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: x}\n'],
+    ['a duplicate kind', 'apiVersion: v1\nkind: ConfigMap\nkind: Secret\nmetadata:\n  name: x\n'],
+    ['carriage returns', 'apiVersion: v1\r\nkind: ConfigMap\r\nmetadata:\r\n  name: x\r\n'],
+  ])('a document with %s has no identity read from its lines', (_, doc) => {
+    expect(new WriterYamlReader().readIdentity(doc)).toBeUndefined();
+  });
+
+  test('a header skips the body but not a badly indented or duplicate top-level key', () => {
+    const reader = new WriterYamlReader();
+    const doc = 'apiVersion: v1\ndata:\n  a: "1"\nkind: ConfigMap\nmetadata:\n  labels:\n    x: "y"\n  name: c\nspec:\n  b: [odd\n';
+    expect(reader.readHeader(doc)).toStrictEqual({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { labels: { x: 'y' }, name: 'c' } });
+    expect(reader.readHeader('apiVersion: v1\nkind: A\nmetadata:\n  name: c\nkind: B\n')).toBeUndefined();
+    expect(reader.readHeader('apiVersion: v1\nkind: A\nmetadata:\n  name: c\nspec:\n# comment\n')).toBeUndefined();
+  });
+
+  test('a pair read together has the values each has alone, sharing the blocks whose text is the same', () => {
+    const reader = new WriterYamlReader();
+    const docs = documents();
+    let shared = 0;
+    for (const doc of docs) {
+      const changed = doc.replace(/^( +)replicas: (\d+)$/m, (_, indent: string, n: string) => `${indent}replicas: ${Number(n) + 1}`);
+      const [a, b] = reader.readPair(doc, changed);
+      expect(a).toStrictEqual(jsYaml(doc));
+      expect(b).toStrictEqual(jsYaml(changed));
+      const va = a as { metadata?: unknown } | undefined;
+      const vb = b as { metadata?: unknown } | undefined;
+      if (va?.metadata !== undefined && va.metadata === vb?.metadata) shared++;
+    }
+    // Unrelated documents paired: the values are still each document's own.
+    for (let i = 1; i < docs.length; i += 7) {
+      const [a, b] = reader.readPair(docs[i - 1], docs[i]);
+      expect(a).toStrictEqual(jsYaml(docs[i - 1]));
+      expect(b).toStrictEqual(jsYaml(docs[i]));
+    }
+    expect(shared).toBeGreaterThan(100);
+  });
+
+  test('a block equal in text but ending differently is not taken from the first document', () => {
+    const reader = new WriterYamlReader();
+    const first = 'a:\n  b: 1\nc: 2\n';
+    const second = 'a:\n  b: 1\n  d: 3\nc: 2\n';
+    const [x, y] = reader.readPair(first, second);
+    expect(x).toStrictEqual({ a: { b: 1 }, c: 2 });
+    expect(y).toStrictEqual({ a: { b: 1, d: 3 }, c: 2 });
+    const [, z] = reader.readPair('a:\n  b: 1\n', 'a:\n  b: 1\n  e: 4');
+    expect(z).toStrictEqual({ a: { b: 1, e: 4 } });
+  });
+});
