@@ -36,9 +36,14 @@ function probe(p: ProbeSpec): kplus.Probe {
   return kplus.Probe.fromCommand([...p.check.exec!.command], options);
 }
 
+/** CPU as the API server stores it: whole cores as units (`1`), the rest in millicores (`250m`). */
+function cpu(millis: number): kplus.Cpu {
+  return millis % 1000 === 0 ? kplus.Cpu.units(millis / 1000) : kplus.Cpu.millis(millis);
+}
+
 function resources(r: { cpuMillis: { request: number; limit: number }; memoryMiB: { request: number; limit: number } }): kplus.ContainerResources {
   return {
-    cpu: { request: kplus.Cpu.millis(r.cpuMillis.request), limit: kplus.Cpu.millis(r.cpuMillis.limit) },
+    cpu: { request: cpu(r.cpuMillis.request), limit: cpu(r.cpuMillis.limit) },
     memory: { request: Size.mebibytes(r.memoryMiB.request), limit: Size.mebibytes(r.memoryMiB.limit) },
   };
 }
@@ -327,6 +332,7 @@ export function synthCharts(charts: readonly Chart[]): { target: string; objects
   for (const chart of charts) {
     let current = chart.node.id;
     for (const object of chart.toJson() as KubeObject[]) {
+      canonicalMemory(object);
       const target = object.metadata.labels?.[LABEL_CLUSTER] ?? current;
       current = target;
       const list = targets.get(target);
@@ -335,4 +341,40 @@ export function synthCharts(charts: readonly Chart[]): { target: string; objects
     }
   }
   return [...targets].map(([target, objects]) => ({ target, objects }));
+}
+
+/**
+ * cdk8s-plus writes every container memory quantity and emptyDir size limit in mebibytes (`2048Mi`); the API server stores the largest
+ * binary suffix that keeps an integer (`2Gi`), and so do the estate's renderers. A team using cdk8s-plus would rewrite
+ * them like this (a resolver or a patch) to keep its previews free of spurious diffs against the server.
+ */
+function canonicalMemory(value: unknown): void {
+  if (Array.isArray(value)) {
+    for (const v of value) canonicalMemory(v);
+    return;
+  }
+  if (value === null || typeof value !== 'object') return;
+  const o = value as Record<string, unknown>;
+  for (const [key, v] of Object.entries(o)) {
+    if (key === 'resources' && v !== null && typeof v === 'object') {
+      for (const side of ['requests', 'limits']) {
+        const q = (v as Record<string, Record<string, unknown> | undefined>)[side];
+        const m = typeof q?.memory === 'string' ? /^(\d+)Mi$/.exec(q.memory) : null;
+        if (q && m) q.memory = binaryQuantity(Number(m[1]));
+      }
+    } else if (key === 'emptyDir' && v !== null && typeof v === 'object') {
+      const dir = v as Record<string, unknown>;
+      const m = typeof dir.sizeLimit === 'string' ? /^(\d+)Mi$/.exec(dir.sizeLimit) : null;
+      if (m) dir.sizeLimit = binaryQuantity(Number(m[1]));
+    } else canonicalMemory(v);
+  }
+}
+
+function binaryQuantity(mebibytes: number): string {
+  let n = mebibytes;
+  for (const suffix of ['Mi', 'Gi', 'Ti', 'Pi']) {
+    if (n % 1024 !== 0 || suffix === 'Pi') return `${n}${suffix}`;
+    n /= 1024;
+  }
+  return `${n}Pi`;
 }
