@@ -1,4 +1,5 @@
 import type { KubeObject } from '../synth/kube-object';
+import { canonicalJson } from '../synth/templates';
 import type { AppInstancePlan } from '../apps/instance-plan';
 import { AppTemplate } from '../apps/app-template';
 import { LABEL_APP, LABEL_CHANNEL, MANAGED_BY, APP_MANAGED_BY, ReleaseChannel } from '../apps/labels';
@@ -157,16 +158,6 @@ export function appHttpRules(plan: AppInstancePlan, serviceDomain: string, lanes
   return withoutShadowedMatches(http);
 }
 
-/** Stable text of a match condition (keys sorted), to compare two conditions. */
-function conditionKey(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(conditionKey).join(',')}]`;
-  if (value !== null && typeof value === 'object') {
-    const o = value as Record<string, unknown>;
-    return `{${Object.keys(o).sort().map((k) => `${JSON.stringify(k)}:${conditionKey(o[k])}`).join(',')}}`;
-  }
-  return JSON.stringify(value);
-}
-
 /**
  * The rules without the match conditions that an earlier rule already takes (Istio takes the first match, so such a
  * condition is dead: a canary match on the lane header after the lane's own rule, say). A rule left with no
@@ -180,8 +171,8 @@ function withoutShadowedMatches(rules: readonly HttpRule[]): HttpRule[] {
       out.push(rule);
       continue;
     }
-    const match = rule.match.filter((m) => !taken.has(conditionKey(m)));
-    for (const m of match) taken.add(conditionKey(m));
+    const match = rule.match.filter((m) => !taken.has(canonicalJson(m)));
+    for (const m of match) taken.add(canonicalJson(m));
     if (match.length > 0) out.push(match.length === rule.match.length ? rule : { ...rule, match });
   }
   return out;

@@ -325,8 +325,8 @@ function targetChanges(base: SideView, head: SideView): { kind: RoutingChange['k
       const moved = [...new Set([...sb.keys(), ...sa.keys()])].filter((n) => (sb.get(n) ?? 0) !== (sa.get(n) ?? 0));
       // The baseline is `stable`, or `<app>/stable` on a route to another app's host (a gateway's).
       const isBaseline = (n: string) => n === 'stable' || n.endsWith('/stable');
-      const sameHost = moved.length === 2 && moved[0].split('/').length === moved[1].split('/').length
-        && moved[0].split('/').slice(0, -1).join('/') === moved[1].split('/').slice(0, -1).join('/');
+      const hostOf = (n: string) => n.slice(0, Math.max(0, n.lastIndexOf('/')));
+      const sameHost = moved.length === 2 && hostOf(moved[0]) === hostOf(moved[1]);
       const shown = sameHost && moved.filter(isBaseline).length === 1 ? moved.filter((n) => !isBaseline(n)) : moved;
       const suffix = ra.conditions.length > 0 || splits > 1 ? ` (rule "${id}")` : '';
       for (const n of shown.sort()) out.push({ kind: 'weight', text: `${app}: ${n} ${pct(sb.get(n) ?? 0)} → ${pct(sa.get(n) ?? 0)}${suffix}` });

@@ -13,6 +13,8 @@
  * - the destinations of the chosen rule share traffic by `weight`, relative to their sum; a lone destination without a
  *   weight takes everything.
  */
+import { serviceHost } from '../../policies/engine/mesh';
+
 export interface HttpRequest {
   readonly path?: string;
   readonly headers?: Readonly<Record<string, string>>;
@@ -103,10 +105,8 @@ export function virtualServiceFor(objects: readonly object[], host: string, gate
 
 /** A mesh host as `<service>.<namespace>` (short names resolved in `namespace`), or the host itself when external. */
 function serviceKey(host: string, namespace: string | undefined): string {
-  const labels = host.toLowerCase().split('.');
-  if (labels.length === 1) return `${labels[0]}.${namespace ?? 'default'}`;
-  if (labels.length === 2 || labels[2] === 'svc') return `${labels[0]}.${labels[1]}`;
-  return host.toLowerCase();
+  const svc = serviceHost(host, namespace);
+  return svc ? `${svc.name}.${svc.namespace}` : host.toLowerCase();
 }
 
 /**
