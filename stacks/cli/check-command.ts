@@ -6,7 +6,7 @@ import { fileObjects, synthesizeRevisions, targetOf, TransitionReport } from '..
 import {
   checkDocument, CheckInputDescription, CheckResult, CheckTarget, estateContext, formatCheckText, ManifestInputError,
   ManifestObject, PolicyConfig, PolicyConfigError, readManifestFile, RULES, runChecks, validatePolicyConfig,
-} from '../../policies/api';
+} from '../../policies/offline';
 import { DEFAULT_ESTATE, EstateInputError, loadEstate } from '../estates';
 import { day2Plan } from './day2-plan';
 import { loadRunningBase, RunningBase } from './running-base';

@@ -10,7 +10,7 @@
  * the whole set.
  */
 import type { KubeObject } from '../../constructs';
-import { Endpoint, NetworkPolicyEvaluator, podEndpoints } from '../../policies/api';
+import { Endpoint, NetworkPolicyEvaluator, podEndpoints } from '../../policies/offline';
 import { ObjectChange } from './model';
 import { fileObjects, Snapshot, targetOf } from './snapshot';
 
