@@ -127,7 +127,7 @@ export function loadSnapshotDir(dir: string, estate?: string): Snapshot {
 
 /** The objects of one file, parsed when needed. */
 export function fileObjects(file: SnapshotFile): readonly KubeObject[] {
-  return readObjects(file, new WriterYamlReader());
+  return readObjects(file, WriterYamlReader.shared);
 }
 
 function readObjects(file: SnapshotFile, reader: WriterYamlReader): readonly KubeObject[] {
@@ -186,7 +186,7 @@ export class DocumentCache {
   }>();
   /** Documents identical on both sides parse once (their texts' hashes are cached by the comparison already). */
   private readonly byText = new Map<string, readonly KubeObject[]>();
-  private readonly reader = new WriterYamlReader();
+  private readonly reader = WriterYamlReader.shared;
 
   /** Documents of a base and a head file matched by text: which have an equal document on the other side. */
   private readonly matches = new Map<SnapshotFile, { readonly head: SnapshotFile; readonly match: DocumentMatch }>();

@@ -28,15 +28,19 @@ const PIPE = 124;
 /** How many keys deep `readPair` remembers blocks. */
 const MEMO_DEPTH = 3;
 
-/** A cursor over a document's lines. */
+/** A cursor over a document's lines. A reader keeps one and moves it to each document it reads. */
 class Lines {
+  public text = '';
   /** Start of the current line, its end (index of its newline or the text's end), and its indentation. */
   public start = 0;
   public end = 0;
   public indent = 0;
 
-  public constructor(public readonly text: string) {
+  /** Moves the cursor to the first line of `text`. */
+  public reset(text: string): this {
+    this.text = text;
     this.load(0);
+    return this;
   }
 
   public get done(): boolean {
@@ -165,13 +169,52 @@ function plainScalar(text: string): Scalar | undefined {
   return undefined;
 }
 
+/** Options of a reader. */
+export interface WriterYamlReaderOptions {
+  /**
+   * How many distinct scalar texts the reader remembers; past that it forgets them all and starts again, so that a
+   * long-lived process stays bounded.
+   * @default 200000
+   */
+  readonly maxRememberedScalars?: number;
+}
+
 /**
- * Reads documents in the writer's subset of YAML. One reader per comparison: it remembers what each distinct scalar
- * text means (estates repeat their labels and values thousands of times), and is dropped with the comparison.
+ * Reads documents in the writer's subset of YAML. It remembers what each distinct scalar text means (estates repeat
+ * their labels and values thousands of times); that never depends on the document, so one reader serves a whole
+ * process (`WriterYamlReader.shared`) and later comparisons start with what earlier ones learned. Reading is
+ * synchronous and never re-enters the reader, so the state of one read (its line cursor, `readPair`'s blocks) is set
+ * at the start of each call.
  */
 export class WriterYamlReader {
+  /** The process's reader: what the diff's document cache reads with. */
+  public static readonly shared = new WriterYamlReader();
+
   private readonly scalars = new Map<string, Scalar>();
   private readonly keys = new Map<string, string>();
+  /**
+   * The line cursor, moved to each document read. One for the reader's life rather than one per document: besides
+   * the allocation, V8 keeps the reader's optimized code only while an object of the cursor's shape is alive, and a
+   * cursor per document left none between comparisons, so every comparison after a full garbage collection ran the
+   * reader unoptimized until V8 compiled it again.
+   */
+  private readonly lines = new Lines();
+  private readonly maxRememberedScalars: number;
+
+  public constructor(options: WriterYamlReaderOptions = {}) {
+    this.maxRememberedScalars = options.maxRememberedScalars ?? 200_000;
+  }
+
+  /** How many distinct scalar texts the reader remembers now. */
+  public get rememberedScalars(): number {
+    return this.scalars.size;
+  }
+
+  /** Forgets every scalar text it remembers (what a new process's reader knows). */
+  public forget(): void {
+    this.scalars.clear();
+    this.keys.clear();
+  }
   /**
    * While a pair is read (`readPair`): the nested blocks of the first document by their path of keys (and column),
    * with their text and value; the second document takes the value of a block whose text is the same.
@@ -214,7 +257,7 @@ export class WriterYamlReader {
     this.path = this.memo ? '' : undefined;
     this.depth = 0;
     try {
-      const lines = new Lines(text);
+      const lines = this.lines.reset(text);
       if (lines.indent !== 0) return undefined;
       if (!isItem(lines, 0) && keyEnd(lines, 0) < 0) return undefined;
       const value = this.node(lines, 0);
@@ -301,7 +344,7 @@ export class WriterYamlReader {
     const text = doc.charCodeAt(doc.length - 1) === NEWLINE ? doc.slice(0, -1) : doc;
     if (text === '' || text.charCodeAt(0) === 0xfeff || text.includes('\r')) return undefined;
     try {
-      const lines = new Lines(text);
+      const lines = this.lines.reset(text);
       const out: Record<string, unknown> = {};
       const seen = new Set<string>();
       while (!lines.done) {
@@ -345,6 +388,7 @@ export class WriterYamlReader {
   private scalar(text: string): Scalar {
     const known = this.scalars.get(text);
     if (known !== undefined) return known;
+    if (this.scalars.size >= this.maxRememberedScalars) this.forget();
     const plain = plainScalar(text);
     if (plain !== undefined) {
       this.scalars.set(text, plain);

@@ -12,6 +12,7 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
+import { WriterYamlReader } from '../../stacks/diff/yaml-reader';
 import { estateSpec } from './generate-estate';
 import { Pipeline } from './harness/comparison';
 import { collectGarbage, median, RunRecorder } from './harness/measure';
@@ -32,7 +33,10 @@ const PROFILED: Record<string, Profiled<unknown>> = {
   apps: erase({ prepare: appsInput, ours: appsOurs, baseline: appsPlain }),
   diff: erase({
     prepare: (n: number) => prepareDiff(n, path.join(tmp, 'sides')),
-    ours: (p, r) => ({ objects: diffPipeline(p, r).objects, files: 2 }),
+    ours: (p, r) => {
+      WriterYamlReader.shared.forget();
+      return { objects: diffPipeline(p, r).objects, files: 2 };
+    },
     baseline: (p, r, dir) => {
       synthesisPipeline(p, r, dir);
       return { objects: p.objects, files: 0 };

@@ -19,6 +19,7 @@
 import * as path from 'path';
 import { KubeObject, objectId, synthesisFiles, synthesize, writeFiles, writeSynthesis } from '../../../constructs/internal';
 import { diffSnapshots, loadSnapshotDir, renderMarkdown } from '../../../stacks/diff';
+import { WriterYamlReader } from '../../../stacks/diff/yaml-reader';
 import { buildEstate, EstateSpec, estateSpec } from '../generate-estate';
 import { collectGarbage, median, round, RunMeasurement, RunRecorder, toMB } from '../harness/measure';
 import { plannedRuns } from '../harness/comparison';
@@ -88,6 +89,8 @@ export function diffPipeline(p: Prepared, r: RunRecorder): { changed: Set<string
 }
 
 function diffRun(p: Prepared): { m: RunMeasurement; changed: Set<string>; chars: number } {
+  // Each run reads as a new process's reader would: nothing remembered from the run before.
+  WriterYamlReader.shared.forget();
   collectGarbage();
   const r = new RunRecorder();
   const out = diffPipeline(p, r);

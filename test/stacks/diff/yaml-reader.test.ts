@@ -235,3 +235,32 @@ describe('reading part of a document, or two versions of one object together', (
     expect(z).toStrictEqual({ a: { b: 1, e: 4 } });
   });
 });
+
+describe('one reader for a process', () => {
+  const docs = synthesisFiles(referenceSynthesis(REFERENCE_TIMES.peak))
+    .filter((f) => f.path.endsWith('.yaml'))
+    .flatMap((f) => splitDocuments(f.text));
+
+  test('remembers at most as many scalars as it is told, and reads the same after it forgets', () => {
+    const reader = new WriterYamlReader({ maxRememberedScalars: 50 });
+    let most = 0;
+    for (const doc of docs.slice(0, 200)) {
+      const value = reader.read(doc);
+      if (value !== undefined) expect(value).toStrictEqual(jsYaml(doc));
+      most = Math.max(most, reader.rememberedScalars);
+    }
+    expect(most).toBe(50);
+    reader.forget();
+    expect(reader.rememberedScalars).toBe(0);
+    expect(reader.read(docs[0])).toStrictEqual(jsYaml(docs[0]));
+  });
+
+  test('its one line cursor leaves nothing behind from the document read before, whatever ended that read', () => {
+    const reader = new WriterYamlReader();
+    // A read that stops half-way (not the writer's YAML), a header, an identity and a pair, then whole documents.
+    expect(reader.read('a:\n  b: 1\n\n  c: 2\n')).toBeUndefined();
+    expect(reader.readHeader(docs[1])).toBeDefined();
+    reader.readPair(docs[2], docs[3]);
+    for (const doc of docs.slice(0, 40)) expect(reader.read(doc)).toStrictEqual(jsYaml(doc));
+  });
+});
