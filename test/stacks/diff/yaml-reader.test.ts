@@ -202,6 +202,25 @@ describe('reading part of a document, or two versions of one object together', (
     expect(reader.readHeader('apiVersion: v1\nkind: A\nmetadata:\n  name: c\nspec:\n# comment\n')).toBeUndefined();
   });
 
+  test.each([
+    ['an empty line', 'spec:\n  a: 1\n\n  b: 2\n', false],
+    ['a line of spaces', 'spec:\n  a: 1\n   \n  b: 2\n', false],
+    ['a line of spaces at the end', 'spec:\n  a: 1\n  ', false],
+    ['an indented comment', 'spec:\n  a: 1\n  # note\n', false],
+    ['a tab in the indentation', 'spec:\n  a: 1\n \tb: 2\n', false],
+    ['a tab at the start of a line', 'spec:\n  a: 1\n\tb: 2\n', false],
+    ['a final line break', 'spec:\n  a: 1\n\n', true],
+    ['no final line break', 'spec:\n  a: 1', true],
+    ['a scalar body', 'spec: 1\nstatus:\n  x: |\n    text\n', true],
+    ['a field after the body', 'spec:\n  a: 1\nzeta: z\n', true],
+  ])('a header skips a body with %s as reading it line by line would', (_, body, readable) => {
+    const doc = `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: c\n${body}`;
+    const header = new WriterYamlReader().readHeader(doc);
+    expect(header).toStrictEqual(readable ? { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'c' } } : undefined);
+    // Whatever the reader leaves to js-yaml reads there (or fails there) as a whole document.
+    if (readable) expect((jsYaml(doc) as { metadata: unknown }).metadata).toStrictEqual({ name: 'c' });
+  });
+
   test('a pair read together has the values each has alone, sharing the blocks whose text is the same', () => {
     const reader = new WriterYamlReader();
     const docs = documents();
