@@ -62,6 +62,10 @@ export function formatReport(report: BenchReport): string {
       lines.push(`    ${String(s.size).padStart(5)} ours:     ${phases(s.ours.phasesMs)}`);
       lines.push(`    ${' '.repeat(5)} baseline: ${phases(s.baseline.phasesMs)}`);
     }
+    if (stage.notes?.length) {
+      lines.push('');
+      for (const note of stage.notes) lines.push(`  ${note}`);
+    }
     lines.push('');
     lines.push('  targets:');
     for (const c of stage.checks) lines.push(`    ${c.pass ? 'PASS' : 'FAIL'}  ${c.name}: ${c.value.toFixed(2)} (max ${c.limit})`);

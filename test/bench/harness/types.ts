@@ -84,6 +84,8 @@ export interface StageResult {
   readonly growth: Growth[];
   readonly checks: Check[];
   readonly pass: boolean;
+  /** Measurements shown with the stage but not judged. @default - none */
+  readonly notes?: string[];
 }
 
 /** A bench stage: a small module the runner collects. */

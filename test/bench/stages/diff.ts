@@ -16,6 +16,7 @@
  * Honesty check ("identical" in the report): the diff's set of changed objects must equal the set a naive
  * comparison finds (every object of both syntheses, matched by identity, compared as JSON), or the stage fails.
  */
+import { spawnSync } from 'child_process';
 import * as path from 'path';
 import { KubeObject, objectId, synthesisFiles, synthesize, writeFiles, writeSynthesis } from '../../../constructs/internal';
 import { diffSnapshots, loadSnapshotDir, renderMarkdown } from '../../../stacks/diff';
@@ -35,6 +36,28 @@ export const DIFF_RATIO_MAX = 0.5;
  * pays for it) dominate and the ratio says little about the estates the diff is for; it is still measured and shown.
  */
 export const JUDGED_FROM_CLUSTERS = 100;
+
+/** Fresh processes per pipeline and size (each pays a process start, so a few give the median). */
+const FRESH_PROCESS_RUNS = 3;
+
+/** What the stage asks a fresh process (diff-fresh-process.ts) to run. */
+export interface FreshProcessRequest {
+  readonly pipeline: 'ours' | 'baseline';
+  readonly size: number;
+  readonly baseDir: string;
+  readonly headDir: string;
+  /** Where the baseline writes its synthesis. */
+  readonly outDir: string;
+}
+
+/** One run of a pipeline in a new process: once, with the compiler cold, as a user's `estate diff` or `estate synth`. */
+function freshProcessRun(request: FreshProcessRequest): RunMeasurement {
+  const child = spawnSync(process.execPath, [path.join(__dirname, 'diff-fresh-process.js'), JSON.stringify(request)], { encoding: 'utf8', maxBuffer: 1024 * 1024 });
+  if (child.status !== 0) {
+    throw new BenchError(`${NAME}: a fresh-process run of ${request.pipeline} at ${request.size} clusters failed (exit ${child.status}): ${child.stderr.slice(0, 2000)}`);
+  }
+  return JSON.parse(child.stdout.trim().split('\n').pop()!) as RunMeasurement;
+}
 
 /** The head side: every cluster changed (one more ingress machine per zone; a new bare-metal OS image). */
 export function changedEstateSpec(spec: EstateSpec): EstateSpec {
@@ -133,6 +156,7 @@ export const diffStage: Stage = {
   run(context: StageContext): StageResult {
     const { log } = context;
     const sizes: SizeResult[] = [];
+    const notes: string[] = [];
     {
       // Warm-up on the smallest size (JIT, module caches), as the other stages do.
       const p = prepare(context.sizes[0], context.tmpDir);
@@ -164,6 +188,17 @@ export const diffStage: Stage = {
         log(`${NAME}: ${size} clusters, run ${i + 1}/${runs}: diff ${d.m.ms.toFixed(0)} ms, one synthesis ${s.ms.toFixed(0)} ms`);
       }
       log(`${NAME}: ${size} clusters: ${p.expected.size} changed objects of ${p.objects}; comment ${chars} characters`);
+      const fresh = { ours: [] as number[], baseline: [] as number[] };
+      for (let i = 0; i < FRESH_PROCESS_RUNS; i++) {
+        for (const pipeline of ['ours', 'baseline'] as const) {
+          const outDir = path.join(context.tmpDir, `${NAME}-${size}-fresh-${i}`, 'bench');
+          fresh[pipeline].push(freshProcessRun({ pipeline, size, baseDir: p.baseDir, headDir: p.headDir, outDir }).ms);
+        }
+      }
+      const freshOurs = median(fresh.ours);
+      const freshBaseline = median(fresh.baseline);
+      notes.push(`${size} clusters in fresh processes (one run each, compiler cold; ${FRESH_PROCESS_RUNS} per side): diff ${freshOurs.toFixed(1)} ms, ` +
+        `one synthesis ${freshBaseline.toFixed(1)} ms, ratio ${(freshOurs / freshBaseline).toFixed(2)} (shown, not judged)`);
       const o = stats(ours, p.objects, 2);
       const b = stats(baseline, p.objects, 0);
       sizes.push({
@@ -202,6 +237,7 @@ export const diffStage: Stage = {
       growth,
       checks,
       pass: checks.every((c) => c.pass),
+      notes,
     };
   },
 };
