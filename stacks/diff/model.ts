@@ -135,6 +135,11 @@ export interface PolicyFinding {
   readonly target: string;
   readonly object: { readonly apiVersion: string; readonly kind: string; readonly namespace?: string; readonly name: string };
   readonly message: string;
+  /**
+   * Present when an annotation on the object suppresses the rule, with the reason written there: reported, never
+   * counted as a violation (as `estate check` does).
+   */
+  readonly suppressed?: { readonly reason: string };
 }
 
 /** A findings list (the output of `estate check --format json`). */
@@ -143,13 +148,19 @@ export interface PolicyFindings {
   readonly summary?: unknown;
 }
 
-/** Findings the change introduces and resolves. */
+/** Findings the change introduces and resolves. Suppressed findings are no violations: only `newlySuppressed` lists them. */
 export interface PolicyDelta {
+  /** Violations of the head that the base did not have (a suppression removed makes its finding a violation again). */
   readonly introduced: readonly PolicyFinding[];
+  /** Violations of the base that the head no longer has, neither as violations nor suppressed. */
   readonly resolved: readonly PolicyFinding[];
-  /** Mandatory and advisory findings after the change (all of them, not only the new ones). */
+  /** Findings the head suppresses that the base did not: each suppression's reason is for the reviewer to judge. */
+  readonly newlySuppressed: readonly PolicyFinding[];
+  /** Mandatory and advisory violations after the change (all of them, not only the new ones; suppressed ones aside). */
   readonly mandatoryAfter: number;
   readonly advisoryAfter: number;
+  /** Suppressed findings after the change. */
+  readonly suppressedAfter: number;
   /** True when the base could not be checked: every finding of the head counts as introduced. */
   readonly baseUnchecked?: boolean;
 }

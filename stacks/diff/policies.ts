@@ -22,16 +22,27 @@ export function findingKey(f: PolicyFinding): string {
   return [f.policy, f.target, o.apiVersion, o.kind, o.namespace ?? '', o.name].join('\u0000');
 }
 
-/** Findings of the head that the base did not have (introduced) and the other way round (resolved). */
+/**
+ * Violations of the head that the base did not have (introduced), the other way round (resolved), and suppressions
+ * the change adds. A suppressed finding is reported, never counted, as `estate check` does: a finding that becomes
+ * suppressed is not "resolved" (the object still breaks the rule) but newly suppressed, with its reason.
+ */
 export function policyDelta(base: PolicyFindings, head: PolicyFindings): PolicyDelta {
-  const baseKeys = new Set(base.findings.map(findingKey));
-  const headKeys = new Set(head.findings.map(findingKey));
+  const violations = (findings: readonly PolicyFinding[]) => findings.filter((f) => !f.suppressed);
+  const suppressions = (findings: readonly PolicyFinding[]) => findings.filter((f) => f.suppressed);
+  const keys = (findings: readonly PolicyFinding[]) => new Set(findings.map(findingKey));
+  const baseViolations = keys(violations(base.findings));
+  const baseSuppressed = keys(suppressions(base.findings));
+  const headAll = keys(head.findings);
   const order = (a: PolicyFinding, b: PolicyFinding) => (findingKey(a) < findingKey(b) ? -1 : findingKey(a) > findingKey(b) ? 1 : 0);
+  const headViolations = violations(head.findings);
   return {
-    introduced: head.findings.filter((f) => !baseKeys.has(findingKey(f))).sort(order),
-    resolved: base.findings.filter((f) => !headKeys.has(findingKey(f))).sort(order),
-    mandatoryAfter: head.findings.filter((f) => f.enforcement === 'mandatory').length,
-    advisoryAfter: head.findings.filter((f) => f.enforcement === 'advisory').length,
+    introduced: headViolations.filter((f) => !baseViolations.has(findingKey(f))).sort(order),
+    resolved: violations(base.findings).filter((f) => !headAll.has(findingKey(f))).sort(order),
+    newlySuppressed: suppressions(head.findings).filter((f) => !baseSuppressed.has(findingKey(f))).sort(order),
+    mandatoryAfter: headViolations.filter((f) => f.enforcement === 'mandatory').length,
+    advisoryAfter: headViolations.filter((f) => f.enforcement === 'advisory').length,
+    suppressedAfter: head.findings.length - headViolations.length,
   };
 }
 
@@ -46,6 +57,10 @@ export function parseFindings(value: unknown, where: string): PolicyFindings {
     const x = f as Partial<PolicyFinding> | null;
     if (!x || typeof x.policy !== 'string' || typeof x.enforcement !== 'string' || typeof x.target !== 'string' || !x.object || typeof x.object.kind !== 'string' || typeof x.object.name !== 'string') {
       fail(`finding ${i} lacks policy, enforcement, target or object`);
+    }
+    const suppressed = (x as { suppressed?: unknown }).suppressed;
+    if (suppressed !== undefined && (suppressed === null || typeof suppressed !== 'object' || typeof (suppressed as { reason?: unknown }).reason !== 'string')) {
+      fail(`finding ${i} is suppressed without a reason (expected "suppressed": {"reason": "..."})`);
     }
   });
   return value as PolicyFindings;

@@ -69,7 +69,11 @@ export function verdict(report: DiffReport): string {
   if (!report.policies) parts.push('policies: not checked');
   else {
     const p = report.policies;
-    const moves = [p.introduced.length > 0 ? `+${num(p.introduced.length)} new` : '', p.resolved.length > 0 ? `−${num(p.resolved.length)} resolved` : ''].filter(Boolean);
+    const moves = [
+      p.introduced.length > 0 ? `+${num(p.introduced.length)} new` : '',
+      p.resolved.length > 0 ? `−${num(p.resolved.length)} resolved` : '',
+      p.newlySuppressed.length > 0 ? `${num(p.newlySuppressed.length)} newly suppressed` : '',
+    ].filter(Boolean);
     if (p.baseUnchecked) parts.push(`policies: ${num(p.mandatoryAfter)} mandatory (base not checked)`);
     else parts.push(`policies: ${num(p.mandatoryAfter)} mandatory${moves.length > 0 ? ` (${moves.join(', ')})` : ''}`);
   }

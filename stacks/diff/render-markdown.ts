@@ -144,13 +144,15 @@ function capacitySection(report: DiffReport, caps: Caps): string[] {
 
 function findingLine(f: PolicyFinding): string {
   const o = f.object;
-  return `- ${code(f.policy)} (${f.enforcement}, ${f.severity}) on ${code(`${o.kind} ${o.namespace ? `${o.namespace}/` : ''}${o.name}`)} in ${code(f.target)}: ${cell(f.message)}`;
+  const line = `- ${code(f.policy)} (${f.enforcement}, ${f.severity}) on ${code(`${o.kind} ${o.namespace ? `${o.namespace}/` : ''}${o.name}`)} in ${code(f.target)}: ${cell(f.message)}`;
+  return f.suppressed ? `${line} — suppressed: ${cell(f.suppressed.reason)}` : line;
 }
 
 function policySection(report: DiffReport, caps: Caps): string[] {
   const p = report.policies;
   if (!p) return ['### Policies', '', 'Not checked: no findings were given for both sides.', ''];
-  const lines = ['### Policies', '', `After the change: ${plural(p.mandatoryAfter, 'mandatory finding')}, ${plural(p.advisoryAfter, 'advisory finding')}.`, ''];
+  const suppressed = p.suppressedAfter > 0 ? ` (${num(p.suppressedAfter)} suppressed, each with its reason, not counted)` : '';
+  const lines = ['### Policies', '', `After the change: ${plural(p.mandatoryAfter, 'mandatory finding')}, ${plural(p.advisoryAfter, 'advisory finding')}${suppressed}.`, ''];
   if (p.baseUnchecked) lines.push('The base could not be checked (it has no `estate check`): every finding is listed as introduced.', '');
   const list = (title: string, findings: readonly PolicyFinding[]) => {
     if (findings.length === 0) return;
@@ -161,7 +163,8 @@ function policySection(report: DiffReport, caps: Caps): string[] {
   };
   list('Introduced', p.introduced);
   list('Resolved', p.resolved);
-  if (p.introduced.length === 0 && p.resolved.length === 0) lines.push('No finding introduced or resolved.', '');
+  list('Newly suppressed', p.newlySuppressed);
+  if (p.introduced.length === 0 && p.resolved.length === 0 && p.newlySuppressed.length === 0) lines.push('No finding introduced, resolved or suppressed.', '');
   return lines;
 }
 

@@ -66,9 +66,14 @@ export function renderText(report: DiffReport): string {
   const p = report.policies;
   if (!p) lines.push('  not checked (no findings given for both sides)');
   else {
-    lines.push(`  after the change: ${plural(p.mandatoryAfter, 'mandatory finding')}, ${plural(p.advisoryAfter, 'advisory finding')}`);
-    for (const [title, list] of [['introduced', p.introduced], ['resolved', p.resolved]] as const) {
-      for (const f of list) lines.push(`  ${title}: ${f.policy} (${f.enforcement}) ${f.object.kind} ${f.object.namespace ? `${f.object.namespace}/` : ''}${f.object.name} in ${f.target}: ${f.message}`);
+    const suppressed = p.suppressedAfter > 0 ? `, ${plural(p.suppressedAfter, 'suppressed finding')} (not counted)` : '';
+    lines.push(`  after the change: ${plural(p.mandatoryAfter, 'mandatory finding')}, ${plural(p.advisoryAfter, 'advisory finding')}${suppressed}`);
+    for (const [title, list] of [['introduced', p.introduced], ['resolved', p.resolved], ['newly suppressed', p.newlySuppressed]] as const) {
+      for (const f of list) {
+        const o = f.object;
+        const reason = f.suppressed ? ` (suppressed: ${f.suppressed.reason})` : '';
+        lines.push(`  ${title}: ${f.policy} (${f.enforcement}) ${o.kind} ${o.namespace ? `${o.namespace}/` : ''}${o.name} in ${f.target}: ${f.message}${reason}`);
+      }
     }
   }
 

@@ -108,6 +108,15 @@ describe('estate diff --base-dir --head-dir', () => {
     expect(JSON.parse(io.stdout())).toMatchObject({ ok: false, problems: [{ rule: 'input', message: expect.stringMatching(/not a findings list/) }] });
   });
 
+  test('a finding suppressed without a reason is bad input: a suppression is only as good as its reason', () => {
+    const finding = { policy: 'require-probes', enforcement: 'mandatory', severity: 'high', target: 'trade-hz1', object: { apiVersion: 'apps/v1', kind: 'Deployment', namespace: 'trade', name: 'cart' }, message: 'x' };
+    fs.writeFileSync(path.join(tmp, 'suppressed.json'), JSON.stringify({ findings: [{ ...finding, suppressed: {} }] }));
+    fs.writeFileSync(path.join(tmp, 'none.json'), JSON.stringify({ findings: [] }));
+    const io = capture(tmp);
+    expect(diffCommand({ baseDir: before, headDir: during, baseFindings: 'none.json', headFindings: 'suppressed.json' }, io)).toBe(2);
+    expect(io.stderr()).toMatch(/finding 0 is suppressed without a reason \(expected "suppressed": \{"reason": "\.\.\."\}\)/);
+  });
+
   test('commander rejects an unknown format', async () => {
     const io = capture(tmp);
     expect(await runDiffCli(['diff', '--base-dir', 'before', '--head-dir', 'during', '--format', 'html'], io)).toBe(2);

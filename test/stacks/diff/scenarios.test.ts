@@ -208,8 +208,10 @@ describe('estate diff on revisions of the reference estate', () => {
     expect(report.policies).toEqual({
       introduced: [head.findings[1]],
       resolved: [base.findings[0]],
+      newlySuppressed: [],
       mandatoryAfter: 1,
       advisoryAfter: 1,
+      suppressedAfter: 0,
     });
     const md = renderMarkdown(report);
     expect(md).toContain('policies: 1 mandatory (+1 new, −1 resolved)');
@@ -223,6 +225,48 @@ describe('estate diff on revisions of the reference estate', () => {
     ));
     expect(unchecked).toContain('policies: 1 mandatory (base not checked)');
     expect(unchecked).toContain('every finding is listed as introduced');
+  });
+
+  test('suppressed findings are reported, never counted: a new suppression is listed with its reason, not as resolved', () => {
+    const finding = (policy: string, name: string, reason?: string) => ({
+      policy, enforcement: 'mandatory', severity: 'high', target: 'trade-hz1', object: { apiVersion: 'apps/v1', kind: 'Deployment', namespace: 'trade', name },
+      message: `${policy} on ${name}`, ...(reason ? { suppressed: { reason } } : {}),
+    });
+    // The gateway's placeholder image was suppressed before and still is; checkout's unpinned image becomes suppressed;
+    // cart loses its suppression and breaks the rule again.
+    const base: PolicyFindings = { findings: [
+      finding('require-pinned-image-tags', 'gateway', 'image "auto" is replaced at admission'),
+      finding('require-pinned-image-tags', 'checkout'),
+      finding('require-probes', 'cart', 'a batch worker without a port'),
+    ] };
+    const head: PolicyFindings = { findings: [
+      finding('require-pinned-image-tags', 'gateway', 'image "auto" is replaced at admission'),
+      finding('require-pinned-image-tags', 'checkout', 'pinned by digest at deploy time'),
+      finding('require-probes', 'cart'),
+    ] };
+    const report = diffSnapshots(referenceSide(T), referenceSide(T), { baseFindings: base, headFindings: head });
+    expect(report.policies).toEqual({
+      introduced: [head.findings[2]],
+      resolved: [],
+      newlySuppressed: [head.findings[1]],
+      mandatoryAfter: 1,
+      advisoryAfter: 0,
+      suppressedAfter: 2,
+    });
+    const md = renderMarkdown(report);
+    expect(md).toContain('policies: 1 mandatory (+1 new, 1 newly suppressed)');
+    expect(md).toContain('After the change: 1 mandatory finding, 0 advisory findings (2 suppressed, each with its reason, not counted).');
+    expect(md).toContain('**Newly suppressed (1)**');
+    expect(md).toContain('`Deployment trade/checkout` in `trade-hz1`: require-pinned-image-tags on checkout — suppressed: pinned by digest at deploy time');
+    expect(renderText(report)).toContain('newly suppressed: require-pinned-image-tags (mandatory) Deployment trade/checkout in trade-hz1: '
+      + 'require-pinned-image-tags on checkout (suppressed: pinned by digest at deploy time)');
+    // Only suppressions on both sides: nothing is counted and nothing moves.
+    const quiet = diffSnapshots(referenceSide(T), referenceSide(T), {
+      baseFindings: { findings: [base.findings[0]] },
+      headFindings: { findings: [head.findings[0]] },
+    });
+    expect(renderMarkdown(quiet)).toContain('policies: 0 mandatory**');
+    expect(renderMarkdown(quiet)).toContain('No finding introduced, resolved or suppressed.');
   });
 
   test('the golden comment: a pool added, an etcd grown, a daily cluster removed, an app changed, as-of moved into the peak', () => {
