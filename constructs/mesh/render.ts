@@ -1,4 +1,5 @@
 import type { KubeObject } from '../synth/kube-object';
+import { canonicalObject } from '../synth/rendered-object';
 import { canonicalJson } from '../synth/templates';
 import type { AppInstancePlan } from '../apps/instance-plan';
 import { AppTemplate } from '../apps/app-template';
@@ -46,24 +47,6 @@ export function estateMeshFacts(estate: Estate): EstateMeshFacts {
 
 const NO_FACTS: EstateMeshFacts = { estate: 'estate', lanes: [], namespaces: new Map() };
 
-/** An object in the synthesis's canonical form (keys sorted at every level, as the chart writes them). */
-function canonical<T>(value: T): T {
-  if (Array.isArray(value)) return value.map(canonical) as unknown as T;
-  if (value === null || typeof value !== 'object') return value;
-  const out: Record<string, unknown> = {};
-  for (const key of Object.keys(value).sort()) {
-    const v = (value as Record<string, unknown>)[key];
-    if (v !== undefined) out[key] = canonical(v);
-  }
-  return out as T;
-}
-
-/** A whole object as the chart writes it: apiVersion, kind and metadata first, then the other fields sorted. */
-function canonicalObject(o: KubeObject): KubeObject {
-  const { apiVersion, kind, metadata, ...rest } = canonical(o);
-  return { apiVersion, kind, metadata, ...rest } as KubeObject;
-}
-
 /** The FQDN of an app's Service: `<app>.<namespace>.svc.<domain>`. */
 export function appHost(plan: AppInstancePlan, serviceDomain: string): string {
   return `${plan.spec.name}.${plan.namespace}.svc.${serviceDomain}`;
@@ -105,7 +88,7 @@ export function renderClusterMesh(cluster: MeshClusterFacts, instances: readonly
     if (vs) objects.push(vs);
   }
   for (const i of meshed) objects.push(...renderAppMesh(i, cluster.serviceDomain, facts));
-  return objects.map(canonicalObject);
+  return objects.map((o) => canonicalObject(o));
 }
 
 type HttpRule = Record<string, unknown> & { name: string; match?: Record<string, unknown>[]; route: Record<string, unknown>[] };
@@ -178,7 +161,7 @@ function withoutShadowedMatches(rules: readonly HttpRule[]): HttpRule[] {
   return out;
 }
 
-/** One meshed app instance's objects. @internal */
+/** One meshed app instance's objects, in the order written (renderClusterMesh puts them in the chart's canonical form). @internal */
 export function renderAppMesh(plan: AppInstancePlan, serviceDomain: string, facts: EstateMeshFacts = NO_FACTS): KubeObject[] {
   const spec = plan.spec;
   const m = spec.mesh!;
@@ -228,7 +211,7 @@ export function renderAppMesh(plan: AppInstancePlan, serviceDomain: string, fact
   });
   objects.push(...renderAuthorization(plan, (app) => facts.namespaces.get(app) ?? (app === spec.name ? plan.namespace : undefined)));
   objects.push(...renderVmGroups(plan));
-  return objects.map(canonicalObject);
+  return objects;
 }
 
 /**
