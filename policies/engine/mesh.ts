@@ -6,7 +6,7 @@
  */
 import type { KubeObject } from '../../constructs';
 import {
-  asArray, field, isObject, labelsOf, mapSelectorMatches, namespaceOf, PodTemplate, podAnnotations, podLabels, podTemplatesIn,
+  asArray, describe, field, isObject, labelsOf, mapSelectorMatches, namespaceOf, PodTemplate, podAnnotations, podLabels, podTemplatesIn,
   stringMap,
 } from './kube';
 import type { TargetView } from './target';
@@ -126,10 +126,6 @@ function modeOf(value: unknown): MtlsMode {
   return value === 'STRICT' || value === 'PERMISSIVE' || value === 'DISABLE' ? value : 'UNSET';
 }
 
-function peerAuthName(pa: KubeObject): string {
-  return `PeerAuthentication ${namespaceOf(pa) ?? ''}/${String(pa.metadata?.name ?? '')}`;
-}
-
 /**
  * The mutual-TLS mode a workload with `labels` in `namespace` receives on `port` (a container port; any port when
  * undefined, which then reads the workload-wide mode). Istio's precedence: a workload's own PeerAuthentication
@@ -153,16 +149,16 @@ export function effectiveMtls(
     if (port !== undefined) {
       const portLevel = field(workload, `spec.portLevelMtls`);
       const mode = isObject(portLevel) ? modeOf(field(portLevel[String(port)], 'mode')) : 'UNSET';
-      if (mode !== 'UNSET') return { mode, from: `${peerAuthName(workload)} (port ${port})` };
+      if (mode !== 'UNSET') return { mode, from: `${describe(workload)} (port ${port})` };
     }
     const mode = modeOf(field(workload, 'spec.mtls.mode'));
-    if (mode !== 'UNSET') return { mode, from: peerAuthName(workload) };
+    if (mode !== 'UNSET') return { mode, from: describe(workload) };
   }
   const wide = (list: readonly KubeObject[]) => list.find((pa) => Object.keys(stringMap(field(pa, 'spec.selector.matchLabels'))).length === 0);
-  const nsWide = wide(inNamespace);
-  if (nsWide && modeOf(field(nsWide, 'spec.mtls.mode')) !== 'UNSET') return { mode: modeOf(field(nsWide, 'spec.mtls.mode')) as EffectiveMtls['mode'], from: peerAuthName(nsWide) };
-  const meshWide = wide(target.inNamespace('PeerAuthentication', rootNamespace));
-  if (meshWide && modeOf(field(meshWide, 'spec.mtls.mode')) !== 'UNSET') return { mode: modeOf(field(meshWide, 'spec.mtls.mode')) as EffectiveMtls['mode'], from: peerAuthName(meshWide) };
+  for (const policy of [wide(inNamespace), wide(target.inNamespace('PeerAuthentication', rootNamespace))]) {
+    const mode = policy ? modeOf(field(policy, 'spec.mtls.mode')) : 'UNSET';
+    if (policy && mode !== 'UNSET') return { mode, from: describe(policy) };
+  }
   return { mode: 'PERMISSIVE' };
 }
 

@@ -1,5 +1,5 @@
 import type { KubeObject } from '../../../constructs';
-import { asArray, field, mapSelectorMatches, namespaceOf, podTemplateOf, podLabels, stringMap } from '../../engine/kube';
+import { asArray, describe, field, LONG_RUNNING_KINDS, mapSelectorMatches, podTemplateOf, podLabels, stringMap } from '../../engine/kube';
 import { hostsOverlap } from '../../engine/mesh';
 import type { TargetView } from '../../engine/target';
 import { defineRule, notApplicable, violations } from '../../engine/types';
@@ -42,12 +42,8 @@ function sameProxies(a: Record<string, string>, b: Record<string, string>, pods:
 }
 
 function gatewayPods(target: TargetView): Record<string, string>[] {
-  return target.memo('mesh:pod-labels', () => ['Deployment', 'StatefulSet', 'DaemonSet', 'ReplicaSet', 'Pod'].flatMap((k) => target.ofKind(k))
+  return target.memo('mesh:pod-labels', () => [...LONG_RUNNING_KINDS, 'Pod'].flatMap((k) => target.ofKind(k))
     .map((w) => podTemplateOf(w)).filter((t): t is NonNullable<typeof t> => t !== undefined).map(podLabels));
-}
-
-function describeGateway(g: KubeObject): string {
-  return `Gateway ${namespaceOf(g) ?? ''}/${String(g.metadata?.name ?? '')}`;
 }
 
 /** No two Gateway servers on the same gateway pods claim the same port and host. */
@@ -61,7 +57,7 @@ export const forbidConflictingGateways = defineRule({
   enforcement: 'mandatory',
   kinds: ['Gateway'],
   relational: true,
-  reads: ['Gateway', 'Deployment', 'StatefulSet', 'DaemonSet', 'ReplicaSet', 'Pod'],
+  reads: ['Gateway', ...LONG_RUNNING_KINDS, 'Pod'],
   estateContext: 'none',
   config: {},
   check({ object, target }) {
@@ -78,7 +74,7 @@ export const forbidConflictingGateways = defineRule({
       for (const other of all) {
         if (other.gateway === object || other.port !== l.port || !hostsOverlap(other.host, l.host)) continue;
         if (!sameProxies(l.selector, other.selector, pods)) continue;
-        const where = `${describeGateway(other.gateway)} on the same gateway pods (selector ${selectorText(l.selector) || 'none'})`;
+        const where = `${describe(other.gateway)} on the same gateway pods (selector ${selectorText(l.selector) || 'none'})`;
         messages.add(other.host === l.host
           ? `port ${l.port} host ${l.host} is also claimed by ${where}: one of them is dropped`
           : `port ${l.port} host ${l.host} overlaps host ${other.host} of ${where}: the names both cover go to one of them only`);

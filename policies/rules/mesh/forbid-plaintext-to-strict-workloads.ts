@@ -1,5 +1,5 @@
 import type { KubeObject } from '../../../constructs';
-import { asArray, field, isObject, Json, mapSelectorMatches, namespaceOf, stringMap } from '../../engine/kube';
+import { asArray, describe, field, isObject, Json, mapSelectorMatches, namespaceOf, stringMap, WORKLOAD_KINDS } from '../../engine/kube';
 import { effectiveMtls, isMeshed, podsOfService, resolveHost, ROOT_NAMESPACE_CONFIG, serviceHost } from '../../engine/mesh';
 import { defineRule, notApplicable, violations } from '../../engine/types';
 
@@ -42,7 +42,7 @@ export const forbidPlaintextToStrictWorkloads = defineRule({
   enforcement: 'mandatory',
   kinds: ['DestinationRule'],
   relational: true,
-  reads: ['PeerAuthentication', 'Service', 'ServiceEntry', 'Namespace', 'Deployment', 'StatefulSet', 'DaemonSet', 'ReplicaSet', 'Job', 'CronJob', 'Pod'],
+  reads: ['PeerAuthentication', 'Service', 'ServiceEntry', 'Namespace', ...WORKLOAD_KINDS],
   estateContext: 'none',
   config: { meshRootNamespace: ROOT_NAMESPACE_CONFIG },
   check({ object, target, config }) {
@@ -73,7 +73,7 @@ export const forbidPlaintextToStrictWorkloads = defineRule({
           if (subsetLabels && !mapSelectorMatches(subsetLabels, p.labels)) continue;
           const mtls = effectiveMtls(target, svcNamespace, p.labels, port?.targetPort, root);
           if (mtls.mode !== 'STRICT') continue;
-          messages.add(`${where}${at}: tls.mode DISABLE sends plain text to the pods of ${p.workload.kind} ${svcNamespace}/${String(p.workload.metadata?.name ?? '')}, which ${mtls.from} makes STRICT: every request fails (503)`);
+          messages.add(`${where}${at}: tls.mode DISABLE sends plain text to the pods of ${describe(p.workload)}, which ${mtls.from} makes STRICT: every request fails (503)`);
         }
       }
     };

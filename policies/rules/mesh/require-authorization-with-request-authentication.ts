@@ -1,5 +1,5 @@
 import type { KubeObject } from '../../../constructs';
-import { asArray, field, isObject, mapSelectorMatches, namespaceOf, podTemplatesIn, stringMap } from '../../engine/kube';
+import { asArray, describe, field, isObject, mapSelectorMatches, namespaceOf, podTemplatesIn, stringMap, WORKLOAD_KINDS } from '../../engine/kube';
 import { ROOT_NAMESPACE_CONFIG } from '../../engine/mesh';
 import type { TargetView } from '../../engine/target';
 import { defineRule, notApplicable, violations } from '../../engine/types';
@@ -85,7 +85,7 @@ export const requireAuthorizationWithRequestAuthentication = defineRule({
   enforcement: 'mandatory',
   kinds: ['RequestAuthentication'],
   relational: true,
-  reads: ['AuthorizationPolicy', 'Deployment', 'StatefulSet', 'DaemonSet', 'ReplicaSet', 'Job', 'CronJob', 'Pod'],
+  reads: ['AuthorizationPolicy', ...WORKLOAD_KINDS],
   estateContext: 'none',
   config: { meshRootNamespace: ROOT_NAMESPACE_CONFIG },
   check({ object, target, config }) {
@@ -94,7 +94,6 @@ export const requireAuthorizationWithRequestAuthentication = defineRule({
     const root = String(config.meshRootNamespace);
     const selector = selectorOf(object);
     const refs = targetRefsOf(object);
-    const describe = (ap: KubeObject) => `AuthorizationPolicy ${namespaceOf(ap) ?? ''}/${String(ap.metadata?.name ?? '')}`;
     // Istio: a matching DENY refuses; with no ALLOW policy everything passes; otherwise a request passes when one
     // ALLOW rule matches it. So a token-less request is refused only by a DENY on notRequestPrincipals, or when
     // ALLOW policies exist and none of their rules can match a request without a token.
@@ -119,7 +118,7 @@ export const requireAuthorizationWithRequestAuthentication = defineRule({
       return violations(judge(scope, applying(target, ns, Object.keys(selector).length > 0 ? selector : undefined, refs, root)));
     }
     const messages = new Set<string>();
-    for (const p of pods) for (const m of judge(`${p.workload.kind} ${ns ?? ''}/${String(p.workload.metadata?.name ?? '')}`, applying(target, ns, p.labels, refs, root))) messages.add(m);
+    for (const p of pods) for (const m of judge(describe(p.workload), applying(target, ns, p.labels, refs, root))) messages.add(m);
     return violations([...messages]);
   },
 });

@@ -1,3 +1,5 @@
+import { canonicalJson } from '../../../constructs/internal';
+import { routeLabel } from '../../engine/istio';
 import { asArray, field, isObject } from '../../engine/kube';
 import { defineRule, violations } from '../../engine/types';
 
@@ -22,18 +24,6 @@ function isCatchAll(rule: unknown): boolean {
   return list.length === 0 || list.some(matchesEverything);
 }
 
-function label(protocol: string, rule: unknown, i: number): string {
-  const name = field(rule, 'name');
-  return `${protocol} route ${i + 1}${typeof name === 'string' ? ` (${name})` : ''}`;
-}
-
-/** Stable text of a match condition, to find one that an earlier rule already takes. */
-function canonical(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(canonical).join(',')}]`;
-  if (isObject(value)) return `{${Object.keys(value).sort().map((k) => `${JSON.stringify(k)}:${canonical(value[k])}`).join(',')}}`;
-  return JSON.stringify(value);
-}
-
 /** A VirtualService's catch-all rule is its last: nothing after it, and mesh traffic always finds a rule. */
 export const requireCatchAllRouteLast = defineRule({
   id: 'require-catch-all-route-last',
@@ -56,13 +46,14 @@ export const requireCatchAllRouteLast = defineRule({
       const earlier = new Map<string, string>();
       let catchAll: string | undefined;
       rules.forEach((rule, i) => {
-        const here = label(protocol, rule, i);
+        const name = field(rule, 'name');
+        const here = routeLabel({ protocol, rule: i + 1, ...(typeof name === 'string' ? { ruleName: name } : {}) });
         if (catchAll !== undefined) {
           messages.push(`${here} is unreachable: ${catchAll} before it takes every request`);
           return;
         }
         asArray(field(rule, 'match')).forEach((condition, j) => {
-          const key = canonical(condition);
+          const key = canonicalJson(condition);
           const first = earlier.get(key);
           if (first !== undefined) messages.push(`${here} match ${j + 1} is unreachable: ${first} has the same condition`);
           else earlier.set(key, here);
