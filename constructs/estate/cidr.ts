@@ -98,3 +98,12 @@ function addressText(value: bigint, family: 'ipv4' | 'ipv6'): string {
 function networkText(value: bigint, family: 'ipv4' | 'ipv6', prefixLength: number): string {
   return `${addressText(value, family)}/${prefixLength}`;
 }
+
+/** One address as a block of one (`/32`, or `/128` for IPv6) in the strict notation; undefined when it is not an address. */
+export function singleAddress(address: string): CidrBlock | undefined {
+  try {
+    return parseCidr(`${address}/${address.includes(':') ? 128 : 32}`);
+  } catch {
+    return undefined;
+  }
+}

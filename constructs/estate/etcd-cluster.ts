@@ -1,5 +1,5 @@
 import { Construct } from 'constructs';
-import { addressAt, blockSize, CidrBlock, cidrContains, parseCidr } from './cidr';
+import { addressAt, blockSize, CidrBlock, cidrContains, parseCidr, singleAddress } from './cidr';
 import { brand } from './brand';
 import type { Cluster } from './cluster';
 import { EtcdTimeouts, ETCD_MAX_ELECTION_MS, quorum, spreadMembers, timeoutsForRtt, zonesWhoseLossBreaksQuorum } from './etcd-math';
@@ -84,14 +84,6 @@ function isPlaceableCount(n: number): boolean {
   return Number.isInteger(n) && n >= 1 && n <= 99;
 }
 
-/** One address as a block of one, in the strict notation the CIDRs use; undefined when it is not an address. */
-function singleAddress(address: string): CidrBlock | undefined {
-  try {
-    return parseCidr(`${address}/${address.includes(':') ? 128 : 32}`);
-  } catch {
-    return undefined;
-  }
-}
 
 /** First host offset in the member subnet: leaves the low addresses for gateways and load balancers. */
 const FIRST_MEMBER_OFFSET = 10;

@@ -1,4 +1,5 @@
 import { renderNamespace } from '../apps/render/cluster-objects';
+import { restrictedContainerSecurity } from '../apps/render/containers';
 import { APP_MANAGED_BY, LABEL_APP, LABEL_CHANNEL, LABEL_ENV, MANAGED_BY, ReleaseChannel, SUPPRESS_POLICY_PREFIX } from '../apps/labels';
 import { CLUSTER_DNS, DEFAULT_DENY_POLICY, NAMESPACE_NAME_LABEL } from '../tenancy/render';
 import { AppPriority } from '../apps/priority';
@@ -180,14 +181,7 @@ export function renderGatewayWorkload(
               livenessProbe: { tcpSocket: { port: 15021 }, periodSeconds: 10, timeoutSeconds: 3, failureThreshold: 6, successThreshold: 1 },
               // Kept in the endpoints and the balancer's pool until both forget the pod (the sleep action needs no shell).
               lifecycle: { preStop: { sleep: { seconds: g.drainSeconds } } },
-              securityContext: {
-                allowPrivilegeEscalation: false,
-                capabilities: { drop: ['ALL'] },
-                privileged: false,
-                readOnlyRootFilesystem: true,
-                runAsNonRoot: true,
-                seccompProfile: { type: 'RuntimeDefault' },
-              },
+              securityContext: restrictedContainerSecurity(),
             }],
             affinity: {
               nodeAffinity: { requiredDuringSchedulingIgnoredDuringExecution: { nodeSelectorTerms: [{ matchExpressions: [{ key: NODE_POOL, operator: 'In', values: [g.nodePool] }] }] } },

@@ -4,7 +4,7 @@ import { instancePods } from '../apps/instance-plan';
 import { SidecarKind, SidecarSpec } from '../apps/sidecars';
 import { cpuQuantity, limitsOf, memoryQuantity } from '../apps/resources';
 import { toManifest } from '../apps/render/wire';
-import { cidrContains, CidrBlock, parseCidr } from '../estate/cidr';
+import { cidrContains, CidrBlock, parseCidr, singleAddress } from '../estate/cidr';
 import { LABEL_CLUSTER, LABEL_ESTATE, ESTATE_DOMAIN } from '../estate/well-known-labels';
 import type { KubeObject } from '../synth/kube-object';
 import { CallerKind, CallerSpec, DestinationKind, NetworkProtocol } from './access';
@@ -207,8 +207,8 @@ export function vmAddressBlocks(plan: AppInstancePlan): CidrBlock[] {
   for (const g of plan.spec.mesh.vmGroups) {
     if (g.cluster !== plan.cluster) continue;
     for (const vm of g.vms) {
-      const text = `${vm.address}/${vm.address.includes(':') ? 128 : 32}`;
-      try { blocks.set(text, parseCidr(text)); } catch { /* not an address: validation refuses it */ }
+      const block = singleAddress(vm.address); // not an address: validation refuses it
+      if (block) blocks.set(block.text, block);
     }
   }
   return [...blocks.values()].sort((a, b) => (a.family !== b.family ? (a.family === 'ipv4' ? -1 : 1) : a.first < b.first ? -1 : a.first > b.first ? 1 : 0));
@@ -218,11 +218,21 @@ export function vmAddressBlocks(plan: AppInstancePlan): CidrBlock[] {
  * The VM blocks a caller's egress does not allow yet on every one of `list`'s ports: its external destinations may
  * already cover a VM (a range the team listed while the VMs were outside the mesh).
  */
-function uncoveredVms(vms: readonly CidrBlock[], list: readonly PortRule[], caller: AppInstancePlan): CidrBlock[] {
-  const external = caller.spec.access.egressTo.filter((d) => d.kind === DestinationKind.EXTERNAL)
+/** The external blocks an app may reach, parsed (with their ports): what its egress already opens. */
+function externalBlocks(caller: AppInstancePlan): ExternalBlock[] {
+  return caller.spec.access.egressTo.filter((d) => d.kind === DestinationKind.EXTERNAL)
     .flatMap((d) => (d.cidrs ?? []).flatMap((c) => {
       try { return [{ block: parseCidr(c), ports: d.ports, protocol: d.protocol as string }]; } catch { return []; }
     }));
+}
+
+interface ExternalBlock {
+  readonly block: CidrBlock;
+  readonly ports: readonly number[];
+  readonly protocol: string;
+}
+
+function uncoveredVms(vms: readonly CidrBlock[], list: readonly PortRule[], external: readonly ExternalBlock[]): CidrBlock[] {
   const covered = (vm: CidrBlock, p: PortRule) =>
     external.some((e) => e.protocol === p.protocol && e.ports.includes(p.port) && cidrContains(e.block, vm));
   return vms.filter((vm) => !list.every((p) => covered(vm, p)));
@@ -262,8 +272,10 @@ function renderNetworkPolicies(meta: (name: string) => Record<string, unknown>, 
     if (ingress.length > 0) out.push(policy(`${i.app}-allow-ingress`, { podSelector: select, policyTypes: ['Ingress'], ingress }));
 
     const egress: Peer[] = [];
+    let external: ExternalBlock[] | undefined;
     for (const callee of all) {
       const grants = callee.spec.access.allowFrom.filter((c) => callerMatches(c, i));
+      const calleeVms = grants.length > 0 ? vmAddressBlocks(callee) : [];
       const seen = new Set<string>();
       for (const c of grants) {
         const p = callerPorts(callee.spec, c).filter((x) => !seen.has(`${x.protocol}/${x.port}`));
@@ -271,7 +283,7 @@ function renderNetworkPolicies(meta: (name: string) => Record<string, unknown>, 
         if (p.length === 0) continue;
         egress.push({ to: [appPeer(callee.namespace, callee.app)], ports: ports(p) });
         // During a migration the callee's Service also selects its VMs: their addresses are outside every pod selector.
-        const vms = uncoveredVms(vmAddressBlocks(callee), p, i);
+        const vms = calleeVms.length > 0 ? uncoveredVms(calleeVms, p, (external ??= externalBlocks(i))) : [];
         if (vms.length > 0) egress.push({ to: vms.map((b) => ({ ipBlock: { cidr: b.text } })), ports: ports(p) });
       }
     }
