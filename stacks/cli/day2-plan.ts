@@ -9,10 +9,10 @@ import {
   EtcdStepRunner, MANAGEMENT_TARGET, OperationalImpact, operationalImpact, Problem, ProblemSeverity, readRunningEstate,
   RunningEstate, Synthesis, validateTransition,
 } from '../../constructs/internal';
+import { DAY2_PLAN_FILE } from '../diff';
 import { RunningBase } from './running-base';
 
 /** File names of the plan, inside `<out>/<estate>/`. */
-export const DAY2_PLAN_FILE = 'day2.json';
 export const RUNBOOK_FILE = 'runbook.md';
 
 /** What `day2.json` holds. */

@@ -20,10 +20,10 @@ import { emptySnapshot, loadSnapshotDir, Snapshot } from './snapshot';
 /** The CLI entry point of a checkout of this project, relative to its root. */
 export const CLI_ENTRY = 'stacks/cli/main.ts';
 /**
- * The day-2 plan `estate synth --base-dir` writes next to the head's manifests (stacks/cli/day2-plan.ts): its
- * transitions are judged with the head's plan, which the manifests alone do not carry.
+ * The day-2 plan `estate synth --base-dir` writes next to the head's manifests (stacks/cli/day2-plan.ts, which takes
+ * the name from here): its transitions are judged with the head's plan, which the manifests alone do not carry.
  */
-export const HEAD_PLAN_FILE = 'day2.json';
+export const DAY2_PLAN_FILE = 'day2.json';
 
 const CHILD_TIMEOUT_MS = 20 * 60 * 1000;
 const MAX_OUTPUT_BYTES = 512 * 1024 * 1024;
@@ -270,7 +270,7 @@ export function synthesizeRevisions(options: RevisionPairOptions): RevisionPair 
           : { headFindings: headCheck.findings, baseFindings: { findings: [] }, baseUnchecked: true };
       }
     }
-    const planTransitions = baseDir && head.dir ? readPlanTransitions(path.join(head.dir, HEAD_PLAN_FILE)) : undefined;
+    const planTransitions = baseDir && head.dir ? readPlanTransitions(path.join(head.dir, DAY2_PLAN_FILE)) : undefined;
     return { base, head: head.snapshot, baseLabel, headLabel, notes, ...checked, ...(planTransitions ? { planTransitions } : {}) };
   } finally {
     if (added) {

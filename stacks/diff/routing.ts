@@ -4,12 +4,13 @@
  * match conditions gained and lost, and mutual-TLS modes. Read from Istio's objects as Istio documents them
  * (networking.istio.io, security.istio.io), so hand-written routes read the same as synthesized ones.
  *
- * A change that makes a route send traffic to a subset no pod serves (no Deployment or StatefulSet of the head
- * carries the Service's selector and the subset's labels) is destructive: Envoy answers 503 for that share.
+ * A change that makes a route send traffic to a subset no pod serves (no workload of the head whose pods run until
+ * replaced carries the Service's selector and the subset's labels) is destructive: Envoy answers 503 for that share.
  *
  * Only stacks where a routing-relevant object changes are read; there, every such object of both sides is.
  */
 import type { KubeObject } from '../../constructs';
+import { asArray, field, isObject, LONG_RUNNING_KINDS, podLabels, podTemplateOf, stringMap } from '../../policies/engine/kube';
 import { ObjectChange } from './model';
 import { fileObjects, Snapshot, targetOf } from './snapshot';
 
@@ -30,34 +31,13 @@ export interface RoutingDelta {
   readonly destructive: number;
 }
 
-const ROUTING_KINDS = new Set(['VirtualService', 'DestinationRule', 'PeerAuthentication', 'Service', 'Deployment', 'StatefulSet']);
-const WORKLOAD_KINDS = new Set(['Deployment', 'StatefulSet']);
+/** Workloads whose pods serve a Service until replaced (a Job's pods do not). */
+const SERVING_KINDS = new Set<string>([...LONG_RUNNING_KINDS, 'Pod']);
+const ROUTING_KINDS = new Set(['VirtualService', 'DestinationRule', 'PeerAuthentication', 'Service', ...SERVING_KINDS]);
 const LABEL_APP = 'cluster-estate.io/app';
 /** Istio's default root namespace: a PeerAuthentication without selector there is mesh-wide. */
 const ROOT_NAMESPACE = 'istio-system';
 const KIND_ORDER: readonly RoutingChange['kind'][] = ['weight', 'lane', 'route', 'match', 'mtls'];
-
-type Json = Record<string, unknown>;
-
-function isObject(v: unknown): v is Json {
-  return v !== null && typeof v === 'object' && !Array.isArray(v);
-}
-
-function arr(v: unknown): unknown[] {
-  return Array.isArray(v) ? v : [];
-}
-
-function get(o: unknown, path: string): unknown {
-  let v: unknown = o;
-  for (const k of path.split('.')) v = isObject(v) ? v[k] : undefined;
-  return v;
-}
-
-function strings(v: unknown): Record<string, string> {
-  const out: Record<string, string> = {};
-  if (isObject(v)) for (const [k, x] of Object.entries(v)) if (typeof x === 'string') out[k] = x;
-  return out;
-}
 
 function cmp(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
@@ -133,9 +113,9 @@ function conditionText(match: unknown): string {
 
 function lanesOf(match: unknown): string[] {
   const out: string[] = [];
-  const headers = strings(Object.fromEntries(Object.entries(isObject(get(match, 'headers')) ? get(match, 'headers') as Json : {}).map(([k, v]) => [k, get(v, 'exact')])));
+  const headers = stringMap(Object.fromEntries(Object.entries(isObject(field(match, 'headers')) ? field(match, 'headers') as Record<string, unknown> : {}).map(([k, v]) => [k, field(v, 'exact')])));
   for (const [k, v] of Object.entries(headers)) if (/lane/i.test(k)) out.push(v);
-  for (const [k, v] of Object.entries(strings(get(match, 'sourceLabels')))) if (/lane/i.test(k)) out.push(v);
+  for (const [k, v] of Object.entries(stringMap(field(match, 'sourceLabels')))) if (/lane/i.test(k)) out.push(v);
   return out;
 }
 
@@ -143,18 +123,18 @@ function rulesOf(vs: KubeObject): Rule[] {
   const ns = vs.metadata.namespace;
   const out: Rule[] = [];
   for (const section of ['http', 'tcp', 'tls']) {
-    arr(get(vs, `spec.${section}`)).forEach((r, i) => {
+    asArray(field(vs, `spec.${section}`)).forEach((r, i) => {
       if (!isObject(r)) return;
-      const routes = arr(r.route).filter(isObject);
+      const routes = asArray(r.route).filter(isObject);
       const weights = routes.map((d) => (typeof d.weight === 'number' && d.weight > 0 ? d.weight : 0));
       const sum = weights.reduce((a, b) => a + b, 0);
       const destinations = routes.map((d, j) => ({
-        host: hostKey(String(get(d, 'destination.host') ?? ''), ns),
-        ...(typeof get(d, 'destination.subset') === 'string' ? { subset: get(d, 'destination.subset') as string } : {}),
+        host: hostKey(String(field(d, 'destination.host') ?? ''), ns),
+        ...(typeof field(d, 'destination.subset') === 'string' ? { subset: field(d, 'destination.subset') as string } : {}),
         // A lone destination takes everything whatever its weight; Istio reads several weights as relative shares.
         share: routes.length === 1 ? 100 : sum === 0 ? 0 : Math.round((weights[j] / sum) * 10000) / 100,
       }));
-      const matches = arr(r.match);
+      const matches = asArray(r.match);
       const named = typeof r.name === 'string' && r.name !== '';
       out.push({
         id: named ? String(r.name) : `${section} rule ${i + 1}`,
@@ -203,11 +183,11 @@ class SideView {
   constructor(public readonly objects: readonly KubeObject[]) {
     for (const o of objects) this.byKey.set(keyOf(o), o);
     for (const dr of objects.filter((o) => o.kind === 'DestinationRule')) {
-      const host = get(dr, 'spec.host');
+      const host = field(dr, 'spec.host');
       if (typeof host !== 'string') continue;
       const key = hostKey(host, dr.metadata.namespace);
       const subsets = this.subsetLabels.get(key) ?? new Map<string, Record<string, string>>();
-      for (const s of arr(get(dr, 'spec.subsets'))) if (isObject(s) && typeof s.name === 'string') subsets.set(s.name, strings(s.labels));
+      for (const s of asArray(field(dr, 'spec.subsets'))) if (isObject(s) && typeof s.name === 'string') subsets.set(s.name, stringMap(s.labels));
       this.subsetLabels.set(key, subsets);
     }
   }
@@ -225,7 +205,7 @@ class SideView {
     if (!svc) return undefined;
     const service = this.byKey.get(`Service/${svc.namespace}/${svc.name}`);
     if (d.subset === undefined && !service) return undefined;
-    let labels: Record<string, string> = service ? strings(get(service, 'spec.selector')) : {};
+    let labels: Record<string, string> = service ? stringMap(field(service, 'spec.selector')) : {};
     if (d.subset !== undefined) {
       const subset = this.subsetLabels.get(d.host)?.get(d.subset);
       if (!subset) return `no DestinationRule defines subset ${d.subset} of ${svc.name}`;
@@ -233,13 +213,14 @@ class SideView {
     }
     const wanted = Object.entries(labels);
     const serving = this.objects.some((o) => {
-      if (!WORKLOAD_KINDS.has(o.kind) || (o.metadata.namespace ?? '') !== svc.namespace) return false;
-      if (get(o, 'spec.replicas') === 0) return false;
-      const pod = strings(get(o, 'spec.template.metadata.labels'));
+      if (!SERVING_KINDS.has(o.kind) || (o.metadata.namespace ?? '') !== svc.namespace) return false;
+      if (field(o, 'spec.replicas') === 0) return false;
+      const template = podTemplateOf(o);
+      const pod = template ? podLabels(template) : {};
       return wanted.every(([k, v]) => pod[k] === v);
     });
     if (serving) return undefined;
-    return `no Deployment or StatefulSet in ${svc.namespace} has pods labelled ${wanted.map(([k, v]) => `${k}=${v}`).sort().join(', ') || '(nothing)'}`;
+    return `no workload in ${svc.namespace} has pods labelled ${wanted.map(([k, v]) => `${k}=${v}`).sort().join(', ') || '(nothing)'}`;
   }
 }
 
@@ -247,7 +228,7 @@ class SideView {
 function trafficOf(view: SideView): Map<string, { app: string; text: string; d: Destination }> {
   const out = new Map<string, { app: string; text: string; d: Destination }>();
   for (const vs of view.ofKind('VirtualService')) {
-    const own = hostKey(String(arr(get(vs, 'spec.hosts'))[0] ?? ''), vs.metadata.namespace);
+    const own = hostKey(String(asArray(field(vs, 'spec.hosts'))[0] ?? ''), vs.metadata.namespace);
     for (const rule of rulesOf(vs)) {
       for (const d of rule.destinations) {
         if (d.share <= 0) continue;
@@ -262,7 +243,7 @@ function trafficOf(view: SideView): Map<string, { app: string; text: string; d: 
 }
 
 function peerAuthScope(pa: KubeObject): string {
-  const selector = strings(get(pa, 'spec.selector.matchLabels'));
+  const selector = stringMap(field(pa, 'spec.selector.matchLabels'));
   if (Object.keys(selector).length === 0) return pa.metadata.namespace === ROOT_NAMESPACE ? 'mesh-wide' : `namespace ${pa.metadata.namespace ?? ''}`;
   const app = selector[LABEL_APP];
   return app ? `${app} in ${pa.metadata.namespace ?? ''}` : `${pa.metadata.namespace ?? ''} pods ${Object.entries(selector).map(([k, v]) => `${k}=${v}`).join(',')}`;
@@ -271,10 +252,10 @@ function peerAuthScope(pa: KubeObject): string {
 function mtlsModes(pa: KubeObject | undefined): Map<string, string> {
   const out = new Map<string, string>();
   if (!pa) return out;
-  const mode = get(pa, 'spec.mtls.mode');
+  const mode = field(pa, 'spec.mtls.mode');
   out.set('', typeof mode === 'string' ? mode : 'UNSET');
-  const ports = get(pa, 'spec.portLevelMtls');
-  if (isObject(ports)) for (const p of Object.keys(ports)) out.set(p, String(get(ports[p], 'mode') ?? 'UNSET'));
+  const ports = field(pa, 'spec.portLevelMtls');
+  if (isObject(ports)) for (const p of Object.keys(ports)) out.set(p, String(field(ports[p], 'mode') ?? 'UNSET'));
   return out;
 }
 
@@ -302,7 +283,7 @@ function targetChanges(base: SideView, head: SideView): { kind: RoutingChange['k
       out.push({ kind: 'route', text: `${app}: routes removed (VirtualService ${b.metadata.namespace}/${b.metadata.name}); requests spread over every pod behind the Service` });
       continue;
     }
-    const own = hostKey(String(arr(get(h, 'spec.hosts'))[0] ?? ''), h.metadata.namespace);
+    const own = hostKey(String(asArray(field(h, 'spec.hosts'))[0] ?? ''), h.metadata.namespace);
     const before = new Map(rulesOf(b).map((r) => [r.id, r]));
     const after = new Map(rulesOf(h).map((r) => [r.id, r]));
     for (const [id, r] of after) if (!before.has(id)) out.push({ kind: 'route', text: `${app}: rule "${id}" added${r.conditions.length > 0 ? ` (matches ${r.conditions.join(' or ')})` : ''}` });
@@ -360,8 +341,8 @@ function targetChanges(base: SideView, head: SideView): { kind: RoutingChange['k
     const b = base.byKey.get(key);
     const h = head.byKey.get(key);
     if (!b || !h) continue;
-    const from = String(get(b, 'spec.trafficPolicy.tls.mode') ?? 'auto');
-    const to = String(get(h, 'spec.trafficPolicy.tls.mode') ?? 'auto');
+    const from = String(field(b, 'spec.trafficPolicy.tls.mode') ?? 'auto');
+    const to = String(field(h, 'spec.trafficPolicy.tls.mode') ?? 'auto');
     if (from !== to) out.push({ kind: 'mtls', text: `${appOf(h)}: client TLS ${from} → ${to}` });
   }
 

@@ -95,7 +95,7 @@ describe('routing changes in the PR preview', () => {
     expect(destructive).toEqual([{
       kind: 'route',
       text: 'payment-worker: sends requests matching rule "canary-match" to gray, which no pod serves',
-      destructive: 'no Deployment or StatefulSet in trade has pods labelled cluster-estate.io/app=payment-worker, cluster-estate.io/channel=gray, cluster-estate.io/serving=true: those requests get 503',
+      destructive: 'no workload in trade has pods labelled cluster-estate.io/app=payment-worker, cluster-estate.io/channel=gray, cluster-estate.io/serving=true: those requests get 503',
       targets: ['trade-hz1'],
     }]);
     expect(report.routing!.changes[0]).toBe(report.routing!.changes.find((c) => c.destructive));
@@ -115,6 +115,16 @@ describe('routing changes in the PR preview', () => {
       'order-api: sends requests matching rule "canary-match" to gray, which no pod serves',
     ]);
     expect(reportCounts(report).destructive).toBe(2);
+  });
+
+  test('gray pods of a DaemonSet or a bare Pod serve the subset as a Deployment\'s do; a Job\'s pods do not', () => {
+    const asKind = (kind: string) => baseline().map((o) => (o.kind === 'Deployment' && o.metadata.name === 'order-api-gray'
+      ? (kind === 'Pod'
+        ? { apiVersion: 'v1', kind, metadata: { ...o.metadata, labels: (o as unknown as { spec: { template: { metadata: { labels: object } } } }).spec.template.metadata.labels }, spec: {} }
+        : { ...o, kind, ...(kind === 'Job' ? { apiVersion: 'batch/v1' } : {}) }) as KubeObject
+      : o));
+    for (const kind of ['DaemonSet', 'ReplicaSet', 'Pod']) expect({ kind, destructive: diff(baseline(), asKind(kind)).routing?.destructive ?? 0 }).toEqual({ kind, destructive: 0 });
+    expect(diff(baseline(), asKind('Job')).routing!.destructive).toBe(2);
   });
 
   test('a subset no DestinationRule defines is destructive; an existing outage that does not change is not repeated', () => {

@@ -5,7 +5,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { referenceEstate } from '../../../stacks/estates';
-import { ChangeAction, DiffReport, diffSnapshots, ObjectChange, PolicyFindings, renderJson, renderMarkdown, renderText, reportCounts, Snapshot } from '../../../stacks/diff';
+import { ChangeAction, DiffReport, diffSnapshots, ObjectChange, PolicyFinding, PolicyFindings, renderJson, renderMarkdown, renderText, reportCounts, Snapshot } from '../../../stacks/diff';
 import { REFERENCE_TIMES } from '../../helpers/reference';
 import { INSTANCE_TYPES } from '../../../stacks/estates/instance-types';
 import { withPoolInstance } from '../../helpers/revisions';
@@ -198,10 +198,13 @@ describe('estate diff on revisions of the reference estate', () => {
     expect(md).not.toContain('### Changes');
   });
 
+  /** A finding on Deployment trade/<name> in trade-hz1; suppressed when a reason is given. */
+  const finding = (policy: string, name: string, enforcement = 'mandatory', reason?: string): PolicyFinding => ({
+    policy, enforcement, severity: 'high', target: 'trade-hz1', object: { apiVersion: 'apps/v1', kind: 'Deployment', namespace: 'trade', name },
+    message: `${policy} on ${name}`, ...(reason ? { suppressed: { reason } } : {}),
+  });
+
   test('policy findings introduced and resolved, by policy and object', () => {
-    const finding = (policy: string, name: string, enforcement = 'mandatory') => ({
-      policy, enforcement, severity: 'high', target: 'trade-hz1', object: { apiVersion: 'apps/v1', kind: 'Deployment', namespace: 'trade', name }, message: `${policy} on ${name}`,
-    });
     const base: PolicyFindings = { findings: [finding('require-pod-disruption-budget', 'checkout'), finding('require-probes', 'cart', 'advisory')] };
     const head: PolicyFindings = { findings: [{ ...finding('require-probes', 'cart', 'advisory'), message: 'reworded' }, finding('restrict-image-registry', 'checkout')] };
     const report = diffSnapshots(referenceSide(T), referenceSide(T), { baseFindings: base, headFindings: head });
@@ -228,20 +231,16 @@ describe('estate diff on revisions of the reference estate', () => {
   });
 
   test('suppressed findings are reported, never counted: a new suppression is listed with its reason, not as resolved', () => {
-    const finding = (policy: string, name: string, reason?: string) => ({
-      policy, enforcement: 'mandatory', severity: 'high', target: 'trade-hz1', object: { apiVersion: 'apps/v1', kind: 'Deployment', namespace: 'trade', name },
-      message: `${policy} on ${name}`, ...(reason ? { suppressed: { reason } } : {}),
-    });
     // The gateway's placeholder image was suppressed before and still is; checkout's unpinned image becomes suppressed;
     // cart loses its suppression and breaks the rule again.
     const base: PolicyFindings = { findings: [
-      finding('require-pinned-image-tags', 'gateway', 'image "auto" is replaced at admission'),
+      finding('require-pinned-image-tags', 'gateway', 'mandatory', 'image "auto" is replaced at admission'),
       finding('require-pinned-image-tags', 'checkout'),
-      finding('require-probes', 'cart', 'a batch worker without a port'),
+      finding('require-probes', 'cart', 'mandatory', 'a batch worker without a port'),
     ] };
     const head: PolicyFindings = { findings: [
-      finding('require-pinned-image-tags', 'gateway', 'image "auto" is replaced at admission'),
-      finding('require-pinned-image-tags', 'checkout', 'pinned by digest at deploy time'),
+      finding('require-pinned-image-tags', 'gateway', 'mandatory', 'image "auto" is replaced at admission'),
+      finding('require-pinned-image-tags', 'checkout', 'mandatory', 'pinned by digest at deploy time'),
       finding('require-probes', 'cart'),
     ] };
     const report = diffSnapshots(referenceSide(T), referenceSide(T), { baseFindings: base, headFindings: head });
