@@ -12,7 +12,7 @@
 import type { KubeObject } from '../../constructs';
 import { Endpoint, NetworkPolicyEvaluator, podEndpoints } from '../../policies/offline';
 import { ObjectChange } from './model';
-import { fileObjects, Snapshot, targetOf } from './snapshot';
+import { DocumentCache, Snapshot, targetObjects } from './snapshot';
 
 /** One access change, in words, with the stacks (clusters) where it happens. */
 export interface AccessChange {
@@ -143,12 +143,8 @@ function reachablePairs(objects: readonly KubeObject[]): Set<string> {
   return out;
 }
 
-function objectsOfTarget(side: Snapshot, target: string, kinds: ReadonlySet<string>): KubeObject[] {
-  return side.files.filter((f) => targetOf(f) === target).flatMap((f) => fileObjects(f)).filter((o) => kinds.has(o.kind));
-}
-
 /** The access changes between two sides, or undefined when no access-relevant object changes. */
-export function accessDelta(base: Snapshot, head: Snapshot, changes: readonly ObjectChange[]): AccessDelta | undefined {
+export function accessDelta(base: Snapshot, head: Snapshot, changes: readonly ObjectChange[], cache = new DocumentCache()): AccessDelta | undefined {
   const rbacTargets = new Set(changes.filter((c) => RBAC_KINDS.has(c.ref.kind)).map((c) => c.target));
   const networkTargets = new Set(changes.filter((c) => NETWORK_KINDS.has(c.ref.kind) && c.ref.kind !== 'Pod').map((c) => c.target));
   if (rbacTargets.size === 0 && networkTargets.size === 0) return undefined;
@@ -160,14 +156,14 @@ export function accessDelta(base: Snapshot, head: Snapshot, changes: readonly Ob
     else lines.set(key, { kind, widening, targets: [target] });
   };
   for (const target of [...rbacTargets].sort()) {
-    const before = grants(objectsOfTarget(base, target, RBAC_KINDS));
-    const after = grants(objectsOfTarget(head, target, RBAC_KINDS));
+    const before = grants(targetObjects(base, target, RBAC_KINDS, cache));
+    const after = grants(targetObjects(head, target, RBAC_KINDS, cache));
     for (const t of grantLines([...after].filter((g) => !before.has(g)), true)) add('rbac', true, t, target);
     for (const t of grantLines([...before].filter((g) => !after.has(g)), false)) add('rbac', false, t, target);
   }
   for (const target of [...networkTargets].sort()) {
-    const before = reachablePairs(objectsOfTarget(base, target, NETWORK_KINDS));
-    const after = reachablePairs(objectsOfTarget(head, target, NETWORK_KINDS));
+    const before = reachablePairs(targetObjects(base, target, NETWORK_KINDS, cache));
+    const after = reachablePairs(targetObjects(head, target, NETWORK_KINDS, cache));
     const phrase = (keys: string[], now: boolean) => {
       const byPair = new Map<string, number[]>();
       for (const k of keys) {

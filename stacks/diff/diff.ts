@@ -332,8 +332,8 @@ export function diffSnapshots(base: Snapshot, head: Snapshot, options: DiffSnaps
 
   const notes = [...(options.notes ?? [])];
   const running = options.day2 !== false && base.files.length > 0 ? day2Analysis(base, head, managementTarget, cache) : undefined;
-  const access = accessDelta(base, head, changes);
-  const routing = routingDelta(base, head, changes);
+  const access = accessDelta(base, head, changes, cache);
+  const routing = routingDelta(base, head, changes, cache);
   const report: DiffReport = {
     estate: head.estate || base.estate,
     base: { label: options.baseLabel ?? 'base', ...(base.summary?.asOf ? { asOf: base.summary.asOf } : {}) },

@@ -12,7 +12,7 @@
 import type { KubeObject } from '../../constructs';
 import { asArray, field, isObject, LONG_RUNNING_KINDS, podLabels, podTemplateOf, stringMap } from '../../policies/engine/kube';
 import { ObjectChange } from './model';
-import { fileObjects, Snapshot, targetOf } from './snapshot';
+import { DocumentCache, Snapshot, targetObjects, targetOf } from './snapshot';
 
 /** One routing change, in words, with the stacks (clusters) where it happens. */
 export interface RoutingChange {
@@ -167,10 +167,6 @@ function mentionsIstio(side: Snapshot, target: string): boolean {
 }
 
 /** The objects of one target's side, of the kinds routing reads. */
-function sideObjects(side: Snapshot, target: string): KubeObject[] {
-  return side.files.filter((f) => targetOf(f) === target).flatMap((f) => fileObjects(f)).filter((o) => ROUTING_KINDS.has(o.kind));
-}
-
 function keyOf(o: KubeObject): string {
   return `${o.kind}/${o.metadata.namespace ?? ''}/${o.metadata.name}`;
 }
@@ -359,7 +355,12 @@ function targetChanges(base: SideView, head: SideView): { kind: RoutingChange['k
 }
 
 /** The routing changes between two sides, or undefined when no routing-relevant object changes. */
-export function routingDelta(base: Snapshot, head: Snapshot, changes: readonly ObjectChange[]): RoutingDelta | undefined {
+export function routingDelta(
+  base: Snapshot,
+  head: Snapshot,
+  changes: readonly ObjectChange[],
+  cache = new DocumentCache(),
+): RoutingDelta | undefined {
   const targets = [...new Set(changes.filter((c) => ROUTING_KINDS.has(c.ref.kind)).map((c) => c.target))].sort();
   if (targets.length === 0) return undefined;
   const lines = new Map<string, { kind: RoutingChange['kind']; text: string; destructive?: string; targets: string[] }>();
@@ -367,8 +368,8 @@ export function routingDelta(base: Snapshot, head: Snapshot, changes: readonly O
     // Workload or Service changes matter only where the mesh routes: a target without Istio objects on either side is
     // not parsed (on a large estate most image bumps land there).
     if (!mentionsIstio(base, target) && !mentionsIstio(head, target)) continue;
-    const before = new SideView(sideObjects(base, target));
-    const after = new SideView(sideObjects(head, target));
+    const before = new SideView(targetObjects(base, target, ROUTING_KINDS, cache));
+    const after = new SideView(targetObjects(head, target, ROUTING_KINDS, cache));
     for (const c of targetChanges(before, after)) {
       const key = `${c.kind}\u0000${c.text}\u0000${c.destructive ?? ''}`;
       const entry = lines.get(key);

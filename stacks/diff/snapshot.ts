@@ -130,6 +130,29 @@ export function fileObjects(file: SnapshotFile): readonly KubeObject[] {
   return readObjects(file, WriterYamlReader.shared);
 }
 
+/**
+ * The objects of the given kinds in one target's files of a side. With the comparison's cache, a document whose kind
+ * its first lines show to be another is not parsed, and the others are parsed at most once per comparison (a
+ * document equal on both sides once for both); without it, each file is read whole.
+ */
+export function targetObjects(side: Snapshot, target: string, kinds: ReadonlySet<string>, cache?: DocumentCache): KubeObject[] {
+  const out: KubeObject[] = [];
+  for (const file of side.files) {
+    if (targetOf(file) !== target) continue;
+    if (!cache || file.text === undefined || file.objects !== undefined) {
+      for (const o of fileObjects(file)) if (kinds.has(o.kind)) out.push(o);
+      continue;
+    }
+    const n = cache.documents(file).length;
+    for (let i = 0; i < n; i++) {
+      const identity = cache.identity(file, i);
+      if (identity && !kinds.has(identity.kind)) continue;
+      for (const o of cache.objects(file, i)) if (kinds.has(o.kind)) out.push(o);
+    }
+  }
+  return out;
+}
+
 function readObjects(file: SnapshotFile, reader: WriterYamlReader): readonly KubeObject[] {
   if (file.objects) return file.objects;
   if (file.text === undefined) return [];

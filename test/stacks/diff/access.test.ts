@@ -3,7 +3,7 @@
  * reachable (both sides' NetworkPolicies evaluated), widenings first and called out as needing review.
  */
 import { AppTemplate, Caller, Estate, Team } from '../../../constructs';
-import { diffSnapshots, renderMarkdown, renderText } from '../../../stacks/diff';
+import { diffSnapshots, DocumentCache, fileObjects, renderMarkdown, renderText, targetObjects, targetOf } from '../../../stacks/diff';
 import { referenceEstate } from '../../../stacks/estates';
 import { side } from './fixtures';
 
@@ -65,5 +65,27 @@ describe('access changes in the PR preview', () => {
     (order.spec as { access: unknown }).access = { ...order.spec.access, allowFrom: [...order.spec.access.allowFrom, Caller.app('payment-worker', { ports: ['grpc'] }).spec] };
     const report = diffSnapshots(side(referenceEstate(), AS_OF), side(head, AS_OF));
     expect(report.access!.changes.map((c) => c.text)).toEqual(['order-api now reachable from payment-worker on port 9090']);
+  });
+});
+
+describe('the objects of a target that access and routing read', () => {
+  const REFERENCE_PEAK = new Date('2026-11-11T00:00:00+08:00');
+
+  test('read through the comparison\'s cache, they are those of the whole files, and documents of other kinds are not parsed', () => {
+    const reference = side(referenceEstate(), REFERENCE_PEAK);
+    const kinds = new Set(['NetworkPolicy', 'Deployment', 'VirtualService']);
+    const whole = reference.files.filter((f) => targetOf(f) === 'trade-hz1').flatMap((f) => fileObjects(f)).filter((o) => kinds.has(o.kind));
+    expect(whole.length).toBeGreaterThan(10);
+    expect(targetObjects(reference, 'trade-hz1', kinds, new DocumentCache())).toStrictEqual(whole);
+    // A ConfigMap whose body is no YAML: read whole, the file fails; through the cache, its first lines say it is
+    // not wanted, and it is never parsed.
+    const broken = {
+      ...reference,
+      files: reference.files.map((f) => (targetOf(f) === 'trade-hz1' && f.text !== undefined
+        ? { ...f, text: `${f.text}---\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: odd\n  namespace: trade\ndata: [unclosed\n` }
+        : f)),
+    };
+    expect(() => targetObjects(broken, 'trade-hz1', kinds)).toThrow(/is not valid YAML/);
+    expect(targetObjects(broken, 'trade-hz1', kinds, new DocumentCache())).toStrictEqual(whole);
   });
 });
