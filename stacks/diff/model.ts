@@ -154,7 +154,7 @@ export interface PolicyDelta {
   readonly introduced: readonly PolicyFinding[];
   /** Violations of the base that the head no longer has, neither as violations nor suppressed. */
   readonly resolved: readonly PolicyFinding[];
-  /** Findings the head suppresses that the base did not: each suppression's reason is for the reviewer to judge. */
+  /** Findings the head suppresses that the base did not, or with another reason: each reason is for the reviewer to judge. */
   readonly newlySuppressed: readonly PolicyFinding[];
   /** Mandatory and advisory violations after the change (all of them, not only the new ones; suppressed ones aside). */
   readonly mandatoryAfter: number;

@@ -24,26 +24,33 @@ export function findingKey(f: PolicyFinding): string {
 
 /**
  * Violations of the head that the base did not have (introduced), the other way round (resolved), and suppressions
- * the change adds. A suppressed finding is reported, never counted, as `estate check` does: a finding that becomes
- * suppressed is not "resolved" (the object still breaks the rule) but newly suppressed, with its reason.
+ * the change adds or rewords. A suppressed finding is reported, never counted, as `estate check` does: a finding that
+ * becomes suppressed is not "resolved" (the object still breaks the rule) but newly suppressed, with its reason, and
+ * so is one whose reason the change rewords.
  */
 export function policyDelta(base: PolicyFindings, head: PolicyFindings): PolicyDelta {
-  const violations = (findings: readonly PolicyFinding[]) => findings.filter((f) => !f.suppressed);
-  const suppressions = (findings: readonly PolicyFinding[]) => findings.filter((f) => f.suppressed);
-  const keys = (findings: readonly PolicyFinding[]) => new Set(findings.map(findingKey));
-  const baseViolations = keys(violations(base.findings));
-  const baseSuppressed = keys(suppressions(base.findings));
-  const headAll = keys(head.findings);
-  const order = (a: PolicyFinding, b: PolicyFinding) => (findingKey(a) < findingKey(b) ? -1 : findingKey(a) > findingKey(b) ? 1 : 0);
-  const headViolations = violations(head.findings);
+  const b = keyed(base.findings);
+  const h = keyed(head.findings);
+  const baseReasons = new Map(b.suppressed.map(([k, f]) => [k, f.suppressed!.reason]));
+  const headKeys = new Set([...h.violations, ...h.suppressed].map(([k]) => k));
+  const baseViolationKeys = new Set(b.violations.map(([k]) => k));
+  const sorted = (entries: [string, PolicyFinding][]) => entries.sort((x, y) => (x[0] < y[0] ? -1 : x[0] > y[0] ? 1 : 0)).map(([, f]) => f);
   return {
-    introduced: headViolations.filter((f) => !baseViolations.has(findingKey(f))).sort(order),
-    resolved: violations(base.findings).filter((f) => !headAll.has(findingKey(f))).sort(order),
-    newlySuppressed: suppressions(head.findings).filter((f) => !baseSuppressed.has(findingKey(f))).sort(order),
-    mandatoryAfter: headViolations.filter((f) => f.enforcement === 'mandatory').length,
-    advisoryAfter: headViolations.filter((f) => f.enforcement === 'advisory').length,
-    suppressedAfter: head.findings.length - headViolations.length,
+    introduced: sorted(h.violations.filter(([k]) => !baseViolationKeys.has(k))),
+    resolved: sorted(b.violations.filter(([k]) => !headKeys.has(k))),
+    newlySuppressed: sorted(h.suppressed.filter(([k, f]) => baseReasons.get(k) !== f.suppressed!.reason)),
+    mandatoryAfter: h.violations.filter(([, f]) => f.enforcement === 'mandatory').length,
+    advisoryAfter: h.violations.filter(([, f]) => f.enforcement === 'advisory').length,
+    suppressedAfter: h.suppressed.length,
   };
+}
+
+/** A side's findings with their keys (computed once), violations apart from suppressed ones; every finding counts. */
+function keyed(findings: readonly PolicyFinding[]): { violations: [string, PolicyFinding][]; suppressed: [string, PolicyFinding][] } {
+  const violations: [string, PolicyFinding][] = [];
+  const suppressed: [string, PolicyFinding][] = [];
+  for (const f of findings) (f.suppressed ? suppressed : violations).push([findingKey(f), f]);
+  return { violations, suppressed };
 }
 
 /** Checks that parsed JSON is a findings list; throws an input error naming `where` otherwise. */

@@ -266,6 +266,13 @@ describe('estate diff on revisions of the reference estate', () => {
     });
     expect(renderMarkdown(quiet)).toContain('policies: 0 mandatory**');
     expect(renderMarkdown(quiet)).toContain('No finding introduced, resolved or suppressed.');
+    // A suppression whose reason the change rewords is for the reviewer to accept again.
+    const reworded = finding('require-pinned-image-tags', 'gateway', 'mandatory', 'the admission webhook pins it');
+    const again = diffSnapshots(referenceSide(T), referenceSide(T), {
+      baseFindings: { findings: [base.findings[0]] },
+      headFindings: { findings: [reworded] },
+    });
+    expect(again.policies).toMatchObject({ introduced: [], resolved: [], newlySuppressed: [reworded], mandatoryAfter: 0, suppressedAfter: 1 });
   });
 
   test('the golden comment: a pool added, an etcd grown, a daily cluster removed, an app changed, as-of moved into the peak', () => {
