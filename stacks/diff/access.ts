@@ -12,6 +12,7 @@
 import type { KubeObject } from '../../constructs';
 import { Endpoint, NetworkPolicyEvaluator, podEndpoints } from '../../policies/offline';
 import { ObjectChange } from './model';
+import { cappedList, Code, stacksText } from './render-lists';
 import { DocumentCache, Snapshot, targetObjects } from './snapshot';
 
 /** One access change, in words, with the stacks (clusters) where it happens. */
@@ -190,24 +191,15 @@ export function accessDelta(base: Snapshot, head: Snapshot, changes: readonly Ob
   return { changes: out, widened: out.filter((c) => c.widening).length, narrowed: out.filter((c) => !c.widening).length };
 }
 
-type Code = (text: string) => string;
 
 /** `### Access changes`: widenings (needing review) first, then narrowings; nothing when access does not change. */
 export function accessSection(report: { readonly access?: AccessDelta }, code: Code, cap = 40): string[] {
   const a = report.access;
   if (!a) return [];
-  const lines = [`### Access changes (${a.changes.length})`, ''];
-  const list = (title: string, items: readonly AccessChange[]) => {
-    if (items.length === 0) return;
-    lines.push(`**${title} (${items.length})**`, '');
-    for (const c of items.slice(0, cap)) {
-      const shown = c.targets.slice(0, 6).map(code).join(', ') + (c.targets.length > 6 ? ` and ${c.targets.length - 6} more` : '');
-      lines.push(`- ${c.text} — ${shown}`);
-    }
-    if (items.length > cap) lines.push(`- … and ${items.length - cap} more`);
-    lines.push('');
-  };
-  list('Widened access — needs review', a.changes.filter((c) => c.widening));
-  list('Narrowed access', a.changes.filter((c) => !c.widening));
-  return lines;
+  const line = (c: AccessChange) => `- ${c.text} — ${stacksText(c.targets, code)}`;
+  return [
+    `### Access changes (${a.changes.length})`, '',
+    ...cappedList('Widened access — needs review', a.changes.filter((c) => c.widening), cap, line),
+    ...cappedList('Narrowed access', a.changes.filter((c) => !c.widening), cap, line),
+  ];
 }

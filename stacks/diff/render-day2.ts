@@ -6,8 +6,7 @@
 import { EtcdProcedure, EtcdStepRunner, formatProblem, Problem } from '../../constructs/internal';
 import { DiffReport } from './model';
 import { num, plural } from './render-common';
-
-type Code = (text: string) => string;
+import type { Code } from './render-lists';
 
 function problemLine(p: Problem, code: Code): string {
   return `- ${code(p.rule)} at ${code(p.path)}: ${p.message}${p.value !== undefined ? ` (got ${code(p.value)})` : ''}. **Fix:** ${p.fix}`;

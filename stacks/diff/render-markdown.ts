@@ -12,6 +12,7 @@ import { operationalImpactSection, refusedSection } from './render-day2';
 import { accessSection } from './access';
 import { routingSection } from './routing';
 import { ACTION_WORD, capacityCell, fieldChangeLines, num, plural, promotionLine, verdict } from './render-common';
+import { stacksText } from './render-lists';
 
 /** GitHub rejects comments over 65,536 characters; the default leaves room for the workflow's own lines. */
 export const DEFAULT_MAX_CHARS = 60_000;
@@ -93,7 +94,8 @@ function destructiveSection(report: DiffReport, caps: Caps): string[] {
     g.push(c);
   }
   const lines = [`### Destructive changes (${num(destructive.length + routing.length)})`, ''];
-  for (const r of routing) lines.push(`- **routing** ${r.text} in ${r.targets.map(code).join(', ')} — ${r.destructive}`);
+  for (const r of routing.slice(0, caps.destructive)) lines.push(`- **routing** ${r.text} in ${stacksText(r.targets, code)} — ${r.destructive}`);
+  if (routing.length > caps.destructive) lines.push(`- … and ${num(routing.length - caps.destructive)} more routing changes (see Routing changes)`);
   const entries = [...groups.values()];
   for (const g of entries.slice(0, caps.destructive)) {
     const c = g[0];

@@ -12,6 +12,7 @@
 import type { KubeObject } from '../../constructs';
 import { asArray, field, isObject, LONG_RUNNING_KINDS, podLabels, podTemplateOf, stringMap } from '../../policies/engine/kube';
 import { ObjectChange } from './model';
+import { cappedList, Code, stacksText } from './render-lists';
 import { DocumentCache, Snapshot, targetObjects, targetOf } from './snapshot';
 
 /** One routing change, in words, with the stacks (clusters) where it happens. */
@@ -386,25 +387,14 @@ export function routingDelta(
   return { changes: out, destructive: out.filter((c) => c.destructive).length };
 }
 
-type Code = (text: string) => string;
-
-function stacksText(targets: readonly string[], code: Code): string {
-  return targets.slice(0, 6).map(code).join(', ') + (targets.length > 6 ? ` and ${targets.length - 6} more` : '');
-}
-
 /** `### Routing changes`: destructive ones (traffic to no endpoints) first, then the rest; nothing when routing does not change. */
 export function routingSection(report: { readonly routing?: RoutingDelta }, code: Code, cap = 40): string[] {
   const r = report.routing;
   if (!r) return [];
-  const lines = [`### Routing changes (${r.changes.length})`, ''];
-  const list = (title: string, items: readonly RoutingChange[]) => {
-    if (items.length === 0) return;
-    lines.push(`**${title} (${items.length})**`, '');
-    for (const c of items.slice(0, cap)) lines.push(`- ${c.text}${c.destructive ? ` — ${c.destructive}` : ''} — ${stacksText(c.targets, code)}`);
-    if (items.length > cap) lines.push(`- … and ${items.length - cap} more`);
-    lines.push('');
-  };
-  list('Traffic to no endpoints — destructive', r.changes.filter((c) => c.destructive));
-  list('Routes, weights, lanes and mTLS', r.changes.filter((c) => !c.destructive));
-  return lines;
+  const line = (c: RoutingChange) => `- ${c.text}${c.destructive ? ` — ${c.destructive}` : ''} — ${stacksText(c.targets, code)}`;
+  return [
+    `### Routing changes (${r.changes.length})`, '',
+    ...cappedList('Traffic to no endpoints — destructive', r.changes.filter((c) => c.destructive), cap, line),
+    ...cappedList('Routes, weights, lanes and mTLS', r.changes.filter((c) => !c.destructive), cap, line),
+  ];
 }

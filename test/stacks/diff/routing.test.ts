@@ -127,6 +127,18 @@ describe('routing changes in the PR preview', () => {
     expect(diff(baseline(), asKind('Job')).routing!.destructive).toBe(2);
   });
 
+  test('destructive routing on many stacks stays bounded in the comment: stacks named up to six, lines up to the cap', () => {
+    const report = diff(baseline(), baseline(undefined, true, false));
+    const targets = Array.from({ length: 100 }, (_, i) => `trade-${String(i).padStart(3, '0')}`);
+    const changes = Array.from({ length: 60 }, (_, i) => ({ ...report.routing!.changes[0], text: `app-${i}: sends requests to gray, which no pod serves`, targets }));
+    const md = renderMarkdown({ ...report, routing: { changes, destructive: changes.length } });
+    const section = md.slice(md.indexOf('### Destructive changes'), md.indexOf('\n### ', md.indexOf('### Destructive changes') + 1));
+    const routingLines = section.split('\n').filter((l) => l.startsWith('- **routing**'));
+    expect(routingLines).toHaveLength(40);
+    expect(routingLines[0]).toContain('`trade-005` and 94 more');
+    expect(section).toContain('- … and 20 more routing changes (see Routing changes)');
+  });
+
   test('a subset no DestinationRule defines is destructive; an existing outage that does not change is not repeated', () => {
     const noGraySubset = (objects: KubeObject[]) => objects.map((o) => (o.kind === 'DestinationRule' && o.metadata.name === 'order-api' ? destinationRule('order-api', ['stable']) : o));
     const report = diff(baseline(), noGraySubset(baseline()));
