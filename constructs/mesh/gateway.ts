@@ -2,6 +2,7 @@ import { ProblemCollector } from '../estate/problems';
 import { parseCidr } from '../estate/cidr';
 import { checkDnsLabel } from '../estate/syntax';
 import { checkResources, ContainerResources } from '../apps/resources';
+import { isMeshHeaderName, MESH_HEADER_NAME_RULE } from './route';
 
 /** The protocol a gateway listener serves (Gateway `servers[].port.protocol`). */
 export enum GatewayProtocol {
@@ -162,7 +163,6 @@ export function gatewayRef(g: IngressGatewaySpec): string {
 }
 
 const HOST = /^(\*\.)?[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)+$/;
-const HEADER = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 const ID = /^[A-Za-z0-9][-A-Za-z0-9_.]{0,62}$/;
 
 /** Whether a listener host (possibly `*.example.com`) serves `host`. */
@@ -355,10 +355,10 @@ export function checkIngressGateways(
     const lanes = g.communityLanes;
     if (lanes) {
       for (const h of [lanes.header, lanes.laneHeader]) {
-        if (typeof h !== 'string' || !HEADER.test(h)) problems.error({
+        if (!isMeshHeaderName(h)) problems.error({
           path,
           rule: 'community-lanes',
-          message: `header "${h}" must be lowercase letters, digits and "-" (Istio matches header names in lowercase)`,
+          message: `header "${h}" ${MESH_HEADER_NAME_RULE}`,
           fix: 'use a name such as "x-community"',
           value: h,
         });

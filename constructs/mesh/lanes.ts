@@ -5,6 +5,7 @@ import { uniqueChildId } from '../estate/definition-error';
 import { ProblemCollector } from '../estate/problems';
 import { requireScope } from '../estate/scope';
 import { Estate } from '../estate/estate';
+import { isMeshHeaderName, MESH_HEADER_NAME_RULE } from './route';
 
 /** How the members of a lane group route a lane request. */
 export enum LaneMode {
@@ -153,7 +154,6 @@ export function laneRules(
   return rules;
 }
 
-const HEADER = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 const KEY = /^[A-Za-z0-9!#$%&'*+\-.^_`|~]{1,64}$/;
 
 /**
@@ -190,10 +190,10 @@ export function checkLaneGroup(
     fix: 'use LanePropagation.HEADER or LanePropagation.BAGGAGE',
     value: g.propagation,
   });
-  if (g.propagation === LanePropagation.HEADER && !HEADER.test(g.header)) problems.error({
+  if (g.propagation === LanePropagation.HEADER && !isMeshHeaderName(g.header)) problems.error({
     path,
     rule: 'lane-group',
-    message: `lane header "${g.header}" must be lowercase letters, digits and "-" (Istio matches header names in lowercase)`,
+    message: `lane header "${g.header}" ${MESH_HEADER_NAME_RULE}`,
     fix: 'keep the default, x-lane',
     value: g.header,
   });

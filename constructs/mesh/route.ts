@@ -37,15 +37,23 @@ export class CanaryRoute {
 }
 
 const HEADER = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
+
+/** A request header name as the mesh constructs accept it: what Istio matches (lowercase). @internal */
+export function isMeshHeaderName(h: unknown): h is string {
+  return typeof h === 'string' && HEADER.test(h);
+}
+
+/** Why a header name is refused, for every mesh construct that names one. @internal */
+export const MESH_HEADER_NAME_RULE = 'must be lowercase letters, digits and "-" (Istio matches header names in lowercase)';
 const VALUE = /^[A-Za-z0-9][-A-Za-z0-9_.]{0,62}$/;
 
 /** @internal */
 export function checkCanaryRoute(path: string, route: CanaryRouteSpec, problems: ProblemCollector): void {
   const header = (h: string) => {
-    if (typeof h !== 'string' || !HEADER.test(h)) problems.error({
+    if (!isMeshHeaderName(h)) problems.error({
       path,
       rule: 'canary-route',
-      message: `header "${h}" must be lowercase letters, digits and "-" (Istio matches header names in lowercase)`,
+      message: `header "${h}" ${MESH_HEADER_NAME_RULE}`,
       fix: 'use a name such as "x-lane"',
       value: h,
     });

@@ -6,10 +6,10 @@ import { gatewayPath, hostServes } from './gateway';
 import { gatewayPodLabels } from './gateway-render';
 import { checkLaneGroup, LaneGroup } from './lanes';
 import { checkCallerOperations, checkJwt } from './security';
+import { isMeshHeaderName, MESH_HEADER_NAME_RULE } from './route';
 import { checkVmGroups } from './vm';
 
 const HOST = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)+$/;
-const HEADER = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 
 /**
  * The app's mesh bindings against its clusters: every gateway it is routed from exists on each of them, serves its
@@ -34,10 +34,10 @@ export function checkMeshBindings(app: AppTemplate, placed: ResolvedPlacement, p
   }
   checkCallerOperations(path, s.access.allowFrom, problems);
   if (m.requireJwt) checkJwt(path, m.requireJwt, s.access.allowFrom, problems);
-  for (const h of m.propagates) if (typeof h !== 'string' || !HEADER.test(h)) problems.error({
+  for (const h of m.propagates) if (!isMeshHeaderName(h)) problems.error({
     path,
     rule: 'mesh-propagates',
-    message: `"${h}" is not a lowercase header name`,
+    message: `header "${h}" ${MESH_HEADER_NAME_RULE}`,
     fix: 'use a name such as "x-lane" or "baggage"',
     value: h,
   });
