@@ -165,19 +165,28 @@ export function gatewayRef(g: IngressGatewaySpec): string {
 const HOST = /^(\*\.)?[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)+$/;
 const ID = /^[A-Za-z0-9][-A-Za-z0-9_.]{0,62}$/;
 
-/** Whether a listener host (possibly `*.example.com`) serves `host`. */
-export function hostServes(listenerHost: string, host: string): boolean {
-  return listenerHost.startsWith('*.') ? host.endsWith(listenerHost.slice(1)) && host.length > listenerHost.length - 1 : listenerHost === host;
+/**
+ * Whether an Istio host pattern (`*.example.com`, `*`, or a name) covers `host`, case-insensitively as Istio matches
+ * hosts. The constructs' gateways and the policies' rules on hand-written Istio objects judge hosts with it.
+ */
+export function hostServes(pattern: string, host: string): boolean {
+  const p = pattern.toLowerCase();
+  const h = host.toLowerCase();
+  if (p === '*') return true;
+  return p.startsWith('*.') ? h.endsWith(p.slice(1)) && h.length > p.length - 1 : p === h;
 }
 
 /**
- * Whether two listener hosts can both claim one request: equal names, or a wildcard covering the other (`*.a.com`
- * covers `x.a.com` and `*.x.a.com`, never `a.com`), as Istio's own check of conflicting gateways matches hosts.
+ * Whether two listener hosts can both claim one request: equal names, `*` against anything, or a wildcard covering
+ * the other (`*.a.com` covers `x.a.com` and `*.x.a.com`, never `a.com`), as Istio's check of conflicting gateways
+ * (IST0145) matches them. Give bare names, without a `namespace/` part.
  */
-function listenerHostsOverlap(a: string, b: string): boolean {
-  if (a === b) return true;
-  if (a.startsWith('*.') && b.startsWith('*.')) return a.endsWith(b.slice(1)) || b.endsWith(a.slice(1));
-  return hostServes(a, b) || hostServes(b, a);
+export function listenerHostsOverlap(a: string, b: string): boolean {
+  const x = a.toLowerCase();
+  const y = b.toLowerCase();
+  if (x === y || x === '*' || y === '*') return true;
+  if (x.startsWith('*.') && y.startsWith('*.')) return x.endsWith(y.slice(1)) || y.endsWith(x.slice(1));
+  return hostServes(x, y) || hostServes(y, x);
 }
 
 /**

@@ -5,6 +5,7 @@
  * the rules work on synthesized and hand-written YAML alike.
  */
 import type { KubeObject } from '../../constructs';
+import { hostServes } from '../../constructs/mesh/gateway';
 import {
   asArray, describe, field, isObject, labelsOf, mapSelectorMatches, namespaceOf, PodTemplate, podAnnotations, podLabels, podTemplatesIn,
   stringMap,
@@ -37,28 +38,6 @@ export function serviceHost(host: string, namespace: string | undefined): Servic
   return undefined;
 }
 
-/** True when `pattern` (an Istio host, possibly `*.example.com` or `*`) covers `host`. */
-export function hostMatches(pattern: string, host: string): boolean {
-  const p = pattern.toLowerCase();
-  const h = host.toLowerCase();
-  if (p === '*') return true;
-  if (p.startsWith('*.')) return h.endsWith(p.slice(1)) && h.length > p.length - 1;
-  return p === h;
-}
-
-/**
- * True when two Gateway server hosts can both claim one request: equal, `*` against anything, or a wildcard covering
- * the other (`*.a.com` covers `x.a.com` and `*.x.a.com`, never `a.com`), as Istio's check of conflicting gateways
- * (IST0145) matches them. Give bare names, without a `namespace/` part.
- */
-export function hostsOverlap(a: string, b: string): boolean {
-  const x = a.toLowerCase();
-  const y = b.toLowerCase();
-  if (x === y || x === '*' || y === '*') return true;
-  if (x.startsWith('*.') && y.startsWith('*.')) return x.endsWith(y.slice(1)) || y.endsWith(x.slice(1));
-  return hostMatches(x, y) || hostMatches(y, x);
-}
-
 /** Every host the target's ServiceEntries declare (namespace-local exports ignored: offline, every entry is visible). */
 export function serviceEntryHosts(target: TargetView): readonly string[] {
   return target.memo('mesh:service-entry-hosts', () =>
@@ -81,7 +60,7 @@ export function resolveHost(target: TargetView, host: string, namespace: string 
   // A ServiceEntry may declare an in-cluster-looking name too, so it is tried for every host; a short name is
   // compared in its fully qualified form as well.
   const candidates = svc ? [host, `${svc.name}.${svc.namespace}.svc.cluster.local`] : [host];
-  const entry = serviceEntryHosts(target).find((h) => candidates.some((c) => hostMatches(h, c)));
+  const entry = serviceEntryHosts(target).find((h) => candidates.some((c) => hostServes(h, c)));
   if (entry !== undefined) return { kind: 'service-entry', host: entry };
   return { kind: 'unresolved', why: svc ? `no Service ${svc.namespace}/${svc.name} and no ServiceEntry for it` : 'no ServiceEntry declares it' };
 }

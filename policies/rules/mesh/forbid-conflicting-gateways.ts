@@ -1,6 +1,6 @@
 import type { KubeObject } from '../../../constructs';
 import { asArray, describe, field, LONG_RUNNING_KINDS, mapSelectorMatches, podTemplateOf, podLabels, stringMap } from '../../engine/kube';
-import { hostsOverlap } from '../../engine/mesh';
+import { listenerHostsOverlap } from '../../../constructs/mesh/gateway';
 import type { TargetView } from '../../engine/target';
 import { defineRule, notApplicable, violations } from '../../engine/types';
 
@@ -72,7 +72,7 @@ export const forbidConflictingGateways = defineRule({
       if (seen.has(key)) messages.add(`port ${l.port} host ${l.host} is declared twice in this Gateway`);
       seen.add(key);
       for (const other of all) {
-        if (other.gateway === object || other.port !== l.port || !hostsOverlap(other.host, l.host)) continue;
+        if (other.gateway === object || other.port !== l.port || !listenerHostsOverlap(other.host, l.host)) continue;
         if (!sameProxies(l.selector, other.selector, pods)) continue;
         const where = `${describe(other.gateway)} on the same gateway pods (selector ${selectorText(l.selector) || 'none'})`;
         messages.add(other.host === l.host
