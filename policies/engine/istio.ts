@@ -1,6 +1,6 @@
 /** Reading Istio's networking objects (`networking.istio.io`) for the mesh rules. */
 import type { KubeObject } from '../../constructs';
-import { asArray, field, isObject, namespaceOf } from './kube';
+import { asArray, field, isObject, namespaceOf, stringMap } from './kube';
 
 /** The cluster domain short hosts are completed with. */
 export const DEFAULT_CLUSTER_DOMAIN = 'cluster.local';
@@ -54,16 +54,19 @@ export function routeLabel(r: { protocol: string; rule: number; ruleName?: strin
   return `${r.protocol} route ${r.rule}${r.ruleName ? ` (${r.ruleName})` : ''}`;
 }
 
-/** The subsets each host's DestinationRules define, by qualified host. */
-export function subsetsByHost(destinationRules: readonly KubeObject[]): Map<string, Set<string>> {
-  const out = new Map<string, Set<string>>();
+/**
+ * The subsets each host's DestinationRules define, by qualified host: each subset's labels by its name (the first
+ * DestinationRule that defines a name wins).
+ */
+export function subsetsByHost(destinationRules: readonly KubeObject[]): Map<string, Map<string, Record<string, string>>> {
+  const out = new Map<string, Map<string, Record<string, string>>>();
   for (const dr of destinationRules) {
     const host = field(dr, 'spec.host');
     if (typeof host !== 'string') continue;
     const key = qualifiedHost(host, namespaceOf(dr));
-    const set = out.get(key) ?? new Set<string>();
-    for (const s of asArray(field(dr, 'spec.subsets'))) if (isObject(s) && typeof s.name === 'string') set.add(s.name);
-    out.set(key, set);
+    const byName = out.get(key) ?? new Map<string, Record<string, string>>();
+    for (const s of asArray(field(dr, 'spec.subsets'))) if (isObject(s) && typeof s.name === 'string' && !byName.has(s.name)) byName.set(s.name, stringMap(s.labels));
+    out.set(key, byName);
   }
   return out;
 }

@@ -1,25 +1,9 @@
 import type { KubeObject } from '../../../constructs';
-import { qualifiedHost, subsetsByHost, routeLabel, routesOf } from '../../engine/istio';
-import { asArray, field, isObject, namespaceOf, podTemplatesIn, stringMap, WORKLOAD_KINDS } from '../../engine/kube';
+import { subsetsByHost, routeLabel, routesOf } from '../../engine/istio';
+import { field, namespaceOf, podTemplatesIn, stringMap, WORKLOAD_KINDS } from '../../engine/kube';
 import { serviceHost } from '../../engine/mesh';
 import type { TargetView } from '../../engine/target';
 import { defineRule, violations } from '../../engine/types';
-
-/** Each subset's labels, by qualified host and subset name (the first DestinationRule that defines it wins). */
-function subsetLabels(target: TargetView): Map<string, Map<string, Record<string, string>>> {
-  return target.memo('mesh:subset-labels', () => {
-    const out = new Map<string, Map<string, Record<string, string>>>();
-    for (const dr of target.ofKind('DestinationRule')) {
-      const host = field(dr, 'spec.host');
-      if (typeof host !== 'string') continue;
-      const key = qualifiedHost(host, namespaceOf(dr));
-      const byName = out.get(key) ?? new Map<string, Record<string, string>>();
-      for (const s of asArray(field(dr, 'spec.subsets'))) if (isObject(s) && typeof s.name === 'string' && !byName.has(s.name)) byName.set(s.name, stringMap(s.labels));
-      out.set(key, byName);
-    }
-    return out;
-  });
-}
 
 /**
  * Why no pod serves a defined subset of a Service host, or undefined when one does or when the target cannot tell
@@ -59,9 +43,9 @@ export const requireDefinedSubset = defineRule({
         if (d.subset === undefined) continue;
         const defined = subsets.get(d.host);
         if (!defined) messages.push(`${routeLabel(route)} sends traffic to subset "${d.subset}" of ${d.host}, but no DestinationRule has that host`);
-        else if (!defined.has(d.subset)) messages.push(`${routeLabel(route)} sends traffic to subset "${d.subset}" of ${d.host}, which its DestinationRule does not define (it defines ${[...defined].sort().join(', ') || 'none'})`);
+        else if (!defined.has(d.subset)) messages.push(`${routeLabel(route)} sends traffic to subset "${d.subset}" of ${d.host}, which its DestinationRule does not define (it defines ${[...defined.keys()].sort().join(', ') || 'none'})`);
         else {
-          const missing = unserved(target, d.host, subsetLabels(target).get(d.host)?.get(d.subset) ?? {}, namespaceOf(object));
+          const missing = unserved(target, d.host, defined.get(d.subset)!, namespaceOf(object));
           if (missing !== undefined) messages.push(`${routeLabel(route)} sends traffic to subset "${d.subset}" of ${d.host}, but no workload's pods carry ${missing}`);
         }
       }
