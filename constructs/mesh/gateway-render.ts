@@ -1,7 +1,7 @@
 import { renderNamespace } from '../apps/render/cluster-objects';
 import { restrictedContainerSecurity } from '../apps/render/containers';
 import { APP_MANAGED_BY, LABEL_APP, LABEL_CHANNEL, LABEL_ENV, MANAGED_BY, ReleaseChannel, SUPPRESS_POLICY_PREFIX } from '../apps/labels';
-import { CLUSTER_DNS, DEFAULT_DENY_POLICY, NAMESPACE_NAME_LABEL } from '../tenancy/render';
+import { baselineNetworkPolicies, ISTIOD_XDS_PORT, NAMESPACE_NAME_LABEL } from '../tenancy/render';
 import { AppPriority } from '../apps/priority';
 import { cpuQuantity, memoryQuantity } from '../apps/resources';
 import { LABEL_CLUSTER, LABEL_IDC, NODE_POOL } from '../estate/well-known-labels';
@@ -60,17 +60,7 @@ export function renderGatewayNamespace(
         },
       },
     },
-    { apiVersion: NETPOL, kind: 'NetworkPolicy', metadata: { name: DEFAULT_DENY_POLICY, namespace, labels }, spec: { podSelector: {}, policyTypes: ['Ingress', 'Egress'] } },
-    {
-      apiVersion: NETPOL,
-      kind: 'NetworkPolicy',
-      metadata: { name: 'allow-dns', namespace, labels },
-      spec: {
-        podSelector: {},
-        policyTypes: ['Egress'],
-        egress: [{ to: [{ namespaceSelector: { matchLabels: { [NAMESPACE_NAME_LABEL]: CLUSTER_DNS.namespace } }, podSelector: { matchLabels: { ...CLUSTER_DNS.podLabels } } }], ports: [{ port: CLUSTER_DNS.port, protocol: 'UDP' }, { port: CLUSTER_DNS.port, protocol: 'TCP' }] }],
-      },
-    },
+    ...baselineNetworkPolicies().map((p) => ({ apiVersion: NETPOL, kind: 'NetworkPolicy', metadata: { name: p.name, namespace, labels }, spec: p.spec })),
   ];
 }
 
@@ -119,7 +109,7 @@ export function renderGatewayWorkload(
         policyTypes: ['Ingress', 'Egress'],
         ingress: [{ from: g.sourceRanges.map((cidr) => ({ ipBlock: { cidr } })), ports: ports.map((l) => ({ port: l.port, protocol: 'TCP' })) }],
         egress: [
-          { to: [{ namespaceSelector: { matchLabels: { [NAMESPACE_NAME_LABEL]: mesh.rootNamespace } } }], ports: [{ port: 15012, protocol: 'TCP' }] },
+          { to: [{ namespaceSelector: { matchLabels: { [NAMESPACE_NAME_LABEL]: mesh.rootNamespace } } }], ports: [{ port: ISTIOD_XDS_PORT, protocol: 'TCP' }] },
           ...[...backends].sort((a, b) => `${a.namespace}/${a.app}`.localeCompare(`${b.namespace}/${b.app}`)).flatMap((b) => {
             const ports = [...b.ports].sort((x, y) => x - y).map((port) => ({ port, protocol: 'TCP' }));
             const pods = {

@@ -241,16 +241,30 @@ function uncoveredVms(vms: readonly CidrBlock[], list: readonly PortRule[], exte
 /** istiod's port for proxies' configuration and certificates (xDS over mTLS). */
 export const ISTIOD_XDS_PORT = 15012;
 
+/**
+ * The NetworkPolicies every namespace the estate writes starts from, by name and spec: deny all traffic, then allow
+ * the cluster's DNS. App namespaces and gateway namespaces both take them. @internal
+ */
+export function baselineNetworkPolicies(): { readonly name: string; readonly spec: Record<string, unknown> }[] {
+  return [
+    { name: DEFAULT_DENY_POLICY, spec: { podSelector: {}, policyTypes: ['Ingress', 'Egress'] } },
+    {
+      name: 'allow-dns',
+      spec: {
+        podSelector: {},
+        policyTypes: ['Egress'],
+        egress: [{
+          to: [{ namespaceSelector: nsSelector(CLUSTER_DNS.namespace), podSelector: { matchLabels: { ...CLUSTER_DNS.podLabels } } }],
+          ports: ports([{ port: CLUSTER_DNS.port, protocol: 'UDP' }, { port: CLUSTER_DNS.port, protocol: 'TCP' }]),
+        }],
+      },
+    },
+  ];
+}
+
 function renderNetworkPolicies(meta: (name: string) => Record<string, unknown>, ns: NamespaceTenancy, all: readonly AppInstancePlan[]): KubeObject[] {
   const policy = (name: string, spec: Record<string, unknown>) => toManifest({ apiVersion: 'networking.k8s.io/v1', kind: 'NetworkPolicy' }, { metadata: meta(name), spec } as never);
-  const out: KubeObject[] = [
-    policy(DEFAULT_DENY_POLICY, { podSelector: {}, policyTypes: ['Ingress', 'Egress'] }),
-    policy('allow-dns', {
-      podSelector: {},
-      policyTypes: ['Egress'],
-      egress: [{ to: [{ namespaceSelector: nsSelector(CLUSTER_DNS.namespace), podSelector: { matchLabels: { ...CLUSTER_DNS.podLabels } } }], ports: ports([{ port: CLUSTER_DNS.port, protocol: 'UDP' }, { port: CLUSTER_DNS.port, protocol: 'TCP' }]) }],
-    }),
-  ];
+  const out: KubeObject[] = baselineNetworkPolicies().map((p) => policy(p.name, p.spec));
   // Apps whose instance runs on this cluster, by name: callers elsewhere have no pods here to allow.
   const here = new Map<string, AppInstancePlan>();
   for (const i of all) if (!here.has(i.app)) here.set(i.app, i);
