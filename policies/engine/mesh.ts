@@ -38,6 +38,16 @@ export function serviceHost(host: string, namespace: string | undefined): Servic
   return undefined;
 }
 
+/**
+ * A host reduced to one key as Istio resolves it for an object in `namespace`: a Service's names (`name`, `name.ns`,
+ * `name.ns.svc`, `name.ns.svc.<domain>`) become `name.ns`; any other host (external, wildcard) stays itself,
+ * lower-cased. What the diff's routing view and the Pulumi program's apply order match destinations by.
+ */
+export function meshHostKey(host: string, namespace: string | undefined): string {
+  const svc = serviceHost(host, namespace);
+  return svc ? `${svc.name}.${svc.namespace}` : host.toLowerCase();
+}
+
 /** Every host the target's ServiceEntries declare (namespace-local exports ignored: offline, every entry is visible). */
 export function serviceEntryHosts(target: TargetView): readonly string[] {
   return target.memo('mesh:service-entry-hosts', () =>

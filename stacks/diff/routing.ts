@@ -11,6 +11,7 @@
  */
 import type { KubeObject } from '../../constructs';
 import { asArray, field, isObject, LONG_RUNNING_KINDS, podLabels, podTemplateOf, stringMap } from '../../policies/engine/kube';
+import { meshHostKey } from '../../policies/engine/mesh';
 import { ObjectChange } from './model';
 import { cappedList, Code, stacksText } from './render-lists';
 import { DocumentCache, Snapshot, targetObjects, targetOf } from './snapshot';
@@ -42,18 +43,6 @@ const KIND_ORDER: readonly RoutingChange['kind'][] = ['weight', 'lane', 'route',
 
 function cmp(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
-}
-
-/**
- * A host reduced to one key as Istio resolves it for an object in `namespace`: `name`, `name.ns`, `name.ns.svc` and
- * `name.ns.svc.<domain>` all become `name.ns`; other hosts stay themselves, lower-cased.
- */
-function hostKey(host: string, namespace: string | undefined): string {
-  const labels = host.toLowerCase().split('.');
-  if (host.includes('*')) return host.toLowerCase();
-  if (labels.length === 1) return `${labels[0]}.${namespace ?? 'default'}`;
-  if (labels.length === 2 || labels[2] === 'svc') return `${labels[0]}.${labels[1]}`;
-  return host.toLowerCase();
 }
 
 /** Whether a host key names a Kubernetes Service (`name.ns`). */
@@ -130,7 +119,7 @@ function rulesOf(vs: KubeObject): Rule[] {
       const weights = routes.map((d) => (typeof d.weight === 'number' && d.weight > 0 ? d.weight : 0));
       const sum = weights.reduce((a, b) => a + b, 0);
       const destinations = routes.map((d, j) => ({
-        host: hostKey(String(field(d, 'destination.host') ?? ''), ns),
+        host: meshHostKey(String(field(d, 'destination.host') ?? ''), ns),
         ...(typeof field(d, 'destination.subset') === 'string' ? { subset: field(d, 'destination.subset') as string } : {}),
         // A lone destination takes everything whatever its weight; Istio reads several weights as relative shares.
         share: routes.length === 1 ? 100 : sum === 0 ? 0 : Math.round((weights[j] / sum) * 10000) / 100,
@@ -182,7 +171,7 @@ class SideView {
     for (const dr of objects.filter((o) => o.kind === 'DestinationRule')) {
       const host = field(dr, 'spec.host');
       if (typeof host !== 'string') continue;
-      const key = hostKey(host, dr.metadata.namespace);
+      const key = meshHostKey(host, dr.metadata.namespace);
       const subsets = this.subsetLabels.get(key) ?? new Map<string, Record<string, string>>();
       for (const s of asArray(field(dr, 'spec.subsets'))) if (isObject(s) && typeof s.name === 'string') subsets.set(s.name, stringMap(s.labels));
       this.subsetLabels.set(key, subsets);
@@ -225,7 +214,7 @@ class SideView {
 function trafficOf(view: SideView): Map<string, { app: string; text: string; d: Destination }> {
   const out = new Map<string, { app: string; text: string; d: Destination }>();
   for (const vs of view.ofKind('VirtualService')) {
-    const own = hostKey(String(asArray(field(vs, 'spec.hosts'))[0] ?? ''), vs.metadata.namespace);
+    const own = meshHostKey(String(asArray(field(vs, 'spec.hosts'))[0] ?? ''), vs.metadata.namespace);
     for (const rule of rulesOf(vs)) {
       for (const d of rule.destinations) {
         if (d.share <= 0) continue;
@@ -280,7 +269,7 @@ function targetChanges(base: SideView, head: SideView): { kind: RoutingChange['k
       out.push({ kind: 'route', text: `${app}: routes removed (VirtualService ${b.metadata.namespace}/${b.metadata.name}); requests spread over every pod behind the Service` });
       continue;
     }
-    const own = hostKey(String(asArray(field(h, 'spec.hosts'))[0] ?? ''), h.metadata.namespace);
+    const own = meshHostKey(String(asArray(field(h, 'spec.hosts'))[0] ?? ''), h.metadata.namespace);
     const before = new Map(rulesOf(b).map((r) => [r.id, r]));
     const after = new Map(rulesOf(h).map((r) => [r.id, r]));
     for (const [id, r] of after) if (!before.has(id)) out.push({ kind: 'route', text: `${app}: rule "${id}" added${r.conditions.length > 0 ? ` (matches ${r.conditions.join(' or ')})` : ''}` });

@@ -1,4 +1,5 @@
 import { CAPI_AUTOSCALER_MAX, CAPI_AUTOSCALER_MIN, KubeObject, LABEL_ROLE, MachineRole } from '../../constructs/internal';
+import { meshHostKey } from '../../policies/engine/mesh';
 
 /**
  * How each synthesized object becomes a Pulumi resource: its type token and logical name, whether it is guarded
@@ -110,18 +111,6 @@ export interface TargetIndex {
 }
 
 const ISTIO_NETWORKING = 'networking.istio.io';
-
-/**
- * A host as Istio resolves it for an object in `namespace`, reduced to one key: `name`, `name.ns`, `name.ns.svc` and
- * `name.ns.svc.<domain>` all become `name.ns`; any other host (external, wildcard) stays itself, lower-cased.
- */
-export function meshHostKey(host: string, namespace: string | undefined): string {
-  const labels = host.toLowerCase().split('.');
-  if (host.includes('*')) return host.toLowerCase();
-  if (labels.length === 1) return `${labels[0]}.${namespace ?? 'default'}`;
-  if (labels.length === 2 || labels[2] === 'svc') return `${labels[0]}.${labels[1]}`;
-  return host.toLowerCase();
-}
 
 /** The `meshHostKey`s a VirtualService routes or mirrors traffic to, in order of first appearance. */
 export function virtualServiceDestinations(o: KubeObject): string[] {

@@ -4,7 +4,8 @@
  * whatever order synthesis wrote them in.
  */
 import { KubeObject } from '../../../constructs';
-import { EstateStackOutputs, estateStack, indexTarget, meshHostKey, objectRules, planTarget } from '../../../stacks/pulumi';
+import { meshHostKey } from '../../../policies/engine/mesh';
+import { EstateStackOutputs, estateStack, indexTarget, objectRules, planTarget } from '../../../stacks/pulumi';
 import { REFERENCE_TIMES, referenceSynthesis } from '../../helpers/reference';
 import { destinationRulesRoutedBy } from '../../helpers/istio-routing';
 import { clusterSettings, managementStackFixture, MANAGEMENT_STACK, testOptions, withClusterTargets } from './helpers/fixtures';
